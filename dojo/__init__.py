@@ -1,0 +1,1 @@
+"""Async Django Dojo: katas, their pytest harness, and the tools around them."""

@@ -1,0 +1,394 @@
+"""Drive the Django project through its ASGI handler, the way a real server does.
+
+Django's ``AsyncClient`` runs every request's thread-sensitive work on one shared thread
+and cannot stream or disconnect (see FACTS.md). The real ``ASGIHandler`` gives each
+request its own ``ThreadSensitiveContext``, so the harness calls it directly with an ASGI
+scope, ``receive`` and ``send``, and records what came back and when.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json as jsonlib
+import logging
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.handlers.asgi import ASGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test.utils import override_settings
+
+from dojo.loopwatch import CodeSite, LoopWatch, Stall, code_site
+from dojo.timeline import (
+    REQUEST_ID_HEADER,
+    RequestTimeline,
+    current_timeline,
+    render_rows,
+)
+
+TIMELINE_MIDDLEWARE = "dojo.timeline.RequestTimelineMiddleware"
+# A stall shorter than this is the machine being busy, not a blocking call.
+STALL_LIMIT = 0.1
+
+
+@dataclass
+class Response:
+    """What the view answered to one request, and the exception behind a 500."""
+
+    method: str
+    path: str
+    status: int
+    headers: dict[str, str]
+    content: bytes
+    start: float
+    end: float
+    request_id: str = ""
+    exception: BaseException | None = None
+    error_site: CodeSite | None = None
+
+    @property
+    def request_line(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    @property
+    def elapsed(self) -> float:
+        return self.end - self.start
+
+    def json(self) -> Any:
+        return jsonlib.loads(self.content)
+
+    def outcome(self) -> str:
+        """The status, with the exception that caused a 500: "500 (TypeError: ...)"."""
+        if self.exception is None:
+            return str(self.status)
+        return f"{self.status} ({_one_line(self.exception)})"
+
+    def explain(self) -> str:
+        """What happened, for an assertion message: the status, the error and where it was."""
+        lines = [f"{self.request_line} returned {self.outcome()}."]
+        if self.error_site is not None:
+            lines.append(f"The error was raised at {self.error_site}")
+        elif self.exception is None and self.status != 200:
+            lines.append(f"Body: {self.text[:300]!r}")
+        return "\n".join(lines)
+
+    def assert_status(self, expected: int, meaning: str = "") -> None:
+        """Fail unless the status is ``expected``; ``meaning`` says what that status means."""
+        __tracebackhide__ = True
+        if self.status != expected:
+            wanted = f"{expected} ({meaning})" if meaning else str(expected)
+            pytest.fail(f"{self.explain()}\nExpected {wanted}.", pytrace=False)
+
+    def assert_json(self, expected: Any, meaning: str = "") -> None:
+        """Fail unless the response is 200 with a JSON body equal to ``expected``."""
+        __tracebackhide__ = True
+        what = meaning or "the JSON body"
+        self.assert_status(200, what)
+        content_type = self.headers.get("content-type", "")
+        if not content_type.startswith("application/json"):
+            pytest.fail(
+                f"{self.request_line} answered with Content-Type {content_type!r}; "
+                f"expected application/json.\nBody: {self.text[:300]!r}",
+                pytrace=False,
+            )
+        body = self.json()
+        if body != expected:
+            pytest.fail(
+                f"{self.request_line} returned this JSON:\n    {body!r}\n"
+                f"Expected {what}:\n    {expected!r}",
+                pytrace=False,
+            )
+
+
+@dataclass
+class BurstReport:
+    """N requests fired together: their responses, when each was inside the view, and
+    the longest time the event loop was blocked meanwhile."""
+
+    method: str
+    path: str
+    responses: list[Response]
+    intervals: list[tuple[float, float | None]]
+    elapsed: float
+    stall: Stall | None
+
+    @property
+    def statuses(self) -> list[int]:
+        return [response.status for response in self.responses]
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests that were inside the view at the same moment."""
+        from dojo.upstream import peak_overlap
+
+        return peak_overlap(self.intervals)
+
+    @property
+    def longest_stall(self) -> float:
+        return self.stall.seconds if self.stall else 0.0
+
+    def timeline(self) -> str:
+        """One row per request: a staircase when they queued, a block when they overlapped."""
+        return render_rows(
+            "Requests, while each was inside the view (█)",
+            [
+                (f"#{index}", start, end, response.outcome())
+                for index, ((start, end), response) in enumerate(
+                    zip(self.intervals, self.responses, strict=True), start=1
+                )
+            ],
+        )
+
+    def stall_report(self) -> str:
+        """Where the loop was blocked, if it was blocked for long."""
+        if self.stall is None or self.stall.seconds < STALL_LIMIT:
+            return "The event loop was never blocked for long."
+        where = f" by\n  {self.stall.site}" if self.stall.site else ""
+        return (
+            f"The event loop went {self.stall.seconds:.2f} s without a free moment, held{where}\n"
+            "While the loop is blocked, no other request can make progress."
+        )
+
+    def assert_all_status(self, expected: int = 200, meaning: str = "") -> None:
+        """Fail unless every request got ``expected``."""
+        __tracebackhide__ = True
+        wrong = [response for response in self.responses if response.status != expected]
+        if wrong:
+            wanted = f"{expected} ({meaning})" if meaning else str(expected)
+            pytest.fail(
+                f"{len(wrong)} of {len(self.responses)} requests to {self.method} {self.path} "
+                f"did not return {wanted}.\n{wrong[0].explain()}",
+                pytrace=False,
+            )
+
+    def assert_served_concurrently(self, at_least: int | None = None) -> None:
+        """Fail unless ``at_least`` requests (all of them by default) were inside the view
+        at the same moment, showing the timeline and what blocked the loop."""
+        __tracebackhide__ = True
+        wanted = len(self.responses) if at_least is None else at_least
+        peak = self.peak_in_flight
+        if peak >= wanted:
+            return
+        pytest.fail(
+            f"Expected {wanted} of the {len(self.responses)} requests to {self.method} "
+            f"{self.path} to be served at the same time, but at most {peak} "
+            f"{'was' if peak == 1 else 'were'} inside the view at once: the others waited.\n\n"
+            f"{self.timeline()}\n\n{self.stall_report()}",
+            pytrace=False,
+        )
+
+    def assert_loop_not_blocked(self, longer_than: float = STALL_LIMIT) -> None:
+        """Fail if the event loop was blocked for more than ``longer_than`` seconds at once."""
+        __tracebackhide__ = True
+        if self.longest_stall <= longer_than:
+            return
+        pytest.fail(
+            f"Expected the event loop to stay free (never blocked over {longer_than:.2f} s), "
+            f"but it went {self.longest_stall:.2f} s without a free moment.\n\n"
+            f"{self.stall_report()}\n\n{self.timeline()}",
+            pytrace=False,
+        )
+
+
+class App:
+    """The Django project under test, reached through a fresh ASGIHandler."""
+
+    def __init__(self, code_roots: tuple[Path, ...], middleware: Sequence[str] = ()) -> None:
+        self.code_roots = code_roots
+        with override_settings(
+            MIDDLEWARE=[*settings.MIDDLEWARE, *middleware, TIMELINE_MIDDLEWARE]
+        ):
+            self.handler = ASGIHandler()
+        self._errors: dict[str, BaseException] = {}
+        self._counter = 0
+
+    async def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
+        """GET ``path`` (with its query string)."""
+        return await self.request("GET", path, headers=headers)
+
+    async def post(
+        self,
+        path: str,
+        *,
+        json: Any = None,
+        data: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """POST to ``path``, with a JSON body or raw bytes."""
+        headers = dict(headers or {})
+        if json is not None:
+            data = jsonlib.dumps(json).encode()
+            headers.setdefault("content-type", "application/json")
+        return await self.request("POST", path, body=data, headers=headers)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """One request, on its own timeline."""
+        token = current_timeline.set(RequestTimeline())
+        try:
+            return await self._send(method, path, body, headers or {})
+        finally:
+            current_timeline.reset(token)
+
+    async def burst(
+        self,
+        path: str,
+        n: int = 10,
+        *,
+        method: str = "GET",
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> BurstReport:
+        """Fire ``n`` identical requests at once and report how they were served."""
+        timeline = RequestTimeline()
+        token = current_timeline.set(timeline)
+        try:
+            started = time.perf_counter()
+            async with LoopWatch(self.code_roots) as watch:
+                responses = await asyncio.gather(
+                    *(self._send(method, path, body, headers or {}) for _ in range(n))
+                )
+            elapsed = time.perf_counter() - started
+        finally:
+            current_timeline.reset(token)
+        # A request that never reached the view (rejected by a middleware) counts as an instant.
+        intervals = [
+            (interval.start, interval.end)
+            if (interval := timeline.intervals.get(response.request_id))
+            else (response.start, response.start)
+            for response in responses
+        ]
+        return BurstReport(method, path, list(responses), intervals, elapsed, watch.longest)
+
+    async def _send(
+        self, method: str, path: str, body: bytes, headers: dict[str, str]
+    ) -> Response:
+        self._counter += 1
+        request_id = str(self._counter)
+        url = urlsplit(path)
+        raw_headers = [(b"host", b"testserver")]
+        raw_headers += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        raw_headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": url.path,
+            "raw_path": url.path.encode(),
+            "query_string": url.query.encode(),
+            "root_path": "",
+            "headers": raw_headers,
+            "client": ("127.0.0.1", 40000 + self._counter),
+            "server": ("testserver", 80),
+        }
+        body_sent = False
+        finished = asyncio.Event()
+
+        async def receive() -> dict[str, Any]:
+            nonlocal body_sent
+            if not body_sent:
+                body_sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await finished.wait()
+            return {"type": "http.disconnect"}
+
+        status = 0
+        response_headers: dict[str, str] = {}
+        chunks: list[bytes] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                for key, value in message.get("headers", []):
+                    response_headers[key.decode().lower()] = value.decode()
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        start = time.perf_counter()
+        await self.handler(scope, receive, send)
+        finished.set()
+        exception = self._errors.pop(request_id, None)
+        return Response(
+            method=method,
+            path=path,
+            status=status,
+            headers=response_headers,
+            content=b"".join(chunks),
+            start=start,
+            end=time.perf_counter(),
+            request_id=request_id,
+            exception=exception,
+            error_site=self._error_site(exception),
+        )
+
+    def _error_site(self, exception: BaseException | None) -> CodeSite | None:
+        if exception is None:
+            return None
+        for frame, line in reversed(list(traceback.walk_tb(exception.__traceback__))):
+            path = Path(frame.f_code.co_filename)
+            for root in self.code_roots:
+                if path.is_relative_to(root):
+                    return code_site(path, line, root.parent)
+        return None
+
+    # Set-up and tear-down around a test ----------------------------------------------------
+
+    def __enter__(self) -> App:
+        # Like Django's test client: a request must not close the test's database connection.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        # The harness reports a view's exception itself (status, error, learner's line);
+        # Django's log of it, through asgiref's internals, would only bury that.
+        self._catcher = _ExceptionCatcher(self._errors)
+        logging.getLogger("django.request").addFilter(self._catcher)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        logging.getLogger("django.request").removeFilter(self._catcher)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+class _ExceptionCatcher(logging.Filter):
+    """Keeps the exception behind each 500, keyed by the harness's request id, and drops
+    Django's log record of it."""
+
+    def __init__(self, errors: dict[str, BaseException]) -> None:
+        super().__init__()
+        self.errors = errors
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if record.exc_info is None or request is None:
+            return True
+        request_id = request.headers.get(REQUEST_ID_HEADER)
+        if request_id is None or record.exc_info[1] is None:
+            return True
+        self.errors[request_id] = record.exc_info[1]
+        return False
+
+
+def _one_line(exception: BaseException) -> str:
+    message = str(exception).strip().splitlines()
+    return f"{type(exception).__name__}: {message[0]}" if message else type(exception).__name__

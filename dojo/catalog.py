@@ -1,0 +1,176 @@
+"""The kata catalog: every folder under ``katas/`` and the metadata in its ``kata.toml``.
+
+A kata folder is named ``NN_slug``. Its ``kata.toml`` holds::
+
+    title = "The missing await"
+    level = 1                       # 1 easy, 2 medium, 3 hard
+    concepts = ["coroutines", "await"]
+    files = ["views.py"]            # what the learner edits
+    failing = ["test_..."]          # tests that must fail as shipped
+    hints = ["a nudge", "...", "nearly the answer"]
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dojo.errors import DojoError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+KATA_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})_(?P<slug>[a-z][a-z0-9_]*)$")
+LEVELS = {1: "easy", 2: "medium", 3: "hard"}
+MIN_HINTS = 3
+
+
+class KataConfigError(DojoError):
+    """A kata.toml that is missing, unreadable, or has a key of the wrong shape."""
+
+
+@dataclass(frozen=True)
+class Kata:
+    """One kata: its folder and the metadata from its kata.toml."""
+
+    number: int
+    slug: str
+    path: Path
+    title: str
+    level: int
+    concepts: tuple[str, ...]
+    files: tuple[str, ...]
+    failing: tuple[str, ...]
+    hints: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """The folder name, such as ``04_missing_await``."""
+        return self.path.name
+
+    @property
+    def package(self) -> str:
+        """The importable package of the kata, such as ``katas.04_missing_await``."""
+        return f"{self.path.parent.name}.{self.name}"
+
+    @property
+    def urls_module(self) -> str:
+        """The kata's URLconf module."""
+        return f"{self.package}.urls"
+
+    @property
+    def root(self) -> Path:
+        """The repository (or grading copy) the kata belongs to."""
+        return self.path.parent.parent
+
+    @property
+    def solution_path(self) -> Path:
+        """The folder holding the reference fix."""
+        return self.root / "solutions" / self.name
+
+    @property
+    def level_name(self) -> str:
+        return LEVELS[self.level]
+
+
+def kata_dirs(root: Path = REPO_ROOT) -> list[Path]:
+    """Every kata folder under ``root/katas``, in curriculum order."""
+    katas = root / "katas"
+    if not katas.is_dir():
+        return []
+    return sorted(
+        child for child in katas.iterdir() if child.is_dir() and KATA_DIR_PATTERN.match(child.name)
+    )
+
+
+def load_katas(root: Path = REPO_ROOT) -> list[Kata]:
+    """Load every kata; the first malformed kata.toml raises KataConfigError."""
+    return [load_kata(path) for path in kata_dirs(root)]
+
+
+def load_kata(path: Path) -> Kata:
+    """Load the kata in ``path``, checking every key of its kata.toml."""
+    match = KATA_DIR_PATTERN.match(path.name)
+    if match is None:
+        raise KataConfigError(f"{path.name}: a kata folder is named NN_slug, like 04_missing_await.")
+    config_file = path / "kata.toml"
+    shown = _shown(config_file)
+    try:
+        data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise KataConfigError(f"{shown}: the file is missing.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise KataConfigError(f"{shown}: not valid TOML ({error}).") from None
+    config = _Config(shown, data)
+    kata = Kata(
+        number=int(match["number"]),
+        slug=match["slug"],
+        path=path,
+        title=config.text("title"),
+        level=config.level(),
+        concepts=config.texts("concepts"),
+        files=config.texts("files"),
+        failing=config.texts("failing"),
+        hints=config.texts("hints", required=False),
+    )
+    for name in kata.files:
+        if "/" in name or not name.endswith(".py"):
+            raise KataConfigError(f"{shown}: key 'files' lists {name!r}; name .py files in the kata.")
+    return kata
+
+
+def find_kata(selector: str | int | None, root: Path = REPO_ROOT) -> Kata:
+    """The kata numbered ``selector`` ("4", "04" or 4), or a DojoError listing the valid numbers."""
+    dirs = kata_dirs(root)
+    valid = ", ".join(str(int(path.name[:2])) for path in dirs) or "none yet"
+    text = str(selector).strip() if selector is not None else ""
+    if not text:
+        raise DojoError(f"Name a kata with N=<number>; the katas are {valid}.")
+    if not text.isdigit():
+        raise DojoError(f"N={text} is not a kata number; the katas are {valid}.")
+    for path in dirs:
+        if int(path.name[:2]) == int(text):
+            return load_kata(path)
+    raise DojoError(f"There is no kata {text}; the katas are {valid}.")
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when possible, for messages."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _Config:
+    """Typed access to a kata.toml's keys, with errors that name the file and the key."""
+
+    def __init__(self, shown: str, data: dict[str, Any]) -> None:
+        self.shown = shown
+        self.data = data
+
+    def _get(self, key: str) -> Any:
+        if key not in self.data:
+            raise KataConfigError(f"{self.shown}: key '{key}' is missing.")
+        return self.data[key]
+
+    def text(self, key: str) -> str:
+        value = self._get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise KataConfigError(f"{self.shown}: key '{key}' must be a non-empty string.")
+        return value.strip()
+
+    def texts(self, key: str, *, required: bool = True) -> tuple[str, ...]:
+        value = self._get(key) if required else self.data.get(key, [])
+        if not isinstance(value, list) or not all(
+            isinstance(item, str) and item.strip() for item in value
+        ):
+            raise KataConfigError(f"{self.shown}: key '{key}' must be a list of strings.")
+        return tuple(item.strip() for item in value)
+
+    def level(self) -> int:
+        value = self._get("level")
+        if isinstance(value, bool) or value not in LEVELS:
+            raise KataConfigError(f"{self.shown}: key 'level' must be 1, 2 or 3, not {value!r}.")
+        return int(value)

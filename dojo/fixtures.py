@@ -1,0 +1,52 @@
+"""The fixtures kata tests use, so that a kata's tests read like its specification."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable, Iterator
+
+import pytest
+
+from dojo.asgi import App, BurstReport
+from dojo.config import kata_folder, settings_key
+from dojo.upstream import Upstream
+
+
+@pytest.fixture
+def upstream() -> Iterator[Upstream]:
+    """Fake upstream HTTP services on respx: routes with network-like latency, payloads,
+    errors and hangs; records every call. Unmocked requests fail."""
+    fake = Upstream()
+    with fake.router:
+        yield fake
+    fake._release()
+
+
+@pytest.fixture(autouse=True)
+def _dojo_no_network(request: pytest.FixtureRequest) -> None:
+    """Kata tests never reach the real network: respx answers, or the request fails."""
+    if kata_folder(request.node.path) is not None:
+        request.getfixturevalue("upstream")
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest) -> Iterator[App]:
+    """The kata's Django site, reached through a real ASGIHandler, one
+    ThreadSensitiveContext per request: ``response = await app.get("/path")``."""
+    with App(request.config.stash[settings_key].code_roots) as django_app:
+        yield django_app
+
+
+@pytest.fixture
+def burst(app: App) -> Callable[..., Awaitable[BurstReport]]:
+    """Fire N requests at once: ``report = await burst("/path", n=10)``; the report has
+    statuses, a timeline, the peak of requests in flight and the longest loop stall."""
+    return app.burst
+
+
+@pytest.fixture
+def rng(request: pytest.FixtureRequest) -> random.Random:
+    """Random data for upstream payloads, new each run (so hard-coded answers fail) and
+    replayable with --dojo-seed."""
+    seed = request.config.stash[settings_key].seed
+    return random.Random(f"{seed}:{request.node.nodeid}")

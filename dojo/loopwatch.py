@@ -1,0 +1,117 @@
+"""Detect a blocked event loop, and name the line that blocked it.
+
+A heartbeat task sleeps a few milliseconds at a time and measures how late it wakes: on a
+free loop it is never more than a little late; while a view runs ``time.sleep(0.3)`` on
+the loop it is 0.3 s late. A watchdog thread notices a late heartbeat while the loop is
+still blocked and reads the loop thread's current frame, so the report can show the file,
+line and source text of the call that held the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import linecache
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType, TracebackType
+
+HEARTBEAT = 0.005
+# The watchdog looks at the loop thread once the heartbeat is this late.
+SAMPLE_AFTER = 0.02
+
+
+@dataclass(frozen=True)
+class CodeSite:
+    """A line of code: where a stall happened or an error was raised."""
+
+    file: str
+    line: int
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}\n    {self.source}"
+
+
+@dataclass(frozen=True)
+class Stall:
+    """The event loop did not run anything else for ``seconds``, held at ``site``."""
+
+    seconds: float
+    site: CodeSite | None
+
+
+class LoopWatch:
+    """Async context manager measuring the longest event-loop stall inside it."""
+
+    def __init__(self, code_roots: tuple[Path, ...]) -> None:
+        self.code_roots = code_roots
+        self.longest: Stall | None = None
+        self._last_beat = time.perf_counter()
+        self._sampled: tuple[float, CodeSite | None] | None = None
+        self._stop = threading.Event()
+        self._beat_task: asyncio.Task[None] | None = None
+        self._watchdog: threading.Thread | None = None
+
+    async def __aenter__(self) -> LoopWatch:
+        self._last_beat = time.perf_counter()
+        self._beat_task = asyncio.create_task(self._beat())
+        loop_thread = threading.get_ident()
+        self._watchdog = threading.Thread(
+            target=self._watch, args=(loop_thread,), name="dojo-loop-watchdog", daemon=True
+        )
+        self._watchdog.start()
+        # Let the heartbeat take its first beat before the code under watch runs.
+        await asyncio.sleep(0)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        if self._beat_task is not None:
+            self._beat_task.cancel()
+            await asyncio.gather(self._beat_task, return_exceptions=True)
+        if self._watchdog is not None:
+            self._watchdog.join()
+
+    async def _beat(self) -> None:
+        while True:
+            self._last_beat = beat = time.perf_counter()
+            await asyncio.sleep(HEARTBEAT)
+            late = time.perf_counter() - beat - HEARTBEAT
+            if self.longest is None or late > self.longest.seconds:
+                sampled = self._sampled
+                site = sampled[1] if sampled is not None and sampled[0] == beat else None
+                self.longest = Stall(late, site)
+
+    def _watch(self, loop_thread: int) -> None:
+        while not self._stop.wait(HEARTBEAT):
+            beat = self._last_beat
+            already = self._sampled is not None and self._sampled[0] == beat
+            if already or time.perf_counter() - beat < SAMPLE_AFTER:
+                continue
+            frame = sys._current_frames().get(loop_thread)
+            self._sampled = (beat, site_of(frame, self.code_roots) if frame else None)
+
+
+def site_of(frame: FrameType | None, code_roots: tuple[Path, ...]) -> CodeSite | None:
+    """The innermost frame in the learner's code (under one of ``code_roots``), if any."""
+    while frame is not None:
+        path = Path(frame.f_code.co_filename)
+        for root in code_roots:
+            if path.is_relative_to(root):
+                return code_site(path, frame.f_lineno, root.parent)
+        frame = frame.f_back
+    return None
+
+
+def code_site(path: Path, line: int, relative_to: Path) -> CodeSite:
+    """A CodeSite with the path shown relative to the repository."""
+    shown = path.relative_to(relative_to) if path.is_relative_to(relative_to) else path
+    return CodeSite(str(shown), line, linecache.getline(str(path), line).strip())

@@ -1,0 +1,81 @@
+"""The dojo's pytest plugin: which learner code runs, and the fixtures kata tests use.
+
+Registered through the ``pytest11`` entry point, so ``pytest katas/04_missing_await``
+works from the repository root. It adds:
+
+- ``--target`` (ini ``dojo_target``): run the tests against ``katas`` (the learner's
+  code, the default), ``solutions`` (the reference fixes), or a folder laid out like
+  ``katas/``;
+- ``--dojo-seed`` (ini ``dojo_seed``): the seed of the random payloads, shown in the
+  header so a failure can be replayed;
+- each kata's tests run with the kata's own URLconf at the root of the site;
+- the fixtures ``upstream``, ``app``, ``burst`` and ``rng`` (see ``dojo.fixtures``).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from dojo import targets
+from dojo.config import DojoSettings, kata_folder, settings_key
+from dojo.fixtures import _dojo_no_network, app, burst, rng, upstream
+
+__all__ = ["_dojo_no_network", "app", "burst", "rng", "upstream"]
+
+TARGET_HELP = (
+    "which learner code the kata tests run against: 'katas' (yours, the default), "
+    "'solutions' (the reference fixes), or a folder laid out like katas/"
+)
+SEED_HELP = "seed of the random upstream payloads (default: a new one each run)"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("dojo", "Async Django Dojo")
+    group.addoption("--target", dest="dojo_target", default=None, help=TARGET_HELP)
+    group.addoption("--dojo-seed", dest="dojo_seed", type=int, default=None, help=SEED_HELP)
+    parser.addini("dojo_target", help=TARGET_HELP, default="katas")
+    parser.addini("dojo_seed", help=SEED_HELP, default="")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> None:
+    # Before pytest-django sets Django up, so even a learner's models load from the target.
+    dojo = _read_settings(early_config)
+    early_config.stash[settings_key] = dojo
+    if dojo.target_dir != dojo.root / "katas":
+        targets.install(dojo.target_dir)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    dojo = config.stash[settings_key]
+    return f"dojo: learner code from {dojo.target}/, random seed {dojo.seed} (--dojo-seed)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        kata = kata_folder(item.path)
+        if kata is not None:
+            # Each kata is served at the root of the site by its own URLconf.
+            item.add_marker(pytest.mark.urls(f"katas.{kata.name}.urls"))
+
+
+def _read_settings(config: pytest.Config) -> DojoSettings:
+    root = config.rootpath
+    # known_args_namespace: the options are parsed this early, getoption() is not ready yet.
+    options = config.known_args_namespace
+    target = options.dojo_target or str(config.getini("dojo_target"))
+    target_dir = (root / target).resolve()
+    if not target_dir.is_dir():
+        raise pytest.UsageError(
+            f"--target={target}: no such folder. Use 'katas' (your code), 'solutions' "
+            "(the reference fixes), or a folder laid out like katas/."
+        )
+    seed = options.dojo_seed
+    if seed is None:
+        ini_seed = str(config.getini("dojo_seed"))
+        seed = int(ini_seed) if ini_seed.strip() else secrets.randbelow(1_000_000)
+    return DojoSettings(root=root, target=target, target_dir=target_dir, seed=seed)

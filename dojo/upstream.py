@@ -1,0 +1,326 @@
+"""A fake of the upstream HTTP services a kata's view calls, built on respx.
+
+Latency behaves like a network for both kinds of httpx client. On the async path
+(``httpx.AsyncClient``) a call awaits its latency without blocking the event loop; on the
+sync path (``httpx.Client``, ``httpx.get``) it blocks the calling thread, so a sync client
+on the loop's thread stalls the loop and one inside ``asyncio.to_thread`` does not.
+respx cannot tell the two paths apart by itself, so the router marks the sync path.
+
+Every call is recorded with its start and end, so a test can ask how many calls were in
+flight at once. Routes can answer with per-call payloads, error statuses, exceptions,
+hangs, or 429 above a concurrency cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+DEFAULT_LATENCY = 0.2
+# A sync call that "hangs" blocks its thread at most this long, so no test leaves a
+# thread behind; async hangs wait until cancelled.
+SYNC_HANG_LIMIT = 30.0
+
+Payload = Any
+Reply = Callable[[httpx.Request], Payload]
+
+_sync_path: ContextVar[bool] = ContextVar("dojo_upstream_sync_path", default=False)
+
+
+class _Router(respx.MockRouter):
+    """A respx router that tells its routes which kind of client called."""
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        token = _sync_path.set(True)
+        try:
+            return super().handler(request)
+        finally:
+            _sync_path.reset(token)
+
+
+@dataclass
+class UpstreamCall:
+    """One request the view made to the fake upstream."""
+
+    route: str
+    method: str
+    url: str
+    start: float
+    end: float | None = None
+    blocking: bool = False
+    status: int | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.end is not None
+
+
+@dataclass
+class _Script:
+    """What a route answers: a queue of one-off answers, then its standing answer."""
+
+    reply: Reply
+    status: int = 200
+    once: list[Callable[[httpx.Request], httpx.Response]] = field(default_factory=list)
+
+
+class FakeRoute:
+    """One upstream endpoint: what it answers, how slowly, and the calls it received."""
+
+    def __init__(
+        self,
+        upstream: Upstream,
+        name: str,
+        method: str,
+        url: str,
+        json: Payload | Reply,
+        status: int,
+        latency: float,
+    ) -> None:
+        self.upstream = upstream
+        self.name = name
+        self.method = method
+        self.url = url
+        self.latency = latency
+        self.max_in_flight: int | None = None
+        self._script = _Script(reply=_as_reply(json), status=status)
+        self._hang = False
+
+    # Configuring answers -----------------------------------------------------------------
+
+    def returns(self, json: Payload | Reply, status: int = 200) -> FakeRoute:
+        """Answer every later call with ``json`` (a value, or a function of the request)."""
+        self._script = _Script(reply=_as_reply(json), status=status, once=self._script.once)
+        return self
+
+    def then_returns(self, *payloads: Payload) -> FakeRoute:
+        """Answer the next calls with these payloads, one each, before the standing answer."""
+        for payload in payloads:
+            self._script.once.append(lambda request, p=payload: _json_response(request, p))
+        return self
+
+    def fails(self, status: int = 503, times: int | None = None) -> FakeRoute:
+        """Answer with an error status: ``times`` calls, or every call when ``times`` is None."""
+        if times is None:
+            self._script = _Script(reply=_error_payload(status), status=status)
+            return self
+        for _ in range(times):
+            self._script.once.append(
+                lambda request: _json_response(request, _error_payload(status)(request), status)
+            )
+        return self
+
+    def raises(self, error: type[httpx.TransportError] = httpx.ConnectError) -> FakeRoute:
+        """Fail every call at the transport level, like a refused connection."""
+
+        def reply(request: httpx.Request) -> Payload:
+            raise error(f"{self.name} is unreachable (dojo upstream fake)", request=request)
+
+        self._script = _Script(reply=reply)
+        return self
+
+    def hangs(self) -> FakeRoute:
+        """Never answer: an async call waits until cancelled, a sync call blocks its thread."""
+        self._hang = True
+        return self
+
+    def limit(self, max_in_flight: int) -> FakeRoute:
+        """Answer 429 Too Many Requests to any call above ``max_in_flight`` at once."""
+        self.max_in_flight = max_in_flight
+        return self
+
+    # What happened -----------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[UpstreamCall]:
+        return [call for call in self.upstream.calls if call.route == self.name]
+
+    @property
+    def call_count(self) -> int:
+        return len(self.calls)
+
+    @property
+    def peak_in_flight(self) -> int:
+        return peak_overlap((call.start, call.end) for call in self.calls)
+
+    # Serving a call ----------------------------------------------------------------------
+
+    def _side_effect(self, request: httpx.Request) -> Any:
+        if _sync_path.get():
+            return self._serve_sync(request)
+        return self._serve_async(request)
+
+    def _serve_sync(self, request: httpx.Request) -> httpx.Response:
+        call, limited = self.upstream._begin(self, request, blocking=True)
+        try:
+            if self._hang:
+                self.upstream._released.wait(SYNC_HANG_LIMIT)
+                raise httpx.ReadTimeout("the upstream never answered", request=request)
+            time.sleep(self.latency)
+            return self._answer(call, request, limited)
+        finally:
+            self.upstream._end(call)
+
+    async def _serve_async(self, request: httpx.Request) -> httpx.Response:
+        call, limited = self.upstream._begin(self, request, blocking=False)
+        try:
+            if self._hang:
+                await asyncio.Event().wait()
+            await asyncio.sleep(self.latency)
+            return self._answer(call, request, limited)
+        finally:
+            self.upstream._end(call)
+
+    def _answer(self, call: UpstreamCall, request: httpx.Request, limited: bool) -> httpx.Response:
+        if limited:
+            response = _json_response(request, {"error": "too many requests"}, 429)
+        elif self._script.once:
+            response = self._script.once.pop(0)(request)
+        else:
+            payload = self._script.reply(request)
+            response = _json_response(request, payload, self._script.status)
+        call.status = response.status_code
+        return response
+
+
+class Upstream:
+    """The fake upstream services of one test: routes, their calls, and the peak overlap."""
+
+    def __init__(self) -> None:
+        self.router = _Router(assert_all_called=False, assert_all_mocked=True)
+        self.routes: dict[str, FakeRoute] = {}
+        self.calls: list[UpstreamCall] = []
+        self._lock = threading.Lock()
+        self._released = threading.Event()
+
+    def route(
+        self,
+        method: str,
+        url: str,
+        *,
+        json: Payload | Reply = None,
+        status: int = 200,
+        latency: float = DEFAULT_LATENCY,
+        name: str | None = None,
+    ) -> FakeRoute:
+        """Fake ``method url`` (any query string). ``json`` is a value or a function of the
+        request; ``latency`` is how long each call takes, like a network round trip."""
+        parsed = httpx.URL(url)
+        name = name or f"{method} {parsed.host}{parsed.path}"
+        fake = FakeRoute(self, name, method, url, json, status, latency)
+        self.router.route(
+            method=method, scheme=parsed.scheme, host=parsed.host, path=parsed.path
+        ).mock(side_effect=fake._side_effect)
+        self.routes[name] = fake
+        return fake
+
+    def get(self, url: str, **options: Any) -> FakeRoute:
+        """Fake a GET endpoint; see route()."""
+        return self.route("GET", url, **options)
+
+    def post(self, url: str, **options: Any) -> FakeRoute:
+        """Fake a POST endpoint; see route()."""
+        return self.route("POST", url, **options)
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most calls that were in flight at the same moment, over all routes."""
+        return peak_overlap((call.start, call.end) for call in self.calls)
+
+    def assert_calls_overlapped(self, at_least: int, route: FakeRoute | None = None) -> None:
+        """Fail, with a timeline of the calls, unless ``at_least`` calls were in flight at once."""
+        __tracebackhide__ = True
+        calls = route.calls if route else self.calls
+        peak = peak_overlap((call.start, call.end) for call in calls)
+        if peak >= at_least:
+            return
+        what = f"calls to {route.name}" if route else "upstream calls"
+        if not calls:
+            pytest.fail(f"Expected {at_least} {what} in flight at once, but the view made none.")
+        pytest.fail(
+            f"Expected at least {at_least} {what} in flight at the same time, "
+            f"but at most {peak} {'was' if peak == 1 else 'were'}: "
+            "each call waited for the one before it.\n\n" + self.timeline(calls)
+        )
+
+    def timeline(self, calls: list[UpstreamCall] | None = None) -> str:
+        """A text timeline of the calls, one row each."""
+        from dojo.timeline import render_rows
+
+        calls = self.calls if calls is None else calls
+        return render_rows(
+            "Upstream calls (█ = waiting for the answer)",
+            [
+                (f"{call.method} {httpx.URL(call.url).path}", call.start, call.end, _status(call))
+                for call in calls
+            ],
+        )
+
+    # Bookkeeping, shared by the routes -----------------------------------------------------
+
+    def _begin(
+        self, route: FakeRoute, request: httpx.Request, *, blocking: bool
+    ) -> tuple[UpstreamCall, bool]:
+        with self._lock:
+            in_flight = sum(1 for call in route.calls if not call.finished)
+            call = UpstreamCall(
+                route.name,
+                request.method,
+                str(request.url),
+                time.perf_counter(),
+                blocking=blocking,
+            )
+            self.calls.append(call)
+        limited = route.max_in_flight is not None and in_flight >= route.max_in_flight
+        return call, limited
+
+    def _end(self, call: UpstreamCall) -> None:
+        call.end = time.perf_counter()
+
+    def _release(self) -> None:
+        """Let any sync call that hangs go, so no thread outlives its test."""
+        self._released.set()
+
+
+def peak_overlap(intervals: Iterator[tuple[float, float | None]] | list[Any]) -> int:
+    """The most intervals open at one moment; an interval with no end stays open."""
+    events: list[tuple[float, int]] = []
+    for start, end in intervals:
+        events.append((start, 1))
+        events.append((end if end is not None else float("inf"), -1))
+    # At equal times, count an end before a start: touching intervals do not overlap.
+    events.sort(key=lambda event: (event[0], event[1]))
+    peak = current = 0
+    for _, change in events:
+        current += change
+        peak = max(peak, current)
+    return peak
+
+
+def _as_reply(json: Payload | Reply) -> Reply:
+    if callable(json):
+        return json
+    return lambda request: json
+
+
+def _error_payload(status: int) -> Reply:
+    return lambda request: {"error": f"upstream error {status}"}
+
+
+def _json_response(request: httpx.Request, payload: Payload, status: int = 200) -> httpx.Response:
+    return httpx.Response(status, json=payload, request=request)
+
+
+def _status(call: UpstreamCall) -> str:
+    if call.end is None:
+        return "no answer"
+    return str(call.status) if call.status is not None else "error"

@@ -1,0 +1,1 @@
+"""The Django project that serves every kata: settings, URLs and the ASGI entry point."""

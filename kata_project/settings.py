@@ -1,0 +1,65 @@
+"""Settings shared by every kata.
+
+Each kata is mounted by its own URLconf (see ``kata_project.urls``); a kata that needs
+models ships an ``apps.py`` and is installed here automatically.
+"""
+
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+KATAS_DIR = BASE_DIR / "katas"
+
+SECRET_KEY = "dojo-insecure-key-for-local-practice-only"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# A kata with models declares its app (and a valid app label) in its own apps.py.
+KATA_APPS = sorted(
+    f"katas.{apps_file.parent.name}"
+    for apps_file in KATAS_DIR.glob("[0-9][0-9]_*/apps.py")
+)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    *KATA_APPS,
+]
+
+MIDDLEWARE = [
+    "django.middleware.common.CommonMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+ROOT_URLCONF = "kata_project.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "build" / "db.sqlite3",
+    }
+}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+USE_TZ = True
+TIME_ZONE = "UTC"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    # The harness reports a view's exception itself; Django's copy would only repeat it.
+    "loggers": {"django.request": {"handlers": ["null"], "propagate": False}},
+}
