@@ -13,7 +13,7 @@ import json as jsonlib
 import logging
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -207,9 +207,7 @@ class App:
 
     def __init__(self, code_roots: tuple[Path, ...], middleware: Sequence[str] = ()) -> None:
         self.code_roots = code_roots
-        with override_settings(
-            MIDDLEWARE=[*settings.MIDDLEWARE, *middleware, TIMELINE_MIDDLEWARE]
-        ):
+        with override_settings(MIDDLEWARE=[*settings.MIDDLEWARE, *middleware, TIMELINE_MIDDLEWARE]):
             self.handler = ASGIHandler()
         self._errors: dict[str, BaseException] = {}
         self._counter = 0
@@ -278,9 +276,7 @@ class App:
         ]
         return BurstReport(method, path, list(responses), intervals, elapsed, watch.longest)
 
-    async def _send(
-        self, method: str, path: str, body: bytes, headers: dict[str, str]
-    ) -> Response:
+    async def _send(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> Response:
         self._counter += 1
         request_id = str(self._counter)
         url = urlsplit(path)
@@ -316,7 +312,7 @@ class App:
         response_headers: dict[str, str] = {}
         chunks: list[bytes] = []
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: Mapping[str, Any]) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -339,18 +335,8 @@ class App:
             end=time.perf_counter(),
             request_id=request_id,
             exception=exception,
-            error_site=self._error_site(exception),
+            error_site=error_site(exception, self.code_roots) if exception else None,
         )
-
-    def _error_site(self, exception: BaseException | None) -> CodeSite | None:
-        if exception is None:
-            return None
-        for frame, line in reversed(list(traceback.walk_tb(exception.__traceback__))):
-            path = Path(frame.f_code.co_filename)
-            for root in self.code_roots:
-                if path.is_relative_to(root):
-                    return code_site(path, line, root.parent)
-        return None
 
     # Set-up and tear-down around a test ----------------------------------------------------
 
@@ -387,6 +373,22 @@ class _ExceptionCatcher(logging.Filter):
             return True
         self.errors[request_id] = record.exc_info[1]
         return False
+
+
+def error_site(exception: BaseException, code_roots: tuple[Path, ...]) -> CodeSite | None:
+    """The innermost line of learner code in the exception's traceback (for a SyntaxError,
+    the offending line itself)."""
+    if isinstance(exception, SyntaxError) and exception.filename and exception.lineno:
+        path = Path(exception.filename)
+        for root in code_roots:
+            if path.is_relative_to(root):
+                return code_site(path, exception.lineno, root.parent)
+    for frame, line in reversed(list(traceback.walk_tb(exception.__traceback__))):
+        path = Path(frame.f_code.co_filename)
+        for root in code_roots:
+            if path.is_relative_to(root):
+                return code_site(path, line, root.parent)
+    return None
 
 
 def _one_line(exception: BaseException) -> str:

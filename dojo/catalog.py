@@ -93,7 +93,9 @@ def load_kata(path: Path) -> Kata:
     """Load the kata in ``path``, checking every key of its kata.toml."""
     match = KATA_DIR_PATTERN.match(path.name)
     if match is None:
-        raise KataConfigError(f"{path.name}: a kata folder is named NN_slug, like 04_missing_await.")
+        raise KataConfigError(
+            f"{path.name}: a kata folder is named NN_slug, like 04_missing_await."
+        )
     config_file = path / "kata.toml"
     shown = _shown(config_file)
     try:
@@ -116,7 +118,9 @@ def load_kata(path: Path) -> Kata:
     )
     for name in kata.files:
         if "/" in name or not name.endswith(".py"):
-            raise KataConfigError(f"{shown}: key 'files' lists {name!r}; name .py files in the kata.")
+            raise KataConfigError(
+                f"{shown}: key 'files' lists {name!r}; name .py files in the kata."
+            )
     return kata
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import random
 from collections.abc import Awaitable, Callable, Iterator
 
 import pytest
 
-from dojo.asgi import App, BurstReport
+from dojo.asgi import App, BurstReport, error_site
 from dojo.config import kata_folder, settings_key
 from dojo.upstream import Upstream
 
@@ -27,6 +28,26 @@ def _dojo_no_network(request: pytest.FixtureRequest) -> None:
     """Kata tests never reach the real network: respx answers, or the request fails."""
     if kata_folder(request.node.path) is not None:
         request.getfixturevalue("upstream")
+
+
+@pytest.fixture(autouse=True)
+def _dojo_kata_imports(request: pytest.FixtureRequest) -> None:
+    """A kata's code that cannot be imported fails each test with the learner's line,
+    not with a 500 from deep inside Django."""
+    kata = kata_folder(request.node.path)
+    if kata is None:
+        return
+    module = f"katas.{kata.name}.urls"
+    try:
+        importlib.import_module(module)
+    except Exception as error:
+        site = error_site(error, request.config.stash[settings_key].code_roots)
+        where = f"\n  {site}" if site else ""
+        pytest.fail(
+            f"The kata's code could not be imported: {type(error).__name__}: {error}{where}\n"
+            "Fix this first: no test can run until the module imports.",
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ works from the repository root. It adds:
 - ``--dojo-seed`` (ini ``dojo_seed``): the seed of the random payloads, shown in the
   header so a failure can be replayed;
 - each kata's tests run with the kata's own URLconf at the root of the site;
-- the fixtures ``upstream``, ``app``, ``burst`` and ``rng`` (see ``dojo.fixtures``).
+- the fixtures ``upstream``, ``app``, ``burst`` and ``rng`` (see ``dojo.fixtures``)
+  and those of the other ``FIXTURE_MODULES``.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ import pytest
 
 from dojo import targets
 from dojo.config import DojoSettings, kata_folder, settings_key
-from dojo.fixtures import _dojo_no_network, app, burst, rng, upstream
 
-__all__ = ["_dojo_no_network", "app", "burst", "rng", "upstream"]
+# Modules whose fixtures every test can use; each is registered as a pytest plugin.
+FIXTURE_MODULES = (
+    "dojo.fixtures",
+)
 
 TARGET_HELP = (
     "which learner code the kata tests run against: 'katas' (yours, the default), "
@@ -48,6 +51,11 @@ def pytest_load_initial_conftests(
     early_config.stash[settings_key] = dojo
     if dojo.target_dir != dojo.root / "katas":
         targets.install(dojo.target_dir)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for module in FIXTURE_MODULES:
+        config.pluginmanager.import_plugin(module)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

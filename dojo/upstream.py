@@ -14,6 +14,7 @@ hangs, or 429 above a concurrency cap.
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -105,7 +106,7 @@ class FakeRoute:
     def then_returns(self, *payloads: Payload) -> FakeRoute:
         """Answer the next calls with these payloads, one each, before the standing answer."""
         for payload in payloads:
-            self._script.once.append(lambda request, p=payload: _json_response(request, p))
+            self._script.once.append(functools.partial(_json_response, payload=payload))
         return self
 
     def fails(self, status: int = 503, times: int | None = None) -> FakeRoute:

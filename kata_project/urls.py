@@ -7,6 +7,4 @@ from django.urls import include, path
 
 from dojo.catalog import load_katas
 
-urlpatterns = [
-    path(f"{kata.number:02d}/", include(kata.urls_module)) for kata in load_katas()
-]
+urlpatterns = [path(f"{kata.number:02d}/", include(kata.urls_module)) for kata in load_katas()]

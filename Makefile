@@ -1,0 +1,35 @@
+# Async Django Dojo. Every target is one call of `python -m dojo VERB`; `make` lists them.
+# The first call creates .venv with a Python 3.12+ it finds (or PYTHON=/path/to/python3).
+
+.DEFAULT_GOAL := help
+SHELL := /bin/sh
+
+VENV ?= .venv
+BOOT_PYTHON := $(or $(PYTHON),$(shell command -v python3 2>/dev/null),$(shell command -v python 2>/dev/null))
+DOJO := $(VENV)/bin/python -m dojo
+TARGET ?= katas
+READY := $(VENV)/.dojo-installed
+
+.PHONY: help kata list verify test bench
+
+help: ## show these targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+kata: $(READY) ## run one kata: make kata N=4 (TARGET=solutions for the reference fix)
+	@$(DOJO) run "$(N)" --target "$(TARGET)" $(if $(VERBOSE),--verbose)
+
+list: $(READY) ## list every kata with its level and concepts
+	@$(DOJO) list
+
+verify: $(READY) ## check every kata fails as shipped and passes with its solution
+	@$(DOJO) verify
+
+test: $(READY) ## the whole self-check: lint, types, verify and the dojo's own tests
+	@$(DOJO) test
+
+bench: $(READY) ## time to a verdict per kata, and verify's time (RUNS=n: flaky verdicts)
+	@$(DOJO) bench $(if $(RUNS),--runs $(RUNS))
+
+$(READY): pyproject.toml
+	@if [ -z "$(BOOT_PYTHON)" ]; then echo "dojo: no python3 found. Install Python 3.12 or newer, or set PYTHON=/path/to/python3." >&2; exit 2; fi
+	@$(BOOT_PYTHON) dojo/bootstrap.py $(VENV)

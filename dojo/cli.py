@@ -1,0 +1,58 @@
+"""The command line: ``python -m dojo VERB``, one module per verb in ``dojo.commands``.
+
+Each command module has a docstring (its description), ``HELP`` (one line for the list of
+verbs), ``add_arguments(parser)`` and ``main(args) -> int``. A ``DojoError`` becomes one
+line on stderr and exit 2; Ctrl-C exits 130 without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from dojo.errors import DojoError
+
+COMMANDS = (
+    "run",
+    "list",
+    "verify",
+    "bench",
+    "test",
+)
+
+
+def command_modules() -> list[ModuleType]:
+    """Every command module, in the order of COMMANDS."""
+    return [importlib.import_module(f"dojo.commands.{name}") for name in COMMANDS]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dojo",
+        description="Async Django Dojo: learn async Django by fixing broken views.",
+    )
+    verbs = parser.add_subparsers(dest="command", metavar="VERB")
+    for name, module in zip(COMMANDS, command_modules(), strict=True):
+        sub = verbs.add_parser(name, help=module.HELP, description=module.__doc__)
+        module.add_arguments(sub)
+        sub.set_defaults(handler=module.main)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args))
+    except DojoError as error:
+        print(f"dojo: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130

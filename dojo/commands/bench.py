@@ -1,0 +1,75 @@
+"""Time what learners and maintainers wait for: per kata, the wall time from
+``python -m dojo run N`` to its verdict, for the starter and for the solution; then the
+whole of ``verify``. With ``--runs N``, run verify N times and name every test whose
+verdict changed between runs (a flaky verdict is a bug in the kata's tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from collections import defaultdict
+
+from dojo.catalog import REPO_ROOT, load_katas
+from dojo.verify import run_both_ways, verify
+
+HELP = "time to a verdict per kata, and verify's time (--runs N: look for flaky verdicts)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--runs", type=int, default=0, help="run verify N times and compare verdicts"
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    katas = load_katas()
+    print(f"{'kata':<34} {'starter':>9} {'solution':>9}")
+    for kata in katas:
+        starter = _time_run(str(kata.number), "katas")
+        solution = _time_run(str(kata.number), "solutions")
+        print(f"{kata.name:<34} {starter:>8.2f}s {solution:>8.2f}s", flush=True)
+    started = time.perf_counter()
+    reports = verify(REPO_ROOT)
+    elapsed = time.perf_counter() - started
+    broken = sum(not report.ok for report in reports)
+    print(f"\nverify: {elapsed:.1f} s for {len(reports)} katas ({broken} with problems)")
+    if args.runs > 0:
+        return 1 if _changed_verdicts(args.runs) else 0
+    return 0
+
+
+def _time_run(number: str, target: str) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "dojo", "run", number, "--target", target],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        check=False,
+    )
+    return time.perf_counter() - started
+
+
+def _changed_verdicts(runs: int) -> list[str]:
+    """Run every kata both ways ``runs`` times; name the tests whose verdict changed."""
+    katas = load_katas()
+    seen: dict[str, set[str]] = defaultdict(set)
+    for number in range(1, runs + 1):
+        started = time.perf_counter()
+        starters, solutions = run_both_ways(REPO_ROOT, katas)
+        for label, run in (("starter", starters), ("solution", solutions)):
+            for outcome in run.outcomes.values():
+                seen[f"{label}: {outcome.nodeid}"].add(outcome.outcome)
+            for nodeid in run.collection_errors:
+                seen[f"{label}: {nodeid}"].add("collection error")
+        print(f"run {number}/{runs}: {time.perf_counter() - started:.1f} s", flush=True)
+    changed = sorted(test for test, verdicts in seen.items() if len(verdicts) > 1)
+    if changed:
+        print(f"\n{len(changed)} verdicts changed between runs:")
+        for test in changed:
+            print(f"  {test}: {' / '.join(sorted(seen[test]))}")
+    else:
+        print(f"\nNo verdict changed across {runs} runs ({len(seen)} test verdicts each).")
+    return changed

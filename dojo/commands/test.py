@@ -1,0 +1,47 @@
+"""The whole self-check, as CI runs it: lint and format (ruff), types (mypy over dojo/),
+verify (every kata both ways), then the dojo's own tests. Every step runs; exit 1 if any
+of them failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+
+from dojo.catalog import REPO_ROOT
+
+HELP = "the whole self-check: lint, types, verify and the dojo's own tests"
+
+STEPS = (
+    ("lint", ["-m", "ruff", "check", "."]),
+    ("format", ["-m", "ruff", "format", "--check", "."]),
+    ("types", ["-m", "mypy"]),
+    ("verify", ["-m", "dojo", "verify"]),
+    ("the dojo's own tests", ["-m", "pytest", "tests", "-p", "no:cacheprovider"]),
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    del parser  # no options
+
+
+def main(args: argparse.Namespace) -> int:
+    failed = []
+    for name, command in STEPS:
+        print(f"\n== {name} ==", flush=True)
+        started = time.perf_counter()
+        code = subprocess.run([sys.executable, *command], cwd=REPO_ROOT, check=False).returncode
+        print(
+            f"-- {name}: {'ok' if code == 0 else f'FAILED (exit {code})'} "
+            f"in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+        if code != 0:
+            failed.append(name)
+    if failed:
+        print(f"\nSelf-check failed: {', '.join(failed)}.")
+        return 1
+    print("\nSelf-check passed.")
+    return 0

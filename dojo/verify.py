@@ -1,0 +1,176 @@
+"""The two-way self-check: every kata fails as shipped, for the named reason, and passes
+with its reference fix; and it has every part of the kata anatomy.
+
+All starters run in one pytest process and all solutions in another, side by side, and the
+verdicts are read from their report logs; a hang costs one test (pytest-timeout), not the run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dojo.catalog import MIN_HINTS, Kata, KataConfigError, kata_dirs, load_kata
+from dojo.testrun import FAILED, PASSED, TestRun, run_pytest
+
+TODO_MARKER = re.compile(r"#\s*TODO\b")
+KATA_PARTS = ("README.md", "kata.toml", "urls.py", "test_kata.py")
+# Files a kata folder may hold besides its parts and learner files.
+ALLOWED_EXTRAS = {"models.py", "apps.py", "__init__.py", "templates", "migrations", "__pycache__"}
+# A hang costs one test; this bounds the whole run should something hang outside a test.
+RUN_TIMEOUT = 600.0
+
+
+@dataclass
+class KataReport:
+    """What verify found wrong with one kata; no problems means it is sound both ways."""
+
+    name: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(root: Path, only: Sequence[Path] | None = None) -> list[KataReport]:
+    """Check the katas under ``root`` (or just ``only``); one report per kata folder."""
+    folders = list(only) if only is not None else kata_dirs(root)
+    reports: dict[str, KataReport] = {}
+    katas: list[Kata] = []
+    for folder in folders:
+        report = reports[folder.name] = KataReport(folder.name)
+        try:
+            kata = load_kata(folder)
+        except KataConfigError as error:
+            report.problems.append(str(error))
+            continue
+        report.problems += anatomy_problems(kata)
+        katas.append(kata)
+    if only is None:
+        known = {folder.name for folder in folders}
+        for stray in sorted((root / "solutions").glob("[0-9][0-9]_*")):
+            if stray.name not in known:
+                reports[stray.name] = KataReport(
+                    stray.name, [f"solutions/{stray.name} has no kata in katas/."]
+                )
+    if katas:
+        starters, solutions = run_both_ways(root, katas)
+        for kata in katas:
+            reports[kata.name].problems += starter_problems(kata, starters)
+            if all((kata.solution_path / name).is_file() for name in kata.files):
+                reports[kata.name].problems += solution_problems(kata, solutions)
+    return [reports[name] for name in sorted(reports)]
+
+
+def run_both_ways(root: Path, katas: Sequence[Kata]) -> tuple[TestRun, TestRun]:
+    """Run every kata's tests against the starters and against the solutions, in parallel."""
+    paths = [str(kata.path.relative_to(root)) for kata in katas]
+
+    def run(target: str) -> TestRun:
+        args = [*paths, f"--target={target}", f"--rootdir={root}", "-p", "no:cacheprovider", "-q"]
+        return run_pytest(args, cwd=root, timeout=RUN_TIMEOUT)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        starters = pool.submit(run, "katas")
+        solutions = pool.submit(run, "solutions")
+        return starters.result(), solutions.result()
+
+
+def anatomy_problems(kata: Kata) -> list[str]:
+    """Missing parts, missing hints or TODO marker, a missing solution, stray files."""
+    where = f"katas/{kata.name}"
+    problems = [
+        f"{where}/{part} is missing." for part in KATA_PARTS if not (kata.path / part).exists()
+    ]
+    if len(kata.hints) < MIN_HINTS:
+        problems.append(
+            f"{where}/kata.toml has {len(kata.hints)} hints; give at least {MIN_HINTS}, "
+            "from a nudge to nearly the answer."
+        )
+    if not kata.failing:
+        problems.append(
+            f"{where}/kata.toml: key 'failing' names no test; list the tests the bug breaks."
+        )
+    learner_files = [kata.path / name for name in kata.files]
+    for path in learner_files:
+        if not path.is_file():
+            problems.append(f"{where}/{path.name} is listed in 'files' but missing.")
+    if not any(
+        path.is_file() and TODO_MARKER.search(path.read_text(encoding="utf-8"))
+        for path in learner_files
+    ):
+        problems.append(
+            f"{where}: no '# TODO' marker in {', '.join(kata.files)}; show where to look."
+        )
+    for name in kata.files:
+        if not (kata.solution_path / name).is_file():
+            problems.append(f"solutions/{kata.name}/{name} is missing: write the reference fix.")
+    expected = set(KATA_PARTS) | set(kata.files) | ALLOWED_EXTRAS
+    for path in sorted(kata.path.iterdir()):
+        if path.name not in expected and not path.name.startswith("."):
+            problems.append(f"{where}/{path.name} is stray: not part of a kata (see DESIGN.md).")
+    if kata.solution_path.is_dir():
+        for path in sorted(kata.solution_path.iterdir()):
+            if path.name not in set(kata.files) | {"__pycache__"}:
+                problems.append(
+                    f"solutions/{kata.name}/{path.name} is stray: a solution holds only the "
+                    "learner's files."
+                )
+    return problems
+
+
+def starter_problems(kata: Kata, run: TestRun) -> list[str]:
+    """The starter must fail, and fail in exactly the tests kata.toml names."""
+    folder = f"katas/{kata.name}"
+    error = run.collection_error_in(folder)
+    if error:
+        return [f"the starter fails to import or collect: {_first_line(error)}"]
+    outcomes = run.in_folder(folder)
+    if not outcomes:
+        return ["no test ran for the starter."]
+    failing = {o.name for o in outcomes if o.outcome != PASSED}
+    names = {o.name for o in outcomes}
+    expected = set(kata.failing)
+    if not failing:
+        return ["the starter passes every test: as shipped, the kata has no bug to fix."]
+    messages = {o.name: _first_line(o.message) for o in outcomes}
+    problems = [
+        f"the starter fails {name}, which kata.toml does not name in 'failing': {messages[name]}"
+        for name in sorted(failing - expected)
+    ]
+    for name in sorted(expected - failing):
+        if name in names:
+            problems.append(f"{name} passes as shipped, but kata.toml says it must fail.")
+        else:
+            problems.append(f"kata.toml names {name} in 'failing', but there is no such test.")
+    problems += [
+        f"the starter's {o.name} ends in an {o.outcome}, not a failure: {messages[o.name]}"
+        for o in outcomes
+        if o.name in expected and o.outcome not in (PASSED, FAILED)
+    ]
+    return problems
+
+
+def solution_problems(kata: Kata, run: TestRun) -> list[str]:
+    """The reference fix must pass every test."""
+    folder = f"katas/{kata.name}"
+    error = run.collection_error_in(folder)
+    if error:
+        return [f"the solution fails to import or collect: {_first_line(error)}"]
+    outcomes = run.in_folder(folder)
+    if not outcomes:
+        return ["no test ran for the solution."]
+    return [
+        f"the solution fails {o.name}: {_first_line(o.message)}"
+        for o in outcomes
+        if o.outcome != PASSED
+    ]
+
+
+def _first_line(message: str) -> str:
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    return lines[0][:200] if lines else "(no message)"

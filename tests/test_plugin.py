@@ -1,0 +1,216 @@
+"""The pytest plugin, seen from a kata's tests (a fake kata run by pytest in a child process).
+
+Pins what a learner sees: the request timeline, the line that blocked the loop, the error
+behind a 500, and that the upstream fake's latency behaves like a network for both clients.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dojo.testrun import TestRun, run_pytest
+from tests.fakekata import copy_project
+
+VIEWS = """
+import asyncio
+import time
+
+import httpx
+from django.http import JsonResponse
+
+URL = "http://weather.example/forecast"
+
+
+async def blocking(request):
+    time.sleep(0.3)  # TODO: the blocking line
+    return JsonResponse({"ok": True})
+
+
+async def awaiting(request):
+    await asyncio.sleep(0.3)
+    return JsonResponse({"ok": True})
+
+
+async def sync_client(request):
+    return JsonResponse(httpx.get(URL).json())
+
+
+async def sync_client_in_thread(request):
+    response = await asyncio.to_thread(httpx.get, URL)
+    return JsonResponse(response.json())
+
+
+async def async_client(request):
+    async with httpx.AsyncClient() as client:
+        response = await client.get(URL)
+    return JsonResponse(response.json())
+
+
+async def broken(request):
+    return JsonResponse(["not", "a", "dict"])
+
+
+async def hangs(request):
+    await asyncio.Event().wait()
+
+
+async def real_network(request):
+    async with httpx.AsyncClient() as client:
+        await client.get("http://elsewhere.example/")
+    return JsonResponse({})
+"""
+
+URLS = """
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path(f"{name.replace('_', '-')}/", getattr(views, name))
+    for name in ("blocking", "awaiting", "sync_client", "sync_client_in_thread",
+                 "async_client", "broken", "hangs", "real_network")
+]
+"""
+
+TESTS = """
+import pytest
+
+FORECAST = "http://weather.example/forecast"
+
+
+async def test_blocking_view_is_served_serially(burst):
+    report = await burst("/blocking/", n=3)
+    report.assert_served_concurrently()
+
+
+async def test_awaiting_view_is_served_concurrently(burst):
+    report = await burst("/awaiting/", n=3)
+    report.assert_served_concurrently()
+    report.assert_loop_not_blocked()
+
+
+@pytest.mark.parametrize("path", ["/sync-client/", "/sync-client-in-thread/", "/async-client/"])
+async def test_upstream_calls_overlap(burst, upstream, rng, path):
+    temperature = rng.randint(-20, 30)
+    upstream.get(FORECAST, json={"t": temperature}, latency=0.3)
+    report = await burst(path, n=3)
+    report.assert_all_status(200)
+    assert {response.text for response in report.responses} == {f'{{"t": {temperature}}}'}
+    upstream.assert_calls_overlapped(3)
+
+
+async def test_broken_view(app):
+    response = await app.get("/broken/")
+    response.assert_json({"ok": True})
+
+
+@pytest.mark.timeout(1)
+async def test_hanging_view(app):
+    await app.get("/hangs/")
+
+
+async def test_after_the_hang_the_run_goes_on(app):
+    (await app.get("/awaiting/")).assert_json({"ok": True})
+
+
+async def test_unmocked_upstream(app):
+    response = await app.get("/real-network/")
+    response.assert_status(200)
+"""
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> TestRun:
+    """One run of the fake kata's tests, shared by the assertions below."""
+    root = copy_project(tmp_path_factory.mktemp("plugin"))
+    kata = root / "katas" / "90_harness"
+    kata.mkdir()
+    (kata / "views.py").write_text(VIEWS.lstrip())
+    (kata / "urls.py").write_text(URLS.lstrip())
+    (kata / "test_kata.py").write_text(TESTS.lstrip())
+    return run_pytest(["-p", "no:cacheprovider", "--tb=short"], cwd=root)
+
+
+def outcome(run: TestRun, test: str) -> str:
+    return run.outcomes[f"katas/90_harness/test_kata.py::{test}"].outcome
+
+
+def message(run: TestRun, test: str) -> str:
+    """The failure section pytest printed for ``test``."""
+    return run.output.split(f"_ {test} _", 1)[-1]
+
+
+def test_a_blocking_view_fails_the_overlap_check_with_a_timeline(run: TestRun) -> None:
+    assert outcome(run, "test_blocking_view_is_served_serially") == "failed"
+    shown = message(run, "test_blocking_view_is_served_serially")
+    assert (
+        "Expected 3 of the 3 requests to GET /blocking/ to be served at the same time, "
+        "but at most 1 was inside the view at once: the others waited."
+    ) in shown
+    assert "Requests, while each was inside the view (█), 0 to " in shown
+    assert "  #3  " in shown
+    assert "katas/90_harness/views.py:11\n    time.sleep(0.3)  # TODO: the blocking line" in shown
+
+
+def test_an_awaiting_view_passes_the_overlap_and_stall_checks(run: TestRun) -> None:
+    assert outcome(run, "test_awaiting_view_is_served_concurrently") == "passed"
+
+
+def test_a_sync_client_on_the_loop_serialises_upstream_calls(run: TestRun) -> None:
+    assert outcome(run, "test_upstream_calls_overlap[/sync-client/]") == "failed"
+    shown = message(run, "test_upstream_calls_overlap[/sync-client/]")
+    assert (
+        "Expected at least 3 upstream calls in flight at the same time, but at most 1 was" in shown
+    )
+    assert "Upstream calls (█ = waiting for the answer)" in shown
+
+
+def test_a_sync_client_in_a_thread_or_an_async_client_overlap(run: TestRun) -> None:
+    assert outcome(run, "test_upstream_calls_overlap[/sync-client-in-thread/]") == "passed"
+    assert outcome(run, "test_upstream_calls_overlap[/async-client/]") == "passed"
+
+
+def test_a_500_names_the_exception_and_the_learners_line(run: TestRun) -> None:
+    assert outcome(run, "test_broken_view") == "failed"
+    shown = message(run, "test_broken_view")
+    assert "GET /broken/ returned 500 (TypeError: In order to allow non-dict objects" in shown
+    assert "The error was raised at katas/90_harness/views.py:" in shown
+    assert 'JsonResponse(["not", "a", "dict"])' in shown
+    assert "Expected 200 (the JSON body)." in shown
+
+
+def test_a_hanging_test_times_out_and_the_run_goes_on(run: TestRun) -> None:
+    assert outcome(run, "test_hanging_view") == "failed"
+    assert "Timeout" in message(run, "test_hanging_view")
+    assert outcome(run, "test_after_the_hang_the_run_goes_on") == "passed"
+
+
+def test_an_unmocked_upstream_request_fails(run: TestRun) -> None:
+    assert outcome(run, "test_unmocked_upstream") == "failed"
+    assert "AllMockedAssertionError" in message(run, "test_unmocked_upstream")
+
+
+def test_target_runs_the_same_tests_against_another_folder(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    kata = root / "katas" / "91_target"
+    kata.mkdir()
+    (kata / "views.py").write_text(VIEWS.lstrip())
+    (kata / "urls.py").write_text(URLS.lstrip())
+    (kata / "test_kata.py").write_text(
+        "async def test_broken(app):\n"
+        "    (await app.get('/broken/')).assert_json(['not', 'a', 'dict'])\n"
+    )
+    fixed = root / "fixes" / "91_target"
+    fixed.mkdir(parents=True)
+    (fixed / "views.py").write_text(
+        VIEWS.replace(
+            'JsonResponse(["not", "a", "dict"])', 'JsonResponse(["not", "a", "dict"], safe=False)'
+        )
+    )
+    assert run_pytest([], cwd=root).returncode == 1
+    assert run_pytest(["--target=fixes"], cwd=root).returncode == 0
+    unknown = run_pytest(["--target=nowhere"], cwd=root)
+    assert unknown.returncode == 4
+    assert "--target=nowhere: no such folder." in unknown.output
