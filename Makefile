@@ -10,7 +10,7 @@ DOJO := $(VENV)/bin/python -m dojo
 TARGET ?= katas
 READY := $(VENV)/.dojo-installed
 
-.PHONY: help kata list verify test bench
+.PHONY: help kata hint list reset solution verify test bench
 
 help: ## show these targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -18,8 +18,17 @@ help: ## show these targets
 kata: $(READY) ## run one kata: make kata N=4 (TARGET=solutions for the reference fix)
 	@$(DOJO) run "$(N)" --target "$(TARGET)" $(if $(VERBOSE),--verbose)
 
-list: $(READY) ## list every kata with its level and concepts
+hint: $(READY) ## the next hint of a kata: make hint N=4 (LEVEL=2 for a chosen one)
+	@$(DOJO) hint "$(N)" $(if $(LEVEL),--level $(LEVEL))
+
+list: $(READY) ## every kata with its state (solved, not yet, never run), level and title
 	@$(DOJO) list
+
+reset: $(READY) ## restore a kata as shipped, keeping a backup: N=4, or ALL=1 (YES=1)
+	@$(DOJO) reset "$(N)" $(if $(ALL),--all) $(if $(YES),--yes)
+
+solution: $(READY) ## compare your fix with the reference once solved: N=4 (FORCE=1)
+	@$(DOJO) solution "$(N)" $(if $(FORCE),--force)
 
 verify: $(READY) ## check every kata fails as shipped and passes with its solution
 	@$(DOJO) verify

@@ -17,7 +17,10 @@ from dojo.errors import DojoError
 
 COMMANDS = (
     "run",
+    "hint",
     "list",
+    "reset",
+    "solution",
     "verify",
     "bench",
     "test",

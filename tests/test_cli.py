@@ -84,4 +84,8 @@ def test_running_a_kata_ends_with_a_one_line_verdict() -> None:
         .startswith(f"✘ Kata {int(number):02d} is not solved yet")
     )
     assert solution.returncode == 0
-    assert solution.stdout.strip().splitlines()[-1].startswith(f"✔ Kata {int(number):02d} passes")
+    assert (
+        solution.stdout.strip()
+        .splitlines()[-1]
+        .startswith(f"✔ Kata {int(number):02d}'s reference fix passes")
+    )

@@ -12,6 +12,7 @@ import pytest
 
 from dojo.catalog import REPO_ROOT, Kata, find_kata
 from dojo.errors import DojoError
+from dojo.progress import Progress
 from dojo.readme import section
 
 HELP = "run one kata's tests: N=4 (TARGET=solutions for the reference fix)"
@@ -61,8 +62,11 @@ def main(args: argparse.Namespace) -> int:
         raise DojoError(f"{kata.name} has no tests; its test_kata.py is missing or empty.")
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
         raise DojoError(f"pytest could not run {kata.name} (exit {int(code)}); see above.")
+    passed = code == pytest.ExitCode.OK
+    if args.target == "katas":
+        Progress.load(REPO_ROOT).record(kata, passed)
     print(verdict(kata, tally, args.target))
-    return 0 if code == pytest.ExitCode.OK else 1
+    return 0 if passed else 1
 
 
 def header(kata: Kata, target: str) -> str:
@@ -90,9 +94,14 @@ def verdict(kata: Kata, tally: _Tally, target: str) -> str:
     number = kata.number
     total = tally.passed + tally.failed
     if tally.failed == 0:
-        return f"✔ Kata {number:02d} passes: all {total} tests are green."
+        if target == "solutions":
+            return f"✔ Kata {number:02d}'s reference fix passes all {total} tests."
+        return (
+            f"✔ Kata {number:02d} solved: all {total} tests pass. Compare with the reference: "
+            f"make solution N={number}. Next: the next kata in make list."
+        )
     which = "the reference fix" if target == "solutions" else "your code"
     return (
         f"✘ Kata {number:02d} is not solved yet: {tally.failed} of {total} tests fail "
-        f"against {which}. Read the first failure above, then edit and run again."
+        f"against {which}. Read the first failure above; stuck? make hint N={number}"
     )
