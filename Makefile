@@ -10,13 +10,16 @@ DOJO := $(VENV)/bin/python -m dojo
 TARGET ?= katas
 READY := $(VENV)/.dojo-installed
 
-.PHONY: help kata hint list reset solution verify test bench
+.PHONY: help kata watch hint list reset solution verify test bench
 
 help: ## show these targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 kata: $(READY) ## run one kata: make kata N=4 (TARGET=solutions for the reference fix)
 	@$(DOJO) run "$(N)" --target "$(TARGET)" $(if $(VERBOSE),--verbose)
+
+watch: $(READY) ## rerun the current kata on every save; keys for hint, next, reset (N=7, POLL=1)
+	@$(DOJO) watch $(N) $(if $(POLL),--poll)
 
 hint: $(READY) ## the next hint of a kata: make hint N=4 (LEVEL=2 for a chosen one)
 	@$(DOJO) hint "$(N)" $(if $(LEVEL),--level $(LEVEL))

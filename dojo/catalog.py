@@ -12,6 +12,7 @@ A kata folder is named ``NN_slug``. Its ``kata.toml`` holds::
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from typing import Any
 
 from dojo.errors import DojoError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# DOJO_ROOT points the tools at another checkout (the dojo's own tests use it).
+REPO_ROOT = Path(os.environ.get("DOJO_ROOT") or Path(__file__).resolve().parent.parent)
 KATA_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})_(?P<slug>[a-z][a-z0-9_]*)$")
 LEVELS = {1: "easy", 2: "medium", 3: "hard"}
 MIN_HINTS = 3

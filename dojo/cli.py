@@ -17,6 +17,7 @@ from dojo.errors import DojoError
 
 COMMANDS = (
     "run",
+    "watch",
     "hint",
     "list",
     "reset",
