@@ -9,6 +9,7 @@ scope, ``receive`` and ``send``, and records what came back and when.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json as jsonlib
 import logging
 import time
@@ -26,6 +27,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test.utils import override_settings
 
+from dojo.concepts import concept_line
 from dojo.loopwatch import CodeSite, LoopWatch, Stall, code_site
 from dojo.timeline import (
     REQUEST_ID_HEADER,
@@ -82,6 +84,10 @@ class Response:
             lines.append(f"The error was raised at {self.error_site}")
         elif self.exception is None and self.status != 200:
             lines.append(f"Body: {self.text[:300]!r}")
+        if self.exception is not None:
+            concept = concept_line(_error_text(self.exception))
+            if concept:
+                lines.append(concept)
         return "\n".join(lines)
 
     def assert_status(self, expected: int, meaning: str = "") -> None:
@@ -89,7 +95,9 @@ class Response:
         __tracebackhide__ = True
         if self.status != expected:
             wanted = f"{expected} ({meaning})" if meaning else str(expected)
-            pytest.fail(f"{self.explain()}\nExpected {wanted}.", pytrace=False)
+            pytest.fail(
+                f"Expected {wanted} from {self.request_line}.\n{self.explain()}", pytrace=False
+            )
 
     def assert_json(self, expected: Any, meaning: str = "") -> None:
         """Fail unless the response is 200 with a JSON body equal to ``expected``."""
@@ -99,15 +107,15 @@ class Response:
         content_type = self.headers.get("content-type", "")
         if not content_type.startswith("application/json"):
             pytest.fail(
-                f"{self.request_line} answered with Content-Type {content_type!r}; "
-                f"expected application/json.\nBody: {self.text[:300]!r}",
+                f"Expected {what} from {self.request_line}, as application/json.\n"
+                f"It answered with Content-Type {content_type!r}; body: {self.text[:300]!r}",
                 pytrace=False,
             )
         body = self.json()
         if body != expected:
             pytest.fail(
-                f"{self.request_line} returned this JSON:\n    {body!r}\n"
-                f"Expected {what}:\n    {expected!r}",
+                f"Expected {what} from {self.request_line}:\n    {expected!r}\n"
+                f"It returned this JSON:\n    {body!r}",
                 pytrace=False,
             )
 
@@ -168,8 +176,8 @@ class BurstReport:
         if wrong:
             wanted = f"{expected} ({meaning})" if meaning else str(expected)
             pytest.fail(
-                f"{len(wrong)} of {len(self.responses)} requests to {self.method} {self.path} "
-                f"did not return {wanted}.\n{wrong[0].explain()}",
+                f"Expected every request to {self.method} {self.path} to return {wanted}, "
+                f"but {len(wrong)} of {len(self.responses)} did not.\n{wrong[0].explain()}",
                 pytrace=False,
             )
 
@@ -389,6 +397,16 @@ def error_site(exception: BaseException, code_roots: tuple[Path, ...]) -> CodeSi
             if path.is_relative_to(root):
                 return code_site(path, line, root.parent)
     return None
+
+
+def _error_text(exception: BaseException) -> str:
+    """The exception's text, plus a note when a coroutine was being handled as a value
+    where it went wrong (JsonResponse(coroutine) says nothing of coroutines itself)."""
+    text = f"{type(exception).__name__}: {exception}"
+    for frame, _ in traceback.walk_tb(exception.__traceback__):
+        if any(inspect.iscoroutine(value) for value in frame.f_locals.values()):
+            return f"{text} (a coroutine object was passed as a value)"
+    return text
 
 
 def _one_line(exception: BaseException) -> str:

@@ -178,7 +178,7 @@ def test_a_500_names_the_exception_and_the_learners_line(run: TestRun) -> None:
     assert "GET /broken/ returned 500 (TypeError: In order to allow non-dict objects" in shown
     assert "The error was raised at katas/90_harness/views.py:" in shown
     assert 'JsonResponse(["not", "a", "dict"])' in shown
-    assert "Expected 200 (the JSON body)." in shown
+    assert "Expected 200 (the JSON body) from GET /broken/." in shown
 
 
 def test_a_hanging_test_times_out_and_the_run_goes_on(run: TestRun) -> None:

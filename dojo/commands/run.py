@@ -55,7 +55,14 @@ def main(args: argparse.Namespace) -> int:
         f"--rootdir={REPO_ROOT}",
         "-p",
         "no:cacheprovider",
-        *(["-v", "--tb=long"] if args.verbose else ["-q", "--tb=short", "--no-header"]),
+        # dojo is imported before pytest starts, so pytest cannot rewrite its asserts.
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
+        *(
+            ["-v", "--tb=long"]
+            if args.verbose
+            else ["-q", "--tb=short", "--no-header", "--disable-warnings"]
+        ),
     ]
     code = pytest.main(pytest_args, plugins=[tally])
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
