@@ -10,7 +10,7 @@ DOJO := $(VENV)/bin/python -m dojo
 TARGET ?= katas
 READY := $(VENV)/.dojo-installed
 
-.PHONY: help kata watch hint list reset solution verify test bench
+.PHONY: help kata watch hint list reset solution verify test bench serve load
 
 help: ## show these targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,6 +41,15 @@ test: $(READY) ## the whole self-check: lint, types, verify and the dojo's own t
 
 bench: $(READY) ## time to a verdict per kata, and verify's time (RUNS=n: flaky verdicts)
 	@$(DOJO) bench $(if $(RUNS),--runs $(RUNS))
+
+serve: $(READY) ## a kata on a real server, its upstream faked: make serve N=8 (TARGET=solutions, PORT=)
+	@$(DOJO) serve "$(N)" --target "$(TARGET)" $(if $(PORT),--port $(PORT))
+
+load: $(READY) ## a burst over real HTTP, katas/ vs solutions/: make load N=8 (BURST=50, TARGET=, URL=)
+	@$(DOJO) load "$(N)" $(if $(filter command line environment,$(origin TARGET)),--target "$(TARGET)") $(if $(URL),--url "$(URL)") $(if $(BURST),--burst $(BURST)) $(if $(PORT),--port $(PORT))
+
+grade: $(READY) ## grade learner files against the trusted tests into build/grade/ (SUBMISSION=, KATA=, STRICT=1, REF=)
+	@$(DOJO) grade $(if $(SUBMISSION),--submission "$(SUBMISSION)") $(if $(KATA),--kata "$(KATA)") $(if $(filter-out 0 no false,$(STRICT)),--strict) $(if $(REF),--ref "$(REF)") $(if $(REPO),--repo "$(REPO)")
 
 $(READY): pyproject.toml
 	@if [ -z "$(BOOT_PYTHON)" ]; then echo "dojo: no python3 found. Install Python 3.12 or newer, or set PYTHON=/path/to/python3." >&2; exit 2; fi

@@ -9,11 +9,11 @@ scope, ``receive`` and ``send``, and records what came back and when.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json as jsonlib
 import logging
 import time
 import traceback
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -404,7 +404,9 @@ def _error_text(exception: BaseException) -> str:
     where it went wrong (JsonResponse(coroutine) says nothing of coroutines itself)."""
     text = f"{type(exception).__name__}: {exception}"
     for frame, _ in traceback.walk_tb(exception.__traceback__):
-        if any(inspect.iscoroutine(value) for value in frame.f_locals.values()):
+        # type(), not isinstance(): isinstance would evaluate a lazy proxy such as
+        # request.user, running its database queries on the loop from here.
+        if any(type(value) is types.CoroutineType for value in frame.f_locals.values()):
             return f"{text} (a coroutine object was passed as a value)"
     return text
 

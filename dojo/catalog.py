@@ -8,6 +8,7 @@ A kata folder is named ``NN_slug``. Its ``kata.toml`` holds::
     files = ["views.py"]            # what the learner edits
     failing = ["test_..."]          # tests that must fail as shipped
     hints = ["a nudge", "...", "nearly the answer"]
+    [load]                          # optional: make serve / make load (see dojo.scenario)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dojo.errors import DojoError
+from dojo.scenario import LoadScenario, ScenarioError, parse_scenario
 
 # DOJO_ROOT points the tools at another checkout (the dojo's own tests use it).
 REPO_ROOT = Path(os.environ.get("DOJO_ROOT") or Path(__file__).resolve().parent.parent)
@@ -45,6 +47,7 @@ class Kata:
     files: tuple[str, ...]
     failing: tuple[str, ...]
     hints: tuple[str, ...]
+    load: LoadScenario | None = None
 
     @property
     def name(self) -> str:
@@ -117,6 +120,7 @@ def load_kata(path: Path) -> Kata:
         files=config.texts("files"),
         failing=config.texts("failing"),
         hints=config.texts("hints", required=False),
+        load=config.scenario(),
     )
     for name in kata.files:
         if "/" in name or not name.endswith(".py"):
@@ -155,6 +159,12 @@ class _Config:
     def __init__(self, shown: str, data: dict[str, Any]) -> None:
         self.shown = shown
         self.data = data
+
+    def scenario(self) -> LoadScenario | None:
+        try:
+            return parse_scenario(self.data.get("load"))
+        except ScenarioError as error:
+            raise KataConfigError(f"{self.shown}: {error}") from None
 
     def _get(self, key: str) -> Any:
         if key not in self.data:

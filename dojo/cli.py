@@ -25,6 +25,9 @@ COMMANDS = (
     "verify",
     "bench",
     "test",
+    "serve",
+    "load",
+    "grade",
 )
 
 

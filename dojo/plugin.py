@@ -25,6 +25,14 @@ from dojo.config import DojoSettings, kata_folder, settings_key
 # Modules whose fixtures every test can use; each is registered as a pytest plugin.
 FIXTURE_MODULES = (
     "dojo.fixtures",
+    "dojo.costs",
+    "dojo.probes",
+    "dojo.db",
+    "dojo.viewcheck",
+    "dojo.plumbing",
+    "dojo.background",
+    "dojo.streaming",
+    "dojo.clients",
 )
 
 TARGET_HELP = (

@@ -9,6 +9,10 @@ respx cannot tell the two paths apart by itself, so the router marks the sync pa
 Every call is recorded with its start and end, so a test can ask how many calls were in
 flight at once. Routes can answer with per-call payloads, error statuses, exceptions,
 hangs, or 429 above a concurrency cap.
+
+A call honours the client's read timeout (``httpx.AsyncClient(timeout=1.0)``): when the
+route's latency, or a hang, would outlast it, the call fails with ``httpx.ReadTimeout``
+after that long, as it would on a network.
 """
 
 from __future__ import annotations
@@ -130,7 +134,8 @@ class FakeRoute:
         return self
 
     def hangs(self) -> FakeRoute:
-        """Never answer: an async call waits until cancelled, a sync call blocks its thread."""
+        """Never answer: an async call waits until cancelled, a sync call blocks its thread
+        (either one until the client's read timeout, if it set one)."""
         self._hang = True
         return self
 
@@ -163,9 +168,13 @@ class FakeRoute:
     def _serve_sync(self, request: httpx.Request) -> httpx.Response:
         call, limited = self.upstream._begin(self, request, blocking=True)
         try:
+            timeout = _read_timeout(request)
             if self._hang:
-                self.upstream._released.wait(SYNC_HANG_LIMIT)
+                self.upstream._released.wait(min(SYNC_HANG_LIMIT, timeout or SYNC_HANG_LIMIT))
                 raise httpx.ReadTimeout("the upstream never answered", request=request)
+            if timeout is not None and self.latency > timeout:
+                time.sleep(timeout)
+                raise _timed_out(request, timeout)
             time.sleep(self.latency)
             return self._answer(call, request, limited)
         finally:
@@ -174,8 +183,12 @@ class FakeRoute:
     async def _serve_async(self, request: httpx.Request) -> httpx.Response:
         call, limited = self.upstream._begin(self, request, blocking=False)
         try:
-            if self._hang:
+            timeout = _read_timeout(request)
+            if self._hang and timeout is None:
                 await asyncio.Event().wait()
+            if timeout is not None and (self._hang or self.latency > timeout):
+                await asyncio.sleep(timeout)
+                raise _timed_out(request, timeout)
             await asyncio.sleep(self.latency)
             return self._answer(call, request, limited)
         finally:
@@ -311,6 +324,19 @@ def _as_reply(json: Payload | Reply) -> Reply:
     if callable(json):
         return json
     return lambda request: json
+
+
+def _read_timeout(request: httpx.Request) -> float | None:
+    """The client's read timeout for this request, in seconds (None: wait for ever)."""
+    timeouts = request.extensions.get("timeout") or {}
+    read = timeouts.get("read")
+    return float(read) if read is not None else None
+
+
+def _timed_out(request: httpx.Request, timeout: float) -> httpx.ReadTimeout:
+    return httpx.ReadTimeout(
+        f"no answer within the client's read timeout of {timeout:g} s", request=request
+    )
 
 
 def _error_payload(status: int) -> Reply:

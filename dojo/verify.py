@@ -18,8 +18,8 @@ from dojo.testrun import FAILED, PASSED, TestRun, run_pytest
 
 TODO_MARKER = re.compile(r"#\s*TODO\b")
 KATA_PARTS = ("README.md", "kata.toml", "urls.py", "test_kata.py")
-# Files a kata folder may hold besides its parts and learner files.
-ALLOWED_EXTRAS = {"models.py", "apps.py", "__init__.py", "templates", "migrations", "__pycache__"}
+# Folders a kata may hold besides its parts and Python modules (views.py, models.py, ...).
+ALLOWED_FOLDERS = {"templates", "migrations", "__pycache__"}
 # A hang costs one test; this bounds the whole run should something hang outside a test.
 RUN_TIMEOUT = 600.0
 
@@ -109,9 +109,9 @@ def anatomy_problems(kata: Kata) -> list[str]:
     for name in kata.files:
         if not (kata.solution_path / name).is_file():
             problems.append(f"solutions/{kata.name}/{name} is missing: write the reference fix.")
-    expected = set(KATA_PARTS) | set(kata.files) | ALLOWED_EXTRAS
     for path in sorted(kata.path.iterdir()):
-        if path.name not in expected and not path.name.startswith("."):
+        allowed = path.name in KATA_PARTS or path.name in ALLOWED_FOLDERS or path.suffix == ".py"
+        if not allowed and not path.name.startswith("."):
             problems.append(f"{where}/{path.name} is stray: not part of a kata (see DESIGN.md).")
     if kata.solution_path.is_dir():
         for path in sorted(kata.solution_path.iterdir()):

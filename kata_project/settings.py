@@ -4,6 +4,8 @@ Each kata is mounted by its own URLconf (see ``kata_project.urls``); a kata that
 models ships an ``apps.py`` and is installed here automatically.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -15,8 +17,7 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 # A kata with models declares its app (and a valid app label) in its own apps.py.
 KATA_APPS = sorted(
-    f"katas.{apps_file.parent.name}"
-    for apps_file in KATAS_DIR.glob("[0-9][0-9]_*/apps.py")
+    f"katas.{apps_file.parent.name}" for apps_file in KATAS_DIR.glob("[0-9][0-9]_*/apps.py")
 )
 
 INSTALLED_APPS = [
@@ -47,10 +48,25 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "build" / "db.sqlite3",
+        # WAL and IMMEDIATE let concurrent requests (each async ORM call runs in its request's
+        # own thread) read while another writes, and wait for a write lock instead of failing.
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+        },
+        # A file, not SQLite's shared-cache memory database: that one answers "database table
+        # is locked" at once when two request threads touch a table. One file per process,
+        # so test runs side by side never share it (dojo.db removes its WAL files).
+        "TEST": {"NAME": Path(tempfile.gettempdir()) / f"dojo-test-{os.getpid()}.sqlite3"},
     }
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Django's background tasks (django.tasks): the built-in backend that runs each task at once,
+# inside enqueue(), as development setups do. A kata's test may swap in DummyBackend, which
+# only records the task, to play the worker itself.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 USE_TZ = True
 TIME_ZONE = "UTC"

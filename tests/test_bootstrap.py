@@ -38,7 +38,7 @@ def test_the_newest_pyenv_version_wins_over_an_old_default(machine: Path) -> Non
 
 
 def test_no_new_enough_python_says_what_to_install(machine: Path) -> None:
-    with pytest.raises(bootstrap.BootstrapError, match="No Python 3.12 or newer found") as error:
+    with pytest.raises(bootstrap.BootstrapError, match=r"No Python 3\.12 or newer found") as error:
         bootstrap.choose_python({})
     assert "PYTHON=/path/to/python3" in str(error.value)
 
@@ -47,7 +47,7 @@ def test_python_names_a_chosen_interpreter(machine: Path) -> None:
     chosen = fake_python(machine / "elsewhere/python", "3 14")
     assert bootstrap.choose_python({"PYTHON": chosen}) == (chosen, (3, 14))
     old = fake_python(machine / "old/python", "3 11")
-    with pytest.raises(bootstrap.BootstrapError, match="is Python 3.11; the dojo needs 3.12"):
+    with pytest.raises(bootstrap.BootstrapError, match=r"is Python 3\.11; the dojo needs 3\.12"):
         bootstrap.choose_python({"PYTHON": old})
 
 

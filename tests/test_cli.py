@@ -47,7 +47,7 @@ def test_kata_numbers_may_be_written_with_or_without_a_leading_zero(tmp_path: Pa
     root = copy_project(tmp_path)
     write_kata(root, "04_missing_await")
     assert find_kata("4", root).name == find_kata("04", root).name == "04_missing_await"
-    with pytest.raises(DojoError, match="the katas are 4."):
+    with pytest.raises(DojoError, match=r"the katas are 4\."):
         find_kata("5", root)
 
 

@@ -55,7 +55,7 @@ def is_solved(kata: Kata) -> bool:
 
 def solution_diff(kata: Kata) -> str:
     """A unified diff from the learner's files to the reference fix."""
-    chunks = []
+    chunks: list[str] = []
     for name in kata.files:
         mine = (kata.path / name).read_text(encoding="utf-8").splitlines(keepends=True)
         reference = (

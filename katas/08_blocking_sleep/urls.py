@@ -2,4 +2,4 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("slow/", views.slow)]
+urlpatterns = [path("orders/<int:order_id>/confirmation/", views.order_confirmation)]

@@ -1,0 +1,107 @@
+"""Grade the learner files of a checkout (or of SUBMISSION) against the course's own tests.
+
+Tests, harness and pytest config come from a commit of the dojo's repository (REF, by
+default HEAD), never from the submission; only the files each kata.toml names as the
+learner's are taken from it. Writes results.json, junit.xml and summary.md to build/grade/
+and prints the summary.
+
+Exit 0 when grading ran, whatever the score; with --strict, 1 unless every kata passes;
+2 when the input is wrong or the grader itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from dojo.catalog import REPO_ROOT
+from dojo.errors import DojoError
+from dojo.grade import KATA_TIME_LIMIT, GradeOptions, KataResult, grade
+from dojo.gradeout import STATUS_WORDS, append_step_summary, print_summary, write_all
+
+HELP = "grade a checkout against the trusted tests: SUBMISSION=path KATA=4 STRICT=1"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--submission",
+        type=Path,
+        default=REPO_ROOT,
+        help="a checkout of the dojo, or a folder laid out like katas/ (default: this one)",
+    )
+    parser.add_argument("--kata", help="grade one kata, by number (default: every kata)")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 unless every graded kata passes"
+    )
+    parser.add_argument(
+        "--ref", default="HEAD", help="the commit whose tests and harness are trusted (HEAD)"
+    )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=REPO_ROOT,
+        help="the git repository holding REF (default: this checkout)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=REPO_ROOT / "build" / "grade", help="where to write"
+    )
+    parser.add_argument(
+        "--seed", type=int, help="seed of the random upstream payloads (default: a new one)"
+    )
+    parser.add_argument(
+        "--kata-time-limit",
+        type=float,
+        default=KATA_TIME_LIMIT,
+        help=f"seconds before a kata's test process is killed ({KATA_TIME_LIMIT:g})",
+    )
+    parser.add_argument(
+        "--test-time-limit",
+        type=float,
+        help="seconds one test may take (default: the trusted pytest config's timeout)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="katas graded at the same time (default 1)"
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    options = GradeOptions(
+        submission=args.submission,
+        repo=args.repo,
+        ref=args.ref,
+        kata=args.kata,
+        seed=args.seed,
+        kata_time_limit=args.kata_time_limit,
+        test_time_limit=args.test_time_limit,
+        jobs=args.jobs,
+    )
+    try:
+        result = grade(options, on_kata=_progress)
+        paths = write_all(result, args.out)
+        append_step_summary(result)
+    except (DojoError, KeyboardInterrupt):
+        raise
+    except Exception as error:  # a bug of the grader's: say so, and exit 2 rather than 1
+        traceback.print_exc()
+        print(f"dojo: the grader failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+    print()
+    print_summary(result)
+    print(f"\nWritten: {', '.join(str(path) for path in paths.values())}")
+    if result.problem:
+        print(f"dojo: the grader failed: {result.problem}", file=sys.stderr)
+        return 2
+    if args.strict and result.status != "pass":
+        return 1
+    return 0
+
+
+def _progress(result: KataResult) -> None:
+    passed = sum(test.status == "pass" for test in result.tests)
+    print(
+        f"  {result.kata.name:<36} {STATUS_WORDS.get(result.status, result.status):<12} "
+        f"{passed}/{len(result.tests)} tests  {result.duration:5.1f} s",
+        flush=True,
+    )

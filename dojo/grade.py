@@ -1,0 +1,390 @@
+"""Grade a submission: each kata's learner files against the course's own tests.
+
+Tests, harness and pytest config come from the trusted copy (``dojo.trusted``); from the
+submission, only the files each kata.toml names as the learner's. The expected test IDs are
+collected first, from the trusted tests run against the trusted solutions. Then each kata
+runs in a pytest process of its own, in a fresh copy, with the grader's guard loaded first
+(``dojo.guard``), a per-test timeout and an outer time limit that kills the process. A
+test passes only when pytest's report log and the guard's log both saw every phase of it
+pass; a test that did not report is an error, never a pass.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dojo.catalog import REPO_ROOT, Kata, KataConfigError, kata_dirs, load_kata
+from dojo.errors import DojoError
+from dojo.gradelogs import GuardLog, first_line, test_source
+from dojo.testrun import ERROR, FAILED, PASSED, SKIPPED, TestOutcome, TestRun, run_pytest
+from dojo.trusted import Submission, TrustedSource
+
+GUARD_FILE = Path(__file__).with_name("guard.py")
+GUARD_MODULE = "dojo_grade_guard"
+KATA_TIME_LIMIT = 60.0
+# Collecting every kata's tests runs no test; this only bounds a broken collection.
+COLLECT_TIME_LIMIT = 120.0
+# The graded process gets none of these: they could change pytest or reach CI's secrets.
+UNSET_NAMES = (
+    "PYTEST_ADDOPTS",
+    "PYTEST_PLUGINS",
+    "PYTEST_DISABLE_PLUGIN_AUTOLOAD",
+    "PYTEST_DEBUG",
+    "PYTHONSTARTUP",
+    "PYTHONINSPECT",
+    "PYTHONSAFEPATH",
+    "DJANGO_SETTINGS_MODULE",
+    "DOJO_ROOT",
+)
+UNSET_PREFIXES = ("GITHUB_", "ACTIONS_", "RUNNER_")
+# Any proxy-aware client fails at once instead of reaching out (the guard blocks the rest).
+NO_NETWORK = {name: "http://127.0.0.1:9" for name in ("http_proxy", "https_proxy", "all_proxy")}
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    """What to grade, against which commit, and the limits."""
+
+    submission: Path
+    repo: Path = REPO_ROOT
+    ref: str = "HEAD"
+    kata: str | None = None
+    seed: int | None = None
+    kata_time_limit: float = KATA_TIME_LIMIT
+    test_time_limit: float | None = None
+    jobs: int = 1
+
+
+@dataclass
+class TestResult:
+    """One test's verdict, in Exercism's terms: pass, fail or error."""
+
+    kata: str
+    nodeid: str
+    status: str
+    message: str = ""
+    output: str = ""
+    test_code: str = ""
+    duration: float = 0.0
+    timed_out: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.nodeid.rsplit("::", 1)[-1]
+
+
+@dataclass
+class KataResult:
+    """One kata's verdict: pass, fail, error or timeout, and its tests'."""
+
+    kata: Kata
+    status: str
+    message: str = ""
+    tests: list[TestResult] = field(default_factory=list)
+    duration: float = 0.0
+    max_score: int = 1
+
+    @property
+    def score(self) -> int:
+        """One point when every test passes: a partial fix is not a fix."""
+        return self.max_score if self.status == "pass" else 0
+
+
+@dataclass
+class Grade:
+    """The whole grade: every kata graded, and what the grader knows about the run."""
+
+    katas: list[KataResult]
+    source: TrustedSource
+    submission: Submission
+    seed: int
+    changed_files: list[tuple[str, str]]
+    options: GradeOptions
+    started_at: float
+    duration: float = 0.0
+    problem: str | None = None
+
+    @property
+    def score(self) -> int:
+        return sum(result.score for result in self.katas)
+
+    @property
+    def max_score(self) -> int:
+        return sum(result.max_score for result in self.katas)
+
+    @property
+    def status(self) -> str:
+        if self.problem:
+            return "error"
+        return "pass" if all(result.status == "pass" for result in self.katas) else "fail"
+
+
+def grade(options: GradeOptions, on_kata: Callable[[KataResult], None] | None = None) -> Grade:
+    """Grade ``options.submission``; bad input or an unusable trusted copy raise DojoError."""
+    started = time.time()
+    submission = Submission.at(options.submission)
+    source = TrustedSource.from_git(options.repo.resolve(), options.ref)
+    seed = options.seed if options.seed is not None else secrets.randbelow(1_000_000)
+    with tempfile.TemporaryDirectory(prefix="dojo-grade-") as scratch:
+        work = Path(scratch)
+        catalog = source.extract(work / "catalog")
+        every_kata, broken = _load_katas(catalog)
+        katas = select(every_kata, options.kata)
+        learner = {f"katas/{kata.name}/{name}" for kata in every_kata for name in kata.files}
+        changed = submission.changes(source.files(), learner)
+        result = Grade([], source, submission, seed, changed, options, started)
+        (work / "guard").mkdir()
+        shutil.copy(GUARD_FILE, work / "guard" / f"{GUARD_MODULE}.py")
+        runner = _KataRunner(options, source, submission, seed, work, catalog)
+        runner.unusable.update(broken)
+        runner.collect([kata for kata in katas if kata.name not in broken])
+
+        def graded(kata: Kata) -> KataResult:
+            kata_result = runner.grade(kata)
+            if on_kata is not None:
+                on_kata(kata_result)
+            return kata_result
+
+        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+            result.katas = list(pool.map(graded, katas))
+        result.problem = runner.problem or next(iter(broken.values()), None)
+    result.duration = time.time() - started
+    return result
+
+
+def select(katas: list[Kata], selector: str | None) -> list[Kata]:
+    """Every kata, or the one numbered ``selector``; a DojoError lists the valid numbers."""
+    if selector is None or not selector.strip():
+        return katas
+    valid = ", ".join(str(kata.number) for kata in katas) or "none"
+    text = selector.strip()
+    chosen = [kata for kata in katas if text.isdigit() and kata.number == int(text)]
+    if not chosen:
+        raise DojoError(f"KATA={text}: there is no such kata; the katas are {valid}.")
+    return chosen
+
+
+def _load_katas(catalog: Path) -> tuple[list[Kata], dict[str, str]]:
+    """Every kata of the trusted copy; one whose kata.toml is broken cannot be graded."""
+    katas: list[Kata] = []
+    broken: dict[str, str] = {}
+    for path in kata_dirs(catalog):
+        try:
+            katas.append(load_kata(path))
+        except KataConfigError as error:
+            where = str(error).replace(f"{catalog}{os.sep}", "")
+            broken[path.name] = f"The trusted copy's kata is broken, so it was not graded: {where}"
+            number, slug = path.name.split("_", 1)
+            katas.append(Kata(int(number), slug, path, path.name, 1, (), (), (), ()))
+    return katas, broken
+
+
+class _KataRunner:
+    """Runs each kata's tests in a fresh trusted copy, and judges what they reported."""
+
+    def __init__(
+        self,
+        options: GradeOptions,
+        source: TrustedSource,
+        submission: Submission,
+        seed: int,
+        work: Path,
+        catalog: Path,
+    ) -> None:
+        self.options = options
+        self.source = source
+        self.submission = submission
+        self.seed = seed
+        self.work = work
+        self.catalog = catalog
+        self.expected: dict[str, list[str]] = {}
+        self.unusable: dict[str, str] = {}
+        self.problem: str | None = None
+
+    def collect(self, katas: list[Kata]) -> None:
+        """The test IDs each kata must report, from the trusted tests and solutions."""
+        if not katas:
+            return
+        log = self.work / "collect.guard.jsonl"
+        run = self._pytest(
+            self.catalog, self.catalog / "solutions", log, "--collect-only",
+            *(f"katas/{kata.name}" for kata in katas),
+            timeout=COLLECT_TIME_LIMIT,
+        )  # fmt: skip
+        guard = GuardLog.read(log)
+        for kata in katas:
+            prefix = f"katas/{kata.name}/"
+            self.expected[kata.name] = [n for n in guard.collected if n.startswith(prefix)]
+            error = run.collection_error_in(f"katas/{kata.name}")
+            if error or not self.expected[kata.name]:
+                why = first_line(error) if error else first_line(run.output[-2000:], last=True)
+                self.unusable[kata.name] = (
+                    f"The course's own tests for {kata.name} could not be collected from "
+                    f"the trusted copy, so it was not graded: {why or 'no tests found'}"
+                )
+                self.problem = self.unusable[kata.name]
+
+    def grade(self, kata: Kata) -> KataResult:
+        started = time.monotonic()
+        expected = self.expected.get(kata.name, [])
+        if kata.name in self.unusable:
+            return self._errored(kata, expected, self.unusable[kata.name])
+        folder = self.work / kata.name
+        try:
+            # Named katas/, so the harness names a learner file as katas/<kata>/views.py.
+            learner = folder / "learner" / "katas"
+            problem = self.submission.stage(kata, learner)
+            if problem:
+                return self._errored(kata, expected, problem)
+            root = self.source.extract(folder / "trusted")
+            (root / "build").mkdir(exist_ok=True)
+            log = folder / "guard.jsonl"
+            run = self._pytest(
+                root, learner, log, f"katas/{kata.name}",
+                timeout=self.options.kata_time_limit, finished=lambda: _session_over(log),
+            )  # fmt: skip
+            result = self._judge(kata, expected, run, GuardLog.read(log))
+            _unlocate(result, {f"{learner.parent}{os.sep}": "", f"{root}{os.sep}": ""})
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        result.duration = time.monotonic() - started
+        return result
+
+    def _pytest(
+        self,
+        root: Path,
+        target: Path,
+        log: Path,
+        *args: str,
+        timeout: float,
+        finished: Callable[[], bool] | None = None,
+    ) -> TestRun:
+        plugins = ["-p", GUARD_MODULE, "-p", "dojo"]
+        for conftest in ("conftest.py", "katas/conftest.py"):
+            if (root / conftest).is_file():  # trusted, so loaded on purpose despite --noconftest
+                plugins += ["-p", conftest.removesuffix(".py").replace("/", ".")]
+        limit = self.options.test_time_limit
+        command = [
+            "-c", str(root / "pyproject.toml"), "--rootdir", str(root), "--noconftest",
+            *plugins, "-p", "no:cacheprovider", "-q", "--tb=short", "--color=no",
+            *(["-o", f"timeout={limit:g}"] if limit else []),
+            f"--target={target}", f"--dojo-seed={self.seed}", *args,
+        ]  # fmt: skip
+        env = {
+            **NO_NETWORK,
+            "PYTHONPATH": os.pathsep.join([str(root), str(self.work / "guard")]),
+            "DOJO_GUARD_LOG": str(log),
+            "DOJO_GUARD_TARGET": str(target.resolve()),
+        }
+        unset = [*UNSET_NAMES, *(name for name in os.environ if name.startswith(UNSET_PREFIXES))]
+        return run_pytest(
+            command, cwd=root, timeout=timeout, env=env, unset_env=unset, finished=finished
+        )
+
+    def _errored(self, kata: Kata, expected: list[str], message: str) -> KataResult:
+        tests = [self._result(kata, nodeid, "error", message) for nodeid in expected]
+        return KataResult(kata, "error", first_line(message), tests)
+
+    def _result(self, kata: Kata, nodeid: str, status: str, message: str = "") -> TestResult:
+        code = test_source(self.catalog, nodeid)
+        return TestResult(kata.name, nodeid, status, message, test_code=code)
+
+    def _judge(self, kata: Kata, expected: list[str], run: TestRun, guard: GuardLog) -> KataResult:
+        if guard.tampered:
+            message = (
+                f"Your code changed how pytest runs or reports tests ({guard.tampered}), so "
+                "nothing this kata's run reported can be trusted."
+            )
+            return self._errored(kata, expected, message)
+        if run.returncode == 4 and not run.outcomes:
+            self.problem = f"pytest refused the grader's command line: {first_line(run.output)}"
+            return self._errored(kata, expected, self.problem)
+        tests = [self._verdict(kata, nodeid, run, guard) for nodeid in expected]
+        if any(test.status == "forged" for test in tests):
+            message = "pytest's report says a test passed that the grader did not see pass."
+            return self._errored(kata, expected, message)
+        return _kata_result(kata, tests, run, self.options.kata_time_limit)
+
+    def _verdict(self, kata: Kata, nodeid: str, run: TestRun, guard: GuardLog) -> TestResult:
+        outcome = run.outcomes.get(nodeid)
+        if outcome is None or not outcome.complete:
+            result = self._result(kata, nodeid, "error", self._unreported(kata, run))
+            result.timed_out = run.timed_out
+            result.output = first_line(run.output[-2000:], last=True)
+            return result
+        result = self._result(kata, nodeid, *_status(outcome))
+        result.output, result.duration = outcome.output, outcome.duration
+        result.timed_out = "Timeout (>" in outcome.message and "pytest-timeout" in outcome.message
+        if result.timed_out:
+            result.message = f"Did not finish in time: {result.message}"
+        if result.status == "pass" and not guard.saw_pass(nodeid):
+            result.status = "forged"
+        return result
+
+    def _unreported(self, kata: Kata, run: TestRun) -> str:
+        if run.timed_out:
+            limit = self.options.kata_time_limit
+            return f"Did not finish: the kata's tests were stopped after {limit:g} s (its limit)."
+        error = run.collection_error_in(f"katas/{kata.name}")
+        if error:
+            return f"The tests could not start: {error}"
+        return (
+            f"Did not report: the test process ended (exit code {run.returncode}) "
+            "before this test finished."
+        )
+
+
+def _status(outcome: TestOutcome) -> tuple[str, str]:
+    if outcome.outcome == PASSED:
+        return "pass", ""
+    if outcome.outcome == SKIPPED:
+        return "fail", f"Skipped ({outcome.message}); a skipped test does not count as passed."
+    if outcome.outcome == FAILED:
+        return "fail", outcome.message
+    assert outcome.outcome == ERROR
+    return "error", outcome.message
+
+
+def _kata_result(kata: Kata, tests: list[TestResult], run: TestRun, limit: float) -> KataResult:
+    failing = [test for test in tests if test.status != "pass"]
+    if not failing:
+        return KataResult(kata, "pass", "", tests)
+    first = failing[0]
+    if run.timed_out:
+        unfinished = next((t for t in tests if t.timed_out), first)
+        message = f"stopped after {limit:g} s: {unfinished.name} never finished"
+        return KataResult(kata, "timeout", message, tests)
+    message = f"{first.name}: {first_line(first.message)}"
+    if any(test.timed_out for test in tests):
+        return KataResult(kata, "timeout", message, tests)
+    if any(test.status == "error" for test in tests):
+        return KataResult(kata, "error", message, tests)
+    return KataResult(kata, "fail", message, tests)
+
+
+def _unlocate(result: KataResult, paths: dict[str, str]) -> None:
+    """Say ``katas/...`` where a message names a file of the run's temporary folders."""
+    for test in result.tests:
+        for path, shown in paths.items():
+            test.message = test.message.replace(path, shown)
+            test.output = test.output.replace(path, shown)
+    for path, shown in paths.items():
+        result.message = result.message.replace(path, shown)
+
+
+def _session_over(guard_log: Path) -> bool:
+    """The guard logged the end of the pytest session (its last line)."""
+    try:
+        with guard_log.open("rb") as log:
+            log.seek(max(0, log.seek(0, os.SEEK_END) - 4096))
+            return b'"event": "finished"' in log.read()
+    except OSError:
+        return False

@@ -1,0 +1,104 @@
+"""The child process of ``make serve`` and ``make load``: one uvicorn server on a listening
+socket that its parent opened on 127.0.0.1 and handed down (so the port is never raced for).
+
+    python -m dojo.worker site --fd 5 --ready-fd 7 --kata 08_blocking_sleep \\
+        --upstream-port 41234 [--target-dir solutions] [--cheap-http-clients] [--log]
+    python -m dojo.worker upstream --fd 6 --ready-fd 8 --routes '[...]' [--log]
+
+It writes ``ready`` to ``--ready-fd`` once it serves. A watchdog thread stops it when its
+parent goes away or ``--max-seconds`` have passed, and ends the process a few seconds later
+if the server cannot stop (a kata's view may hold the event loop): no server outlives the
+command that started it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+READY = b"ready\n"
+# After a stop is asked for, how long a graceful shutdown may take before the process ends.
+GRACE_SECONDS = 3.0
+WATCH_INTERVAL = 0.05
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dojo.worker", description=__doc__)
+    parser.add_argument("role", choices=("site", "upstream"))
+    parser.add_argument("--fd", type=int, required=True, help="the listening socket")
+    parser.add_argument("--ready-fd", type=int, required=True, help="where to write 'ready'")
+    parser.add_argument("--max-seconds", type=float, default=3600.0)
+    parser.add_argument("--log", action="store_true", help="print one line per request")
+    parser.add_argument("--kata", help="site: the kata folder's name, like 08_blocking_sleep")
+    parser.add_argument("--target-dir", type=Path, help="site: where the learner files come from")
+    parser.add_argument("--upstream-port", type=int, help="site: the fake upstream's port")
+    parser.add_argument(
+        "--cheap-http-clients", action="store_true", help="site: httpx clients share SSL context"
+    )
+    parser.add_argument("--routes", default="[]", help="upstream: the routes, as JSON")
+    return parser
+
+
+def application(args: argparse.Namespace) -> Any:
+    """The ASGI application the role serves."""
+    if args.role == "upstream":
+        from dojo.fakeupstream import FakeUpstream
+        from dojo.scenario import parse_route
+
+        routes = [
+            parse_route(f"route {i}", route) for i, route in enumerate(json.loads(args.routes))
+        ]
+        return FakeUpstream(routes, log=args.log)
+    from dojo.kata_site import build_application
+    from dojo.redirect import redirect_httpx, share_ssl_context
+
+    redirect_httpx(args.upstream_port)
+    if args.cheap_http_clients:
+        share_ssl_context()
+    return build_application(args.kata, args.target_dir, log=args.log)
+
+
+def watch(server: uvicorn.Server, ready_fd: int, parent: int, deadline: float) -> None:
+    """Say ready once the server serves; stop it when the parent is gone or time is up."""
+    announced = False
+    while not server.should_exit:
+        if not announced and server.started:
+            os.write(ready_fd, READY)
+            os.close(ready_fd)
+            announced = True
+        if os.getppid() != parent or time.monotonic() > deadline:
+            server.should_exit = True
+        time.sleep(WATCH_INTERVAL)
+    time.sleep(GRACE_SECONDS)
+    os._exit(0)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    listener = socket.socket(fileno=args.fd)
+    config = uvicorn.Config(
+        application(args),
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    deadline = time.monotonic() + args.max_seconds
+    threading.Thread(
+        target=watch, args=(server, args.ready_fd, os.getppid(), deadline), daemon=True
+    ).start()
+    server.run(sockets=[listener])
+
+
+if __name__ == "__main__":
+    main()

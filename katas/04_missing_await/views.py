@@ -1,0 +1,18 @@
+import httpx
+from django.http import JsonResponse
+
+WEATHER_SERVICE = "http://weather.example/forecast"
+
+
+async def fetch_forecast(city):
+    """Ask the weather service for tomorrow's forecast in ``city``."""
+    async with httpx.AsyncClient() as client:
+        response = await client.get(WEATHER_SERVICE, params={"city": city})
+    response.raise_for_status()
+    return response.json()
+
+
+async def forecast(request, city):
+    # TODO: look closely at what this line gives you back. Is it the forecast yet?
+    data = fetch_forecast(city)
+    return JsonResponse(data)

@@ -1,0 +1,24 @@
+import httpx
+from django.http import HttpResponse
+from django.utils.html import format_html
+
+MEMBERS_SERVICE = "http://members.example/members/{id}"
+
+
+async def render_card(member_id):
+    """The member's card for the check-in screen, as an HTML response."""
+    async with httpx.AsyncClient() as client:
+        response = await client.get(MEMBERS_SERVICE.format(id=member_id))
+    member = response.json()
+    return HttpResponse(
+        format_html(
+            '<div class="card"><h2>{}</h2><p>Member since {}</p></div>',
+            member["name"],
+            member["since"],
+        )
+    )
+
+
+async def member_card(request, member_id):
+    # TODO: what does calling render_card() hand back to Django?
+    return render_card(member_id)

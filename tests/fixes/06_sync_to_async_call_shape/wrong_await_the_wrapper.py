@@ -1,0 +1,24 @@
+"""Wrong: the other classic shape, `await sync_to_async(f)`, awaits the wrapper itself (never
+called), which is not awaitable: the loop is free, but every request is a 500."""
+
+import httpx
+from asgiref.sync import sync_to_async
+from django.http import JsonResponse
+
+RATES_SERVICE = "http://rates.example/latest"
+TICKET_PRICE_EUR = 45
+
+# The shop's sync client for the bank: one connection pool, shared by every call.
+bank = httpx.Client(timeout=10)
+
+
+def exchange_rate(currency):
+    """How many ``currency`` one euro buys today: a blocking HTTP request to the bank."""
+    response = bank.get(RATES_SERVICE, params={"from": "EUR", "to": currency})
+    response.raise_for_status()
+    return response.json()["rate"]
+
+
+async def ticket_price(request, currency):
+    rate = await sync_to_async(exchange_rate)
+    return JsonResponse({"currency": currency, "price": round(TICKET_PRICE_EUR * rate, 2)})

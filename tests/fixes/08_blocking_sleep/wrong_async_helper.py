@@ -1,0 +1,32 @@
+"""Wrong: moves time.sleep into an `async def` helper and awaits that. Awaiting a coroutine
+does not make its body non-blocking: the helper still puts the loop's thread to sleep."""
+
+import time
+
+import httpx
+from django.http import JsonResponse
+
+PAYMENTS_SERVICE = "http://payments.example/orders/{order_id}/payment"
+SETTLE_DELAY = 0.3
+
+
+async def settle_pause():
+    time.sleep(SETTLE_DELAY)
+
+
+async def order_confirmation(request, order_id):
+    await settle_pause()
+
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.get(PAYMENTS_SERVICE.format(order_id=order_id))
+    response.raise_for_status()
+    payment = response.json()
+
+    return JsonResponse(
+        {
+            "order": order_id,
+            "payment": payment["status"],
+            "amount": payment["amount"],
+            "currency": payment["currency"],
+        }
+    )

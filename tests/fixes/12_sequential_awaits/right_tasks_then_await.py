@@ -1,0 +1,37 @@
+"""Right: creates all three tasks first, then awaits them one by one; the calls already run
+together while the first await waits."""
+
+import asyncio
+
+import httpx
+from django.http import JsonResponse
+
+WEATHER_SERVICE = "http://weather.example/forecast"
+HOTEL_SERVICE = "http://hotels.example/search"
+EVENT_SERVICE = "http://events.example/upcoming"
+
+
+async def ask(client, url, city):
+    response = await client.get(url, params={"city": city})
+    response.raise_for_status()
+    return response.json()
+
+
+async def trip(request):
+    city = request.GET.get("city", "Lisbon")
+    async with httpx.AsyncClient(timeout=5) as client:
+        weather_task = asyncio.create_task(ask(client, WEATHER_SERVICE, city))
+        hotels_task = asyncio.create_task(ask(client, HOTEL_SERVICE, city))
+        events_task = asyncio.create_task(ask(client, EVENT_SERVICE, city))
+        weather = await weather_task
+        hotels = await hotels_task
+        events = await events_task
+
+    return JsonResponse(
+        {
+            "city": city,
+            "weather": weather["forecast"],
+            "hotels": hotels["hotels"],
+            "events": events["events"],
+        }
+    )

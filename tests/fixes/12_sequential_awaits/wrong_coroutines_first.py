@@ -1,0 +1,35 @@
+"""Wrong: creates the three coroutines first, believing that starts them; a coroutine runs
+only when awaited, so the calls still go one after another."""
+
+import httpx
+from django.http import JsonResponse
+
+WEATHER_SERVICE = "http://weather.example/forecast"
+HOTEL_SERVICE = "http://hotels.example/search"
+EVENT_SERVICE = "http://events.example/upcoming"
+
+
+async def ask(client, url, city):
+    response = await client.get(url, params={"city": city})
+    response.raise_for_status()
+    return response.json()
+
+
+async def trip(request):
+    city = request.GET.get("city", "Lisbon")
+    async with httpx.AsyncClient(timeout=5) as client:
+        pending = [
+            ask(client, WEATHER_SERVICE, city),
+            ask(client, HOTEL_SERVICE, city),
+            ask(client, EVENT_SERVICE, city),
+        ]
+        weather, hotels, events = [await call for call in pending]
+
+    return JsonResponse(
+        {
+            "city": city,
+            "weather": weather["forecast"],
+            "hotels": hotels["hotels"],
+            "events": events["events"],
+        }
+    )

@@ -1,0 +1,18 @@
+"""Right: gives the client a half-second timeout and answers 504 on httpx's TimeoutException;
+the call fails (and ends) when the carrier is silent for that long."""
+
+import httpx
+from django.http import JsonResponse
+
+CARRIER_SERVICE = "http://carrier.example/estimate"
+
+
+async def delivery_estimate(request, sku):
+    postcode = request.GET.get("postcode", "")
+    async with httpx.AsyncClient(timeout=0.5) as client:
+        try:
+            response = await client.get(CARRIER_SERVICE, params={"sku": sku, "postcode": postcode})
+        except httpx.TimeoutException:
+            return JsonResponse({"sku": sku, "error": "carrier timeout"}, status=504)
+    response.raise_for_status()
+    return JsonResponse({"sku": sku, "postcode": postcode, **response.json()})

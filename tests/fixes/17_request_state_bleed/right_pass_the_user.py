@@ -1,0 +1,28 @@
+"""Right: no request state in a global at all; the view passes the user to the helpers, so
+each request's user lives in its own call chain."""
+
+import httpx
+from django.http import JsonResponse
+
+PROFILE_SERVICE = "http://profiles.example/profile"
+ORDER_SERVICE = "http://orders.example/recent"
+
+
+async def fetch_profile(client, user):
+    response = await client.get(PROFILE_SERVICE, params={"user": user})
+    response.raise_for_status()
+    return response.json()
+
+
+async def fetch_orders(client, user):
+    response = await client.get(ORDER_SERVICE, params={"user": user})
+    response.raise_for_status()
+    return response.json()["orders"]
+
+
+async def account(request):
+    user = request.headers.get("X-User", "anonymous")
+    async with httpx.AsyncClient(timeout=5) as client:
+        profile = await fetch_profile(client, user)
+        orders = await fetch_orders(client, user)
+    return JsonResponse({"user": user, "name": profile["name"], "orders": orders})

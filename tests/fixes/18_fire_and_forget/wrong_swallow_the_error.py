@@ -1,0 +1,38 @@
+"""Wrong: wraps the email in try/except and passes; asyncio's "Task exception was never
+retrieved" is gone, and so is every trace of the failed email."""
+
+import asyncio
+import contextlib
+import json
+
+import httpx
+from django.http import JsonResponse
+
+ACCOUNT_SERVICE = "http://accounts.example/users"
+MAIL_SERVICE = "http://mail.example/send"
+_running = set()
+
+
+async def send_welcome_email(account):
+    with contextlib.suppress(Exception):
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.post(
+                MAIL_SERVICE,
+                json={"to": account["email"], "template": "welcome", "name": account["name"]},
+            )
+        response.raise_for_status()
+
+
+async def signup(request):
+    data = json.loads(request.body)
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.post(
+            ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
+        )
+    response.raise_for_status()
+    account = response.json()
+
+    task = asyncio.create_task(send_welcome_email(account))
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    return JsonResponse(account, status=201)

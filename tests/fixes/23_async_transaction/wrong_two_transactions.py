@@ -1,0 +1,56 @@
+"""Wrong: makes each step atomic in its own thread; the withdrawal commits before the deposit
+starts, so a refused deposit leaves the money withdrawn."""
+
+import json
+
+from asgiref.sync import sync_to_async
+from django.db import transaction
+from django.http import JsonResponse
+from django.views.decorators.http import require_POST
+
+from .models import Account
+
+
+class TransferRefused(Exception):
+    pass
+
+
+@sync_to_async
+@transaction.atomic
+def withdraw(number, amount):
+    account = Account.objects.get(number=number)
+    if account.balance < amount:
+        raise TransferRefused(f"account {number} does not hold {amount} cents")
+    account.balance -= amount
+    account.save(update_fields=["balance"])
+    return account
+
+
+@sync_to_async
+@transaction.atomic
+def deposit(number, amount):
+    account = Account.objects.get(number=number)
+    if account.closed:
+        raise TransferRefused(f"account {number} is closed")
+    account.balance += amount
+    account.save(update_fields=["balance"])
+    return account
+
+
+@require_POST
+async def transfer(request):
+    order = json.loads(request.body)
+    try:
+        source = await withdraw(order["from"], order["amount"])
+        destination = await deposit(order["to"], order["amount"])
+    except Account.DoesNotExist:
+        return JsonResponse({"error": "no such account"}, status=404)
+    except TransferRefused as refusal:
+        return JsonResponse({"error": str(refusal)}, status=409)
+
+    return JsonResponse(
+        {
+            "from": {"number": source.number, "balance": source.balance},
+            "to": {"number": destination.number, "balance": destination.balance},
+        }
+    )

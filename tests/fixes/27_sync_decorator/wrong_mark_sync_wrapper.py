@@ -1,0 +1,36 @@
+"""Wrong: marks the sync wrapper as a coroutine function. Django awaits the coroutine it
+returns, so the page works, but the clock stopped before the view ran: it logs ~0 ms."""
+
+import functools
+import logging
+import time
+
+import httpx
+from asgiref.sync import markcoroutinefunction
+from django.http import JsonResponse
+
+logger = logging.getLogger("shop.timing")
+
+STOCK_URL = "http://stock.example/items/{}"
+
+
+def log_duration(view):
+    """Log how long each call of ``view`` takes, for the slow-endpoints dashboard."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        started = time.perf_counter()
+        response = view(request, *args, **kwargs)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.info("%s %s took %.1f ms", request.method, request.path, elapsed_ms)
+        return response
+
+    return markcoroutinefunction(wrapper)
+
+
+@log_duration
+async def stock_level(request, sku):
+    async with httpx.AsyncClient(timeout=5) as client:
+        reply = await client.get(STOCK_URL.format(sku))
+    reply.raise_for_status()
+    return JsonResponse(reply.json())

@@ -1,0 +1,377 @@
+"""make serve and make load, over real sockets, on a small fake checkout.
+
+The fake kata 97 calls an upstream service: its starter with a sync client (the event
+loop blocks for every call), its solution with an async one. Every test that starts a
+server stops it, and the fixtures check that no process is left in the fake checkout,
+even when a test fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from dojo.catalog import KataConfigError, load_kata
+from dojo.commands import load as load_command
+from dojo.errors import DojoError
+from dojo.load import NO_ANSWER, Run, fire, report
+from dojo.scenario import LoadScenario, UpstreamRoute, parse_scenario
+from dojo.serve import Server, Servers, listen, resolve_target
+from dojo.upstream import peak_overlap
+from tests.fakekata import KATA_TOML, REPO, copy_project, write_kata
+
+LATENCY = 0.2
+BURST = 5
+
+LOAD_TABLE = f"""
+[load]
+path = "/hello/"
+
+[[load.upstream]]
+url = "http://greetings.example/hello"
+latency = {LATENCY}
+json = {{greeting = "hello"}}
+
+[[load.upstream]]
+url = "http://127.0.0.1/never-in-time"
+latency = 5
+"""
+
+BLOCKING_VIEW = """\
+import httpx
+from django.http import JsonResponse
+
+client = httpx.Client()
+
+
+async def hello(request):
+    # TODO: what does this call do to the other requests?
+    return JsonResponse(client.get("http://greetings.example/hello").json())
+"""
+
+ASYNC_VIEW = """\
+import httpx
+from django.http import JsonResponse
+
+client = httpx.AsyncClient()
+
+
+async def hello(request):
+    response = await client.get("http://greetings.example/hello")
+    return JsonResponse(response.json())
+"""
+
+SERVE_TIMEOUT = 30
+
+
+# A fake checkout, and no process left in it ------------------------------------------------
+
+
+def processes_in(root: Path) -> list[int]:
+    """The processes whose working directory is ``root``: the servers started there."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if Path(os.readlink(entry / "cwd")) == root:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def children_of(parent: int) -> list[int]:
+    """The processes whose parent is ``parent``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def assert_no_process_left(root: Path, among: list[int] | None = None) -> None:
+    """Fail if a server still runs in ``root`` (or one of ``among`` does) after a grace
+    period; kill it either way."""
+
+    def left() -> list[int]:
+        running = processes_in(root)
+        return running if among is None else [pid for pid in among if pid in running]
+
+    deadline = time.monotonic() + 6
+    while (pids := left()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    assert not pids, f"processes left running in {root}: {pids}"
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A dojo checkout with kata 97 (a load scenario), 96 (none) and 95 (cannot import)."""
+    if not Path("/proc/self/cwd").exists():
+        pytest.skip("these tests find leftover processes through /proc")
+    root = copy_project(tmp_path_factory.mktemp("dojo")).resolve()
+    write_kata(
+        root,
+        "97_blocking_call",
+        view=BLOCKING_VIEW,
+        solution=ASYNC_VIEW,
+        toml=KATA_TOML + LOAD_TABLE,
+    )
+    write_kata(root, "96_no_load")
+    write_kata(root, "95_broken", view="import nowhere_to_be_found  # TODO\n", solution=None)
+    yield root
+    assert_no_process_left(root)
+
+
+@pytest.fixture(scope="module")
+def solution_site(root: Path) -> Iterator[tuple[Server, Server]]:
+    """Kata 97's solution served by uvicorn, and its fake upstream: (site, upstream)."""
+    kata = load_kata(root / "katas" / "97_blocking_call")
+    with Servers(kata, max_seconds=120, log_to_files=True) as servers:
+        upstream = servers.upstream()
+        site = servers.site(resolve_target(kata, "solutions"), upstream, listen(None)[0])
+        upstream.wait_ready()
+        site.wait_ready()
+        yield site, upstream
+
+
+def peak_in_view(run: Run) -> int:
+    """The most requests that were inside the view at the same moment."""
+    return peak_overlap([sample.view for sample in run.samples if sample.view])
+
+
+# The [load] table ----------------------------------------------------------------------------
+
+
+def test_a_load_table_gives_the_path_and_the_upstream_routes_with_defaults() -> None:
+    scenario = parse_scenario(
+        {"path": "/slow/", "upstream": [{"url": "http://rates.example/latest"}]}
+    )
+    assert scenario == LoadScenario(
+        path="/slow/",
+        upstream=(UpstreamRoute("GET", "rates.example", "/latest", 0.2, {}, 200),),
+    )
+    assert parse_scenario(None) is None
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('path = "slow/"', "key 'load.path' must be the path to request"),
+        ('path = "/s/"\nlatncy = 1', "key 'load' has unknown key(s) latncy"),
+        (
+            'path = "/s/"\n[[load.upstream]]\nurl = "https://rates.example/"',
+            "key 'load.upstream[0].url' must be a plain http:// URL",
+        ),
+        (
+            'path = "/s/"\n[[load.upstream]]\nurl = "http://r.example/"\nlatency = -1',
+            "key 'load.upstream[0].latency' must be a number of seconds",
+        ),
+    ],
+)
+def test_a_malformed_load_table_is_named_by_file_and_key(
+    tmp_path: Path, table: str, message: str
+) -> None:
+    kata = tmp_path / "katas" / "50_bad_load"
+    kata.mkdir(parents=True)
+    (kata / "kata.toml").write_text(KATA_TOML + "\n[load]\n" + table + "\n")
+    with pytest.raises(KataConfigError) as error:
+        load_kata(kata)
+    assert "kata.toml: " in str(error.value)
+    assert message in str(error.value)
+
+
+# Ports ---------------------------------------------------------------------------------------
+
+
+def test_a_port_in_use_is_refused_with_the_setting_to_change() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        with pytest.raises(DojoError, match=rf"Port {port} on 127.0.0.1 is in use.*PORT="):
+            listen(port)
+        sock, note = listen(None, default=port)
+        with sock:
+            assert sock.getsockname()[1] != port
+            assert f"Port {port} is in use, so a free one was picked" in note
+
+
+# The servers ---------------------------------------------------------------------------------
+
+
+def test_the_fake_upstream_plays_latency_and_payload_and_names_unknown_calls(
+    solution_site: tuple[Server, Server],
+) -> None:
+    _, upstream = solution_site
+    with httpx.Client(trust_env=False) as client:
+        started = time.perf_counter()
+        answer = client.get(upstream.url("/hello"), headers={"Host": "greetings.example"})
+        elapsed = time.perf_counter() - started
+        unknown = client.get(upstream.url("/nowhere"), headers={"Host": "greetings.example"})
+    assert answer.json() == {"greeting": "hello"}
+    assert elapsed >= LATENCY
+    assert unknown.status_code == 502
+    assert "no route for GET http://greetings.example/nowhere" in unknown.json()["error"]
+
+
+def test_the_site_serves_the_kata_at_the_root_and_reaches_the_fake_upstream(
+    solution_site: tuple[Server, Server],
+) -> None:
+    site, _ = solution_site
+    with httpx.Client(trust_env=False) as client:
+        response = client.get(site.url("/hello/"))
+    assert response.json() == {"greeting": "hello"}
+    start, end = (float(value) for value in response.headers["x-dojo-view"].split())
+    assert end - start >= LATENCY
+
+
+def test_a_view_that_cannot_import_stops_the_start_with_its_error(root: Path) -> None:
+    kata = load_kata(root / "katas" / "95_broken")
+    with Servers(kata, max_seconds=60, log_to_files=True) as servers:
+        upstream = servers.upstream()
+        site = servers.site(resolve_target(kata, "katas"), upstream, listen(None)[0])
+        with pytest.raises(DojoError) as error:
+            site.wait_ready()
+    assert "The site server stopped while starting" in str(error.value)
+    assert "ModuleNotFoundError: No module named 'nowhere_to_be_found'" in str(error.value)
+
+
+def test_a_server_stops_by_itself_when_its_time_is_up(root: Path) -> None:
+    kata = load_kata(root / "katas" / "97_blocking_call")
+    with Servers(kata, max_seconds=0.5, log_to_files=True) as servers:
+        upstream = servers.upstream()
+        upstream.wait_ready()
+        upstream.process.wait(timeout=10)
+    assert upstream.process.returncode == 0
+
+
+def test_leaving_the_block_by_an_error_stops_every_server(root: Path) -> None:
+    kata = load_kata(root / "katas" / "97_blocking_call")
+    with pytest.raises(RuntimeError), Servers(kata, max_seconds=60, log_to_files=True) as servers:
+        upstream = servers.upstream()
+        upstream.wait_ready()
+        raise RuntimeError("a test that fails half-way")
+    assert not upstream.running
+
+
+@pytest.mark.timeout(SERVE_TIMEOUT)
+def test_make_serve_prints_the_url_and_curl_line_and_ctrl_c_stops_both(root: Path) -> None:
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "dojo", "serve", "97", "--port", "0"],
+        cwd=REPO,
+        env={**os.environ, "DOJO_ROOT": str(root)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert serve.stdout is not None
+        banner = ""
+        while "Ctrl-C stops both" not in banner:
+            line = serve.stdout.readline()
+            assert line, f"serve ended before it served:\n{banner}"
+            banner += line
+        site_url = re.search(r"site +(http://127\.0\.0\.1:\d+/hello/)", banner)
+        upstream_port = re.search(r"a fake, on 127\.0\.0\.1:(\d+)", banner)
+        assert site_url and upstream_port, banner
+        assert f"curl -s {site_url[1]}" in banner
+        with httpx.Client(trust_env=False) as client:
+            assert client.get(site_url[1]).json() == {"greeting": "hello"}
+        servers = children_of(serve.pid)
+        assert len(servers) == 2
+        serve.send_signal(signal.SIGINT)
+        output, _ = serve.communicate(timeout=15)
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.communicate()
+    assert serve.returncode == 130
+    assert "GET /hello/  200" in output  # the line printed for the request
+    for port in (int(site_url[1].split(":")[2].split("/")[0]), int(upstream_port[1])):
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    assert_no_process_left(root, among=servers)
+
+
+# make load -------------------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(SERVE_TIMEOUT)
+def test_load_shows_the_starter_serving_one_at_a_time_and_the_solution_all_at_once(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kata = load_kata(root / "katas" / "97_blocking_call")
+    targets = [resolve_target(kata, "katas"), resolve_target(kata, "solutions")]
+    starter, solution = load_command.run_targets(kata, targets, BURST, 20, None)
+    assert [peak_in_view(starter), peak_in_view(solution)] == [1, BURST]
+    assert not starter.errors and not solution.errors
+    assert solution.requests_per_second > starter.requests_per_second
+    assert (starter.longest_loop_stall or 0) >= LATENCY * 0.9
+    text = report([starter, solution], title="legend")
+    assert re.search(r"requests per second +\d+\.\d +\d+\.\d", text)
+    assert re.search(r"event loop blocked, longest +\d\.\d\d s +\d\.\d\d s\n", text)
+    assert "katas/: when each request was inside the view" in text
+    assert "solutions/ served " in text and "x the requests per second of katas/" in text
+    assert "firing 5 requests" in capsys.readouterr().out
+
+
+def test_load_says_plainly_when_a_kata_is_not_about_load(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(load_command, "find_kata", lambda n: load_kata(root / "katas" / n))
+    args = argparse.Namespace(
+        kata="96_no_load", url=None, target=None, burst=BURST, seconds=20.0, port=None
+    )
+    assert load_command.main(args) == 0
+    output = capsys.readouterr().out
+    assert "Kata 96 · Say hello: this kata's lesson is not about load" in output
+    assert "Katas whose lesson shows under load: 97 (make load N=97)" in output
+
+
+def test_load_fires_at_a_running_server_given_its_url(
+    solution_site: tuple[Server, Server], capsys: pytest.CaptureFixture[str]
+) -> None:
+    site, _ = solution_site
+    args = argparse.Namespace(
+        kata=None, url=site.url("/hello/"), target=None, burst=BURST, seconds=20.0, port=None
+    )
+    assert load_command.main(args) == 0
+    output = capsys.readouterr().out
+    assert re.search(r"requests per second +\d+\.\d\n", output)
+    assert "URL: when each request was inside the view" in output
+
+
+def test_load_fires_only_at_this_machine() -> None:
+    args = argparse.Namespace(
+        kata=None, url="http://example.com/", target=None, burst=5, seconds=5.0, port=None
+    )
+    with pytest.raises(DojoError, match="load fires only at http:// servers on this machine"):
+        load_command.main(args)
+
+
+def test_a_request_not_answered_in_time_counts_as_an_error_and_ends_the_burst(
+    solution_site: tuple[Server, Server],
+) -> None:
+    _, upstream = solution_site  # its route for 127.0.0.1/never-in-time takes 5 s
+    started = time.perf_counter()
+    run = asyncio.run(fire(upstream.url("/never-in-time"), 3, seconds=0.5))
+    assert time.perf_counter() - started < 4
+    assert run.errors == {NO_ANSWER: 3}
+    assert run.requests_per_second == 0
