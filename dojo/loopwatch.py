@@ -4,7 +4,9 @@ A heartbeat task sleeps a few milliseconds at a time and measures how late it wa
 free loop it is never more than a little late; while a view runs ``time.sleep(0.3)`` on
 the loop it is 0.3 s late. A watchdog thread notices a late heartbeat while the loop is
 still blocked and reads the loop thread's current frame, so the report can show the file,
-line and source text of the call that held the loop.
+line and source text of the call that held the loop. A late heartbeat counts as a stall
+only when the watchdog caught the learner's code holding the loop, so a machine too busy to
+wake the loop on time does not fail a correct view.
 """
 
 from __future__ import annotations
@@ -40,11 +42,12 @@ class Stall:
     """The event loop did not run anything else for ``seconds``, held at ``site``."""
 
     seconds: float
-    site: CodeSite | None
+    site: CodeSite
 
 
 class LoopWatch:
-    """Async context manager measuring the longest event-loop stall inside it."""
+    """Async context manager measuring the longest event-loop stall the learner's code
+    caused inside it."""
 
     def __init__(self, code_roots: tuple[Path, ...]) -> None:
         self.code_roots = code_roots
@@ -85,9 +88,11 @@ class LoopWatch:
             self._last_beat = beat = time.perf_counter()
             await asyncio.sleep(HEARTBEAT)
             late = time.perf_counter() - beat - HEARTBEAT
-            if self.longest is None or late > self.longest.seconds:
-                sampled = self._sampled
-                site = sampled[1] if sampled is not None and sampled[0] == beat else None
+            sampled = self._sampled
+            site = sampled[1] if sampled is not None and sampled[0] == beat else None
+            # Only a stall with the learner's code on the loop counts: a loop left waiting
+            # because the machine is busy was not blocked by the view.
+            if site is not None and (self.longest is None or late > self.longest.seconds):
                 self.longest = Stall(late, site)
 
     def _watch(self, loop_thread: int) -> None:

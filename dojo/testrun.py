@@ -272,7 +272,8 @@ def _longrepr_text(longrepr: object) -> str:
     if isinstance(longrepr, dict):
         crash = longrepr.get("reprcrash")
         if isinstance(crash, dict) and crash.get("message"):
-            return str(crash["message"])
+            # pytest.fail() messages come as "Failed: <message>"; the message is the news.
+            return str(crash["message"]).removeprefix("Failed: ")
         return json.dumps(longrepr)[:2000]
     if isinstance(longrepr, list):  # a skip: (file, line, reason)
         return str(longrepr[-1])
