@@ -10,7 +10,7 @@ DOJO := $(VENV)/bin/python -m dojo
 TARGET ?= katas
 READY := $(VENV)/.dojo-installed
 
-.PHONY: help kata watch hint list reset solution verify test bench serve load
+.PHONY: help kata watch hint list reset solution verify new test bench serve load
 
 help: ## show these targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,6 +38,9 @@ verify: $(READY) ## check every kata fails as shipped and passes with its soluti
 
 test: $(READY) ## the whole self-check: lint, types, verify and the dojo's own tests
 	@$(DOJO) test
+
+new: $(READY) ## start a new kata from the template: make new NAME=slug
+	@$(DOJO) new "$(NAME)"
 
 bench: $(READY) ## time to a verdict per kata, and verify's time (RUNS=n: flaky verdicts)
 	@$(DOJO) bench $(if $(RUNS),--runs $(RUNS))

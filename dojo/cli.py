@@ -23,6 +23,7 @@ COMMANDS = (
     "reset",
     "solution",
     "verify",
+    "new",
     "bench",
     "test",
     "serve",

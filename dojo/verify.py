@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dojo.catalog import MIN_HINTS, Kata, KataConfigError, kata_dirs, load_kata
+from dojo.scaffold import placeholders_left
 from dojo.testrun import FAILED, PASSED, TestRun, run_pytest
 
 TODO_MARKER = re.compile(r"#\s*TODO\b")
@@ -109,6 +110,13 @@ def anatomy_problems(kata: Kata) -> list[str]:
     for name in kata.files:
         if not (kata.solution_path / name).is_file():
             problems.append(f"solutions/{kata.name}/{name} is missing: write the reference fix.")
+    for name in placeholders_left(kata.path):
+        problems.append(f"{where}/{name} still has template text: fill in each '<author: ...>'.")
+    if kata.solution_path.is_dir():
+        for name in placeholders_left(kata.solution_path):
+            problems.append(
+                f"solutions/{kata.name}/{name} still has template text: fill in each '<author: ...>'."
+            )
     for path in sorted(kata.path.iterdir()):
         allowed = path.name in KATA_PARTS or path.name in ALLOWED_FOLDERS or path.suffix == ".py"
         if not allowed and not path.name.startswith("."):
