@@ -79,6 +79,37 @@ class Kata:
         return LEVELS[self.level]
 
 
+@dataclass(frozen=True)
+class Part:
+    """A part of the learning path: a range of kata numbers and what a learner knows after."""
+
+    title: str
+    first: int
+    last: int
+    after: str
+
+    def holds(self, kata: Kata) -> bool:
+        return self.first <= kata.number <= self.last
+
+
+def load_parts(root: Path = REPO_ROOT) -> list[Part]:
+    """The parts of the learning path, from katas/parts.toml (none when it is missing)."""
+    path = root / "katas" / "parts.toml"
+    if not path.is_file():
+        return []
+    shown = _shown(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise KataConfigError(f"{shown}: not valid TOML ({error}).") from None
+    parts = []
+    for entry in data.get("part", []):
+        config = _Config(shown, entry)
+        first, last = config.number("first"), config.number("last")
+        parts.append(Part(config.text("title"), first, last, config.text("after")))
+    return parts
+
+
 def kata_dirs(root: Path = REPO_ROOT) -> list[Path]:
     """Every kata folder under ``root/katas``, in curriculum order."""
     katas = root / "katas"
@@ -184,6 +215,12 @@ class _Config:
         ):
             raise KataConfigError(f"{self.shown}: key '{key}' must be a list of strings.")
         return tuple(item.strip() for item in value)
+
+    def number(self, key: str) -> int:
+        value = self._get(key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise KataConfigError(f"{self.shown}: key '{key}' must be a whole number.")
+        return value
 
     def level(self) -> int:
         value = self._get("level")

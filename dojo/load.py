@@ -13,13 +13,13 @@ was sent and answered instead.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-import httpx
+from urllib.parse import urlsplit
 
 from dojo.errors import DojoError
 from dojo.kata_site import LOOP_STALL_HEADER, VIEW_TIMING_HEADER
@@ -68,7 +68,7 @@ class Run:
     samples: list[Sample]
     started: float
     finished: float
-    server_log: str = field(default="", repr=False)
+    last_error: str = field(default="", repr=False)
 
     @property
     def elapsed(self) -> float:
@@ -143,38 +143,89 @@ async def fire(
 ) -> Run:
     """One warm-up request, then ``n`` GETs of ``url`` at once; none waits past ``seconds``.
     A DojoError when nothing answers at ``url``."""
-    limits = httpx.Limits(max_connections=n, max_keepalive_connections=n)
-    # trust_env=False: the burst goes straight to this machine, never through a proxy.
-    async with httpx.AsyncClient(trust_env=False, limits=limits, timeout=seconds) as client:
-        warm_up = await _request(client, url, time.perf_counter() + seconds)
-        if warm_up.status is None and warm_up.problem != NO_ANSWER:
-            raise DojoError(
-                f"Nothing answered at {url} ({warm_up.problem}). Is the server running?"
-            )
-        started = time.perf_counter()
-        deadline = started + seconds
-        samples = await asyncio.gather(*(_request(client, url, deadline) for _ in range(n)))
+    target = _Target.of(url)
+    warm_up = await _request(target, time.perf_counter() + seconds)
+    if warm_up.status is None and warm_up.problem != NO_ANSWER:
+        raise DojoError(f"Nothing answered at {url} ({warm_up.problem}). Is the server running?")
+    started = time.perf_counter()
+    deadline = started + seconds
+    samples = await asyncio.gather(*(_request(target, deadline) for _ in range(n)))
     answered = [sample.answered for sample in samples if sample.answered is not None]
     finished = deadline if len(answered) < n else max(answered, default=deadline)
     return Run(label or url, url, list(samples), started, finished)
 
 
-async def _request(client: httpx.AsyncClient, url: str, deadline: float) -> Sample:
+@dataclass(frozen=True)
+class _Target:
+    """Where a request goes, and its bytes."""
+
+    host: str
+    port: int
+    request: bytes
+
+    @classmethod
+    def of(cls, url: str) -> _Target:
+        parts = urlsplit(url)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        request = (
+            f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: dojo-load\r\n"
+            "Connection: close\r\n\r\n"
+        )
+        return cls(parts.hostname or "", parts.port or 80, request.encode("latin-1"))
+
+
+async def _request(target: _Target, deadline: float) -> Sample:
+    """One request on a connection of its own, like one of many visitors. A bare HTTP/1.1
+    exchange on asyncio streams: the load generator's CPU is taken from the server's
+    (same machine), so it spends as little as it can."""
     sent = time.perf_counter()
+    writer: asyncio.StreamWriter | None = None
     try:
         async with asyncio.timeout(max(deadline - sent, 0)):
-            response = await client.get(url)
+            reader, writer = await asyncio.open_connection(target.host, target.port)
+            writer.write(target.request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            await reader.read()  # the body: the server closes the connection after it
+        status, headers = _parse_head(head)
     except TimeoutError:
         return Sample(sent, None, problem=NO_ANSWER)
-    except httpx.HTTPError as error:
-        return Sample(sent, time.perf_counter(), problem=type(error).__name__)
+    except (OSError, ValueError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as error:
+        return Sample(sent, time.perf_counter(), problem=_problem(error))
+    finally:
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
     return Sample(
         sent,
         time.perf_counter(),
-        status=response.status_code,
-        view=_view_interval(response.headers.get(VIEW_TIMING_HEADER)),
-        loop_stall=_seconds_header(response.headers.get(LOOP_STALL_HEADER)),
+        status=status,
+        view=_view_interval(headers.get(VIEW_TIMING_HEADER.lower())),
+        loop_stall=_seconds_header(headers.get(LOOP_STALL_HEADER.lower())),
     )
+
+
+def _parse_head(head: bytes) -> tuple[int, dict[str, str]]:
+    """The status and headers (names in lower case) of a response's head."""
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    version, status, *_ = status_line.split(" ", 2)
+    if not version.startswith("HTTP/"):
+        raise ValueError(f"not an HTTP response: {status_line[:40]!r}")
+    headers = {}
+    for line in lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(status), headers
+
+
+def _problem(error: BaseException) -> str:
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, asyncio.IncompleteReadError | ConnectionResetError):
+        return "connection closed without an answer"
+    if isinstance(error, ValueError):
+        return "not an HTTP answer"
+    return type(error).__name__
 
 
 def _view_interval(header: str | None) -> tuple[float, float] | None:
@@ -254,8 +305,8 @@ def _table(runs: Sequence[Run]) -> str:
 def _errors(run: Run) -> str:
     counts = ", ".join(f"{outcome} x{count}" for outcome, count in run.errors.most_common())
     line = f"{run.label} errors: {counts}."
-    if run.server_log:
-        line += f" The server's last words:\n{run.server_log}"
+    if run.last_error:
+        line += f" The last one in the server's log:\n    {run.last_error}"
     return line
 
 

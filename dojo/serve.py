@@ -15,6 +15,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -39,6 +40,7 @@ DEFAULT_PORT = 8000
 MAX_PORT = 65535
 START_TIMEOUT = 30.0
 LOG_TAIL_LINES = 12
+TRACEBACK_FRAME = re.compile(r'\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
 
 
 @dataclass(frozen=True)
@@ -196,12 +198,34 @@ class Server:
         """The last lines the server printed, indented, when they went to a log file."""
         if self.log is None:
             return " Its output is above."
-        with open(self.log.name, "rb") as log:
-            text = log.read().decode("utf-8", errors="replace").rstrip()
+        text = self._log_text()
         if not text:
             return ""
         tail = text.splitlines()[-lines:]
         return "\n" + "\n".join(f"    {line}" for line in tail)
+
+    def last_error(self, root: Path) -> str:
+        """The last exception in the server's log, and the last line of learner code (under
+        ``root``'s katas/ or solutions/) it went through: "" when there is none."""
+        text = self._log_text() if self.log is not None else ""
+        start = text.rfind("Traceback (most recent call last):")
+        if start < 0:
+            return ""
+        lines = text[start:].splitlines()
+        error = next((line for line in reversed(lines) if line and not line[0].isspace()), "")
+        where = ""
+        for index, line in enumerate(lines):
+            frame = TRACEBACK_FRAME.match(line)
+            if frame and _is_learner_code(Path(frame["file"]), root):
+                source = lines[index + 1].strip() if index + 1 < len(lines) else ""
+                shown = Path(frame["file"]).relative_to(root)
+                where = f"\n    at {shown}:{frame['line']}: {source}"
+        return f"{error}{where}"
+
+    def _log_text(self) -> str:
+        assert self.log is not None
+        with open(self.log.name, "rb") as log:
+            return log.read().decode("utf-8", errors="replace").rstrip()
 
 
 class Servers:
@@ -263,6 +287,10 @@ class Servers:
         )
         self.servers.append(server)
         return server
+
+
+def _is_learner_code(path: Path, root: Path) -> bool:
+    return any(path.is_relative_to(root / folder) for folder in ("katas", "solutions"))
 
 
 def _flag(log: bool) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,23 @@ def test_running_a_kata_ends_with_a_one_line_verdict() -> None:
         .splitlines()[-1]
         .startswith(f"✔ Kata {int(number):02d}'s reference fix passes")
     )
+
+
+def test_the_learning_path_in_katas_readme_is_up_to_date() -> None:
+    from dojo.catalog import load_katas, load_parts
+    from dojo.commands.list import learning_path
+
+    expected = learning_path(load_katas(REPO), load_parts(REPO))
+    shown = (REPO / "katas" / "README.md").read_text(encoding="utf-8")
+    assert shown == expected, (
+        "katas/README.md is out of date: python -m dojo list --markdown > katas/README.md"
+    )
+
+
+def test_every_part_of_the_path_holds_katas_in_curriculum_order() -> None:
+    from dojo.catalog import load_parts
+
+    parts = load_parts(REPO)
+    assert [part.first for part in parts] == sorted(part.first for part in parts)
+    assert all(part.first <= part.last for part in parts)
+    assert all(a.last + 1 == b.first for a, b in itertools.pairwise(parts))

@@ -73,6 +73,12 @@ async def hello(request):
     return JsonResponse(response.json())
 """
 
+RAISING_VIEW = """\
+async def hello(request):
+    # TODO: a bad day
+    raise ValueError("no greeting today")
+"""
+
 SERVE_TIMEOUT = 30
 
 
@@ -124,7 +130,8 @@ def assert_no_process_left(root: Path, among: list[int] | None = None) -> None:
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A dojo checkout with kata 97 (a load scenario), 96 (none) and 95 (cannot import)."""
+    """A dojo checkout with kata 97 (a load scenario), 96 (none), 95 (cannot import) and 94
+    (answers 500)."""
     if not Path("/proc/self/cwd").exists():
         pytest.skip("these tests find leftover processes through /proc")
     root = copy_project(tmp_path_factory.mktemp("dojo")).resolve()
@@ -136,6 +143,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         toml=KATA_TOML + LOAD_TABLE,
     )
     write_kata(root, "96_no_load")
+    write_kata(root, "94_raises", view=RAISING_VIEW, toml=KATA_TOML + LOAD_TABLE)
     write_kata(root, "95_broken", view="import nowhere_to_be_found  # TODO\n", solution=None)
     yield root
     assert_no_process_left(root)
@@ -170,6 +178,8 @@ def test_a_load_table_gives_the_path_and_the_upstream_routes_with_defaults() -> 
         upstream=(UpstreamRoute("GET", "rates.example", "/latest", 0.2, {}, 200),),
     )
     assert parse_scenario(None) is None
+    costly = parse_scenario({"path": "/", "cheap_http_clients": False})
+    assert costly is not None and not costly.cheap_http_clients
 
 
 @pytest.mark.parametrize(
@@ -242,10 +252,12 @@ def test_the_site_serves_the_kata_at_the_root_and_reaches_the_fake_upstream(
     assert end - start >= LATENCY
 
 
-def test_a_view_that_cannot_import_stops_the_start_with_its_error(root: Path) -> None:
+def test_a_view_that_cannot_import_stops_the_start_with_its_error(
+    root: Path, solution_site: tuple[Server, Server]
+) -> None:
+    _, upstream = solution_site
     kata = load_kata(root / "katas" / "95_broken")
     with Servers(kata, max_seconds=60, log_to_files=True) as servers:
-        upstream = servers.upstream()
         site = servers.site(resolve_target(kata, "katas"), upstream, listen(None)[0])
         with pytest.raises(DojoError) as error:
             site.wait_ready()
@@ -255,7 +267,7 @@ def test_a_view_that_cannot_import_stops_the_start_with_its_error(root: Path) ->
 
 def test_a_server_stops_by_itself_when_its_time_is_up(root: Path) -> None:
     kata = load_kata(root / "katas" / "97_blocking_call")
-    with Servers(kata, max_seconds=0.5, log_to_files=True) as servers:
+    with Servers(kata, max_seconds=1.5, log_to_files=True) as servers:
         upstream = servers.upstream()
         upstream.wait_ready()
         upstream.process.wait(timeout=10)
@@ -332,6 +344,20 @@ def test_load_shows_the_starter_serving_one_at_a_time_and_the_solution_all_at_on
     assert "firing 5 requests" in capsys.readouterr().out
 
 
+@pytest.mark.timeout(SERVE_TIMEOUT)
+def test_load_counts_errors_and_quotes_the_last_one_with_the_learners_line(root: Path) -> None:
+    kata = load_kata(root / "katas" / "94_raises")
+    (run,) = load_command.run_targets(kata, [resolve_target(kata, "katas")], 3, 20, None)
+    assert run.errors == {"500": 3}
+    assert run.requests_per_second == 0
+    assert run.last_error == (
+        "ValueError: no greeting today\n"
+        '    at katas/94_raises/views.py:3: raise ValueError("no greeting today")'
+    )
+    text = report([run], title="legend")
+    assert "katas/ errors: 500 x3. The last one in the server's log:" in text
+
+
 def test_load_says_plainly_when_a_kata_is_not_about_load(
     root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -342,7 +368,7 @@ def test_load_says_plainly_when_a_kata_is_not_about_load(
     assert load_command.main(args) == 0
     output = capsys.readouterr().out
     assert "Kata 96 · Say hello: this kata's lesson is not about load" in output
-    assert "Katas whose lesson shows under load: 97 (make load N=97)" in output
+    assert "Katas whose lesson shows under load: 94, 97 (make load N=94)" in output
 
 
 def test_load_fires_at_a_running_server_given_its_url(

@@ -102,7 +102,7 @@ def run_targets(
             run = asyncio.run(fire(site.url(path), burst, seconds=seconds, label=target.label))
             print(f"done in {run.finished - run.started:.2f} s.", flush=True)
             if run.errors:
-                run.server_log = site.log_tail()
+                run.last_error = site.last_error(kata.root)
             site.stop()
             runs.append(run)
     return runs
