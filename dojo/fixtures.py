@@ -41,13 +41,17 @@ def _dojo_kata_imports(request: pytest.FixtureRequest) -> None:
     try:
         importlib.import_module(module)
     except Exception as error:
-        site = error_site(error, request.config.stash[settings_key].code_roots)
-        where = f"\n  {site}" if site else ""
-        pytest.fail(
-            f"The kata's code could not be imported: {type(error).__name__}: {error}{where}\n"
-            "Fix this first: no test can run until the module imports.",
-            pytrace=False,
-        )
+        problem = error
+    else:
+        return
+    # Failing outside the except block keeps "During handling of the above exception" out.
+    site = error_site(problem, request.config.stash[settings_key].code_roots)
+    where = f"\n  {site}" if site else ""
+    pytest.fail(
+        f"The kata's code could not be imported: {type(problem).__name__}: {problem}{where}\n"
+        "Fix this first: no test can run until the module imports.",
+        pytrace=False,
+    )
 
 
 @pytest.fixture

@@ -1,8 +1,13 @@
-"""Harness pieces for the Django-plumbing katas: a kata's own middleware, and a cache server.
+"""Harness pieces for the Django-plumbing katas: a site that answers like a server, a kata's
+own middleware, and a cache server.
+
+Server. When an exception escapes Django itself (a middleware chain that hands a response
+to ``await``, a URLconf that fails to load), uvicorn answers 500. ``server_app`` does the
+same, keeping the exception for the report, where ``app`` would raise it into the test.
 
 Middleware. A test module names the kata's middleware with a marker::
 
-    pytestmark = pytest.mark.middleware("katas.29_sync_only_middleware.middleware.RequestID")
+    pytestmark = pytest.mark.middleware("katas.28_hybrid_middleware.middleware.server_timing")
 
 and ``middleware_app`` serves the kata behind it (after ``settings.MIDDLEWARE``, before the
 view). Under the real ``ASGIHandler`` every request has its own ``ThreadSensitiveContext``,
@@ -29,6 +34,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 from uuid import uuid4
 
@@ -42,7 +48,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.test.utils import override_settings
 
 from dojo.asgi import App, BurstReport
-from dojo.config import settings_key
+from dojo.config import kata_folder, settings_key
 from dojo.loopwatch import CodeSite, site_of
 from dojo.timeline import REQUEST_ID_HEADER
 
@@ -67,32 +73,49 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @dataclass
 class ThreadProbe:
-    """The threads found waiting, in the learner's code, for a request inside the view."""
+    """The threads found waiting, in the kata's code, for a request inside the view."""
 
     code_roots: tuple[Path, ...]
+    # The kata folder's name: only its code counts (None: any learner code).
+    kata: str | None = None
     requests: int = 0
     held: dict[int, CodeSite | None] = field(default_factory=dict)
+    # Threads already waiting before the site served anything, such as one left by an
+    # earlier test: not this site's doing.
+    ignored: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.ignored = set(self._waiting())
 
     def sample(self) -> None:
         """Look at every other thread now, while a request has just reached the view."""
         self.requests += 1
+        for ident, site in self._waiting().items():
+            if ident not in self.ignored:
+                self.held.setdefault(ident, site)
+
+    def _waiting(self) -> dict[int, CodeSite | None]:
         me = threading.get_ident()
-        for ident, frame in sys._current_frames().items():
-            if ident != me and ident not in self.held:
-                waiting, site = _waits_for_async(frame, self.code_roots)
-                if waiting:
-                    self.held[ident] = site
+        return {
+            ident: site
+            for ident, frame in sys._current_frames().items()
+            if ident != me and (site := self._async_to_sync_caller(frame)) is not None
+        }
 
+    def _async_to_sync_caller(self, frame: FrameType | None) -> CodeSite | None:
+        """The kata's line whose call into ``async_to_sync`` this thread is blocked in."""
+        while frame is not None and frame.f_code is not AsyncToSync.__call__.__code__:
+            frame = frame.f_back
+        caller = frame.f_back if frame is not None else None
+        while caller is not None and not self._in_kata(caller):
+            caller = caller.f_back
+        return site_of(caller, self.code_roots)
 
-def _waits_for_async(frame: Any, code_roots: tuple[Path, ...]) -> tuple[bool, CodeSite | None]:
-    """Whether this thread's stack is inside ``async_to_sync`` called from learner code, and
-    the learner's line that called it."""
-    while frame is not None:
-        if frame.f_code is AsyncToSync.__call__.__code__:
-            site = site_of(frame.f_back, code_roots)
-            return site is not None, site
-        frame = frame.f_back
-    return False, None
+    def _in_kata(self, frame: FrameType) -> bool:
+        path = Path(frame.f_code.co_filename)
+        if self.kata is not None and path.parent.name != self.kata:
+            return False
+        return any(path.is_relative_to(root) for root in self.code_roots)
 
 
 class ThreadProbeMiddleware:
@@ -164,8 +187,10 @@ class ServerApp(App):
 class MiddlewareApp(ServerApp):
     """The kata's site behind the kata's own middleware, with a probe in front of the view."""
 
-    def __init__(self, code_roots: tuple[Path, ...], middleware: Sequence[str]) -> None:
-        self.probe = ThreadProbe(code_roots)
+    def __init__(
+        self, code_roots: tuple[Path, ...], middleware: Sequence[str], kata: str | None = None
+    ) -> None:
+        self.probe = ThreadProbe(code_roots, kata)
         token = _building.set(self.probe)
         try:
             super().__init__(code_roots, middleware=[*middleware, PROBE_MIDDLEWARE])
@@ -224,7 +249,10 @@ def middleware_app(request: pytest.FixtureRequest) -> Iterator[MiddlewareApp]:
             'pytestmark = pytest.mark.middleware("katas.NN_slug.middleware.Name").'
         )
     code_roots = request.config.stash[settings_key].code_roots
-    site = MiddlewareApp(code_roots, [str(path) for path in marker.args])
+    kata = kata_folder(request.node.path)
+    site = MiddlewareApp(
+        code_roots, [str(path) for path in marker.args], kata.name if kata else None
+    )
     with site:
         yield site
 

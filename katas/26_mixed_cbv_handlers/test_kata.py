@@ -84,6 +84,8 @@ def test_the_view_stays_async():
         problem = None
     except ImproperlyConfigured as error:
         problem = f"Django refuses the view class: {error}"
+    except Exception as error:
+        problem = f"Django could not load the view: {type(error).__name__}: {error}"
     if problem is None and not iscoroutinefunction(view):
         problem = (
             f"{view.view_class.__name__} has only sync handlers now: Django runs it in a "
