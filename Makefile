@@ -10,7 +10,7 @@ DOJO := $(VENV)/bin/python -m dojo
 TARGET ?= katas
 READY := $(VENV)/.dojo-installed
 
-.PHONY: help kata watch hint list reset solution verify new test bench serve load
+.PHONY: help kata watch hint list reset solution verify new test bench serve load grade
 
 help: ## show these targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)

@@ -18,14 +18,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from dojo.catalog import REPO_ROOT, Kata, KataConfigError, kata_dirs, load_kata
 from dojo.errors import DojoError
-from dojo.gradelogs import GuardLog, first_line, test_source
-from dojo.testrun import ERROR, FAILED, PASSED, SKIPPED, TestOutcome, TestRun, run_pytest
+from dojo.gradelogs import GuardLog, first_line
+from dojo.testrun import TestRun, run_pytest
 from dojo.trusted import Submission, TrustedSource
+from dojo.verdict import Judge, KataResult, unlocate
 
 GUARD_FILE = Path(__file__).with_name("guard.py")
 GUARD_MODULE = "dojo_grade_guard"
@@ -61,41 +62,6 @@ class GradeOptions:
     kata_time_limit: float = KATA_TIME_LIMIT
     test_time_limit: float | None = None
     jobs: int = 1
-
-
-@dataclass
-class TestResult:
-    """One test's verdict, in Exercism's terms: pass, fail or error."""
-
-    kata: str
-    nodeid: str
-    status: str
-    message: str = ""
-    output: str = ""
-    test_code: str = ""
-    duration: float = 0.0
-    timed_out: bool = False
-
-    @property
-    def name(self) -> str:
-        return self.nodeid.rsplit("::", 1)[-1]
-
-
-@dataclass
-class KataResult:
-    """One kata's verdict: pass, fail, error or timeout, and its tests'."""
-
-    kata: Kata
-    status: str
-    message: str = ""
-    tests: list[TestResult] = field(default_factory=list)
-    duration: float = 0.0
-    max_score: int = 1
-
-    @property
-    def score(self) -> int:
-        """One point when every test passes: a partial fix is not a fix."""
-        return self.max_score if self.status == "pass" else 0
 
 
 @dataclass
@@ -205,6 +171,7 @@ class _KataRunner:
         self.seed = seed
         self.work = work
         self.catalog = catalog
+        self.judge = Judge(catalog, options.kata_time_limit)
         self.expected: dict[str, list[str]] = {}
         self.unusable: dict[str, str] = {}
         self.problem: str | None = None
@@ -236,14 +203,14 @@ class _KataRunner:
         started = time.monotonic()
         expected = self.expected.get(kata.name, [])
         if kata.name in self.unusable:
-            return self._errored(kata, expected, self.unusable[kata.name])
+            return self.judge.errored(kata, expected, self.unusable[kata.name])
         folder = self.work / kata.name
         try:
             # Named katas/, so the harness names a learner file as katas/<kata>/views.py.
             learner = folder / "learner" / "katas"
             problem = self.submission.stage(kata, learner)
             if problem:
-                return self._errored(kata, expected, problem)
+                return self.judge.errored(kata, expected, problem)
             root = self.source.extract(folder / "trusted")
             (root / "build").mkdir(exist_ok=True)
             log = folder / "guard.jsonl"
@@ -251,8 +218,11 @@ class _KataRunner:
                 root, learner, log, f"katas/{kata.name}",
                 timeout=self.options.kata_time_limit, finished=lambda: _session_over(log),
             )  # fmt: skip
-            result = self._judge(kata, expected, run, GuardLog.read(log))
-            _unlocate(result, {f"{learner.parent}{os.sep}": "", f"{root}{os.sep}": ""})
+            if run.returncode == 4 and not run.outcomes:  # a usage error: the grader's own
+                self.problem = f"pytest refused the grader's command: {first_line(run.output)}"
+                return self.judge.errored(kata, expected, self.problem)
+            result = self.judge.judge(kata, expected, run, GuardLog.read(log))
+            unlocate(result, {f"{learner.parent}{os.sep}": "", f"{root}{os.sep}": ""})
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         result.duration = time.monotonic() - started
@@ -288,96 +258,6 @@ class _KataRunner:
         return run_pytest(
             command, cwd=root, timeout=timeout, env=env, unset_env=unset, finished=finished
         )
-
-    def _errored(self, kata: Kata, expected: list[str], message: str) -> KataResult:
-        tests = [self._result(kata, nodeid, "error", message) for nodeid in expected]
-        return KataResult(kata, "error", first_line(message), tests)
-
-    def _result(self, kata: Kata, nodeid: str, status: str, message: str = "") -> TestResult:
-        code = test_source(self.catalog, nodeid)
-        return TestResult(kata.name, nodeid, status, message, test_code=code)
-
-    def _judge(self, kata: Kata, expected: list[str], run: TestRun, guard: GuardLog) -> KataResult:
-        if guard.tampered:
-            message = (
-                f"Your code changed how pytest runs or reports tests ({guard.tampered}), so "
-                "nothing this kata's run reported can be trusted."
-            )
-            return self._errored(kata, expected, message)
-        if run.returncode == 4 and not run.outcomes:
-            self.problem = f"pytest refused the grader's command line: {first_line(run.output)}"
-            return self._errored(kata, expected, self.problem)
-        tests = [self._verdict(kata, nodeid, run, guard) for nodeid in expected]
-        if any(test.status == "forged" for test in tests):
-            message = "pytest's report says a test passed that the grader did not see pass."
-            return self._errored(kata, expected, message)
-        return _kata_result(kata, tests, run, self.options.kata_time_limit)
-
-    def _verdict(self, kata: Kata, nodeid: str, run: TestRun, guard: GuardLog) -> TestResult:
-        outcome = run.outcomes.get(nodeid)
-        if outcome is None or not outcome.complete:
-            result = self._result(kata, nodeid, "error", self._unreported(kata, run))
-            result.timed_out = run.timed_out
-            result.output = first_line(run.output[-2000:], last=True)
-            return result
-        result = self._result(kata, nodeid, *_status(outcome))
-        result.output, result.duration = outcome.output, outcome.duration
-        result.timed_out = "Timeout (>" in outcome.message and "pytest-timeout" in outcome.message
-        if result.timed_out:
-            result.message = f"Did not finish in time: {result.message}"
-        if result.status == "pass" and not guard.saw_pass(nodeid):
-            result.status = "forged"
-        return result
-
-    def _unreported(self, kata: Kata, run: TestRun) -> str:
-        if run.timed_out:
-            limit = self.options.kata_time_limit
-            return f"Did not finish: the kata's tests were stopped after {limit:g} s (its limit)."
-        error = run.collection_error_in(f"katas/{kata.name}")
-        if error:
-            return f"The tests could not start: {error}"
-        return (
-            f"Did not report: the test process ended (exit code {run.returncode}) "
-            "before this test finished."
-        )
-
-
-def _status(outcome: TestOutcome) -> tuple[str, str]:
-    if outcome.outcome == PASSED:
-        return "pass", ""
-    if outcome.outcome == SKIPPED:
-        return "fail", f"Skipped ({outcome.message}); a skipped test does not count as passed."
-    if outcome.outcome == FAILED:
-        return "fail", outcome.message
-    assert outcome.outcome == ERROR
-    return "error", outcome.message
-
-
-def _kata_result(kata: Kata, tests: list[TestResult], run: TestRun, limit: float) -> KataResult:
-    failing = [test for test in tests if test.status != "pass"]
-    if not failing:
-        return KataResult(kata, "pass", "", tests)
-    first = failing[0]
-    if run.timed_out:
-        unfinished = next((t for t in tests if t.timed_out), first)
-        message = f"stopped after {limit:g} s: {unfinished.name} never finished"
-        return KataResult(kata, "timeout", message, tests)
-    message = f"{first.name}: {first_line(first.message)}"
-    if any(test.timed_out for test in tests):
-        return KataResult(kata, "timeout", message, tests)
-    if any(test.status == "error" for test in tests):
-        return KataResult(kata, "error", message, tests)
-    return KataResult(kata, "fail", message, tests)
-
-
-def _unlocate(result: KataResult, paths: dict[str, str]) -> None:
-    """Say ``katas/...`` where a message names a file of the run's temporary folders."""
-    for test in result.tests:
-        for path, shown in paths.items():
-            test.message = test.message.replace(path, shown)
-            test.output = test.output.replace(path, shown)
-    for path, shown in paths.items():
-        result.message = result.message.replace(path, shown)
 
 
 def _session_over(guard_log: Path) -> bool:

@@ -17,8 +17,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from dojo.grade import Grade, KataResult
+from dojo.grade import Grade
 from dojo.gradelogs import first_line
+from dojo.verdict import KataResult
 
 RESULTS_VERSION = 3
 # Exercism's limit for a test's output.
@@ -208,8 +209,9 @@ def summary(grade: Grade) -> str:
 
 def _md(text: str, limit: int) -> str:
     """Learner text made safe for one table cell: one line, short, no markup."""
-    line = _cut(" ".join(text.split()), limit)
-    for char, escaped in (("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("`", "'")):
+    printable = "".join(char if char.isprintable() else " " for char in text)
+    line = _cut(" ".join(printable.split()), limit)
+    for char, escaped in (("<", "&lt;"), ("|", "\\|"), ("`", "'")):  # no HTML, no new cell
         line = line.replace(char, escaped)
     return line
 

@@ -10,10 +10,11 @@ library and pytest only, so it works whatever the trusted copy's harness looks l
   report log the grader reads;
 - writes a log of its own (path in ``$DOJO_GUARD_LOG``): the tests collected, then each test
   phase's outcome judged from the exception pytest caught, not from the report it made;
-- checks at every phase that pytest's, its plugins' and the harness's functions, and the
-  hook implementations that run and report tests, are the ones that were there before any
-  test ran, and that no phase that raised was reported as passed. It logs any difference as
-  "tampered", and the grader then trusts nothing from that run.
+- checks that the functions of pytest and its plugins (at every phase) and of the harness
+  (between tests, as a test may patch it for itself), and the hook implementations that run
+  and report tests, are the ones there were before any test ran, and that no phase that
+  raised was reported as passed. It logs any difference as "tampered", and the grader then
+  trusts nothing from that run.
 
 Learner code runs in this process, so a determined author could defeat this too. What it
 stops is forging a result by the usual means (patching reports or pytest's runner,

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from dojo.catalog import REPO_ROOT
 from dojo.errors import DojoError
-from dojo.grade import KATA_TIME_LIMIT, GradeOptions, KataResult, grade
+from dojo.grade import KATA_TIME_LIMIT, GradeOptions, grade
 from dojo.gradeout import STATUS_WORDS, append_step_summary, print_summary, write_all
+from dojo.verdict import KataResult
 
 HELP = "grade a checkout against the trusted tests: SUBMISSION=path KATA=4 STRICT=1"
 
