@@ -211,10 +211,10 @@ def _were(records: list[ClientRecord]) -> str:
 
 
 def _sites(records: list[ClientRecord]) -> str:
-    sites = {record.where() for record in records}
+    sites = {f"at {record.site}" if record.site else record.where() for record in records}
     if len(sites) == 1:
         return f"all {sites.pop()}" if len(records) > 1 else sites.pop()
-    return "made at:\n" + "\n".join(f"  {site}" for site in sorted(sites))
+    return "at:\n" + "\n".join(f"  {site}" for site in sorted(sites))
 
 
 async def run_on_new_loop[T](function: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:

@@ -77,7 +77,8 @@ class StreamReport:
     view_entered_at: float | None = None
     view_left_at: float | None = None
     disconnected_at: float | None = None
-    handler_finished: bool = False
+    finished_at: float | None = None
+    grace: float = STOP_GRACE
     sent_after_disconnect: int = 0
 
     # What arrived --------------------------------------------------------------------------
@@ -119,11 +120,17 @@ class StreamReport:
     # What the view did when the client left -------------------------------------------------
 
     @property
+    def handler_finished(self) -> bool:
+        """Django was done with the request: the view, and any streaming of its response."""
+        return self.finished_at is not None
+
+    @property
     def stopped_after(self) -> float | None:
-        """Seconds from the disconnect until the view left Django (None: it never left)."""
-        if self.disconnected_at is None or self.view_left_at is None:
+        """Seconds from the disconnect until Django was done with the request, streaming
+        included (None: it was still running when the harness gave up on it)."""
+        if self.disconnected_at is None or self.finished_at is None:
             return None
-        return max(0.0, self.view_left_at - self.disconnected_at)
+        return max(0.0, self.finished_at - self.disconnected_at)
 
     # Explaining ----------------------------------------------------------------------------
 
@@ -173,8 +180,8 @@ class StreamReport:
         """The view's time inside Django, the disconnect and the chunks, on one axis."""
         rows: list[tuple[str, float, float | None, str]] = []
         if self.view_entered_at is not None:
-            left = "still running" if self.view_left_at is None else "left"
-            rows.append(("view", self.view_entered_at, self.view_left_at, left))
+            done = "done" if self.finished_at is not None else "still running"
+            rows.append(("view", self.view_entered_at, self.finished_at, done))
         if self.disconnected_at is not None:
             rows.append(("client left", self.disconnected_at, self.disconnected_at, ""))
         for index, chunk in enumerate(c for c in self.chunks if c.body):
@@ -221,7 +228,7 @@ class StreamReport:
             return
         if stopped is None:
             what = (
-                f"the view was still running {STOP_GRACE:g} s after the client left, "
+                f"the view was still running {self.grace:g} s after the client left, "
                 "and went on even when it was cancelled again"
             )
         else:
@@ -265,7 +272,7 @@ class Streamer:
         """
         self._counter += 1
         request_id = f"stream-{self._counter}"
-        report = StreamReport(method=method, path=path, start=time.perf_counter())
+        report = StreamReport(method=method, path=path, start=time.perf_counter(), grace=grace)
         timeline = RequestTimeline()
         token = current_timeline.set(timeline)
         try:
@@ -341,18 +348,20 @@ class Streamer:
             method=report.method, path=report.path, headers=headers, request_id=request_id
         )
         handler = asyncio.ensure_future(self.app.handler(scope, receive, send))
+        handler.add_done_callback(lambda _: setattr(report, "finished_at", time.perf_counter()))
         watcher = asyncio.ensure_future(leave.watch(disconnect, gone))
         try:
             await _wait_for_end(handler, gone, grace, read_for)
         finally:
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
-            report.handler_finished = handler.done()
             if handler.done():
                 if not handler.cancelled() and handler.exception() is not None:
                     report.exception = handler.exception()
             else:
                 await _stop(handler)
+                # It ended, if at all, because the harness cancelled it: not on its own.
+                report.finished_at = None
             gone.set()  # the connection is closed either way: nothing more to receive
 
     def _scope(

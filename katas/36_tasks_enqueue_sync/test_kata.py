@@ -1,0 +1,177 @@
+"""POST /orders/<id>/receipt/ queues the send_receipt task from an async view: the task
+succeeds (the receipt is emailed and noted), it is queued with the order's ID, and queuing
+it does not hold the event loop."""
+
+import asyncio
+import json
+import logging
+import re
+from contextlib import contextmanager
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.tasks import task_backends
+from django.tasks.backends.dummy import DummyBackend
+from django.tasks.signals import task_finished, task_started
+
+from .models import Order
+from .tasks import send_receipt
+
+NAMES = ["ada", "kofi", "leila", "mateo", "priya", "sven", "yara", "zofia"]
+
+
+@pytest.fixture
+def mail(upstream, cheap_http_clients):
+    """The mail service: records each email it is asked to send."""
+    sent = []
+
+    def send(request):
+        sent.append(json.loads(request.content))
+        return {"message_id": f"msg-{len(sent)}"}
+
+    route = upstream.post("http://mail.example/send", json=send, latency=0.2)
+    route.sent = sent
+    return route
+
+
+@pytest.fixture
+def order_data(rng):
+    def make():
+        return {
+            "email": f"{rng.choice(NAMES)}{rng.randint(1, 999)}@example.com",
+            "total": rng.randint(100, 99_999),
+        }
+
+    return make
+
+
+@pytest.fixture
+def tasks_run(caplog):
+    """Every task that ran during the test: its result, and whether it ran on an event
+    loop's thread."""
+    # The test reports a failed task itself; django.tasks' log of it would bury that.
+    caplog.set_level(logging.CRITICAL + 1, logger="django.tasks")
+    runs = []
+
+    def started(sender, task_result, **kwargs):
+        runs.append({"result": task_result, "on_loop": _on_event_loop()})
+
+    def finished(sender, task_result, **kwargs):
+        for run in runs:
+            if run["result"].id == task_result.id:
+                run["result"] = task_result
+
+    task_started.connect(started, weak=False)
+    task_finished.connect(finished, weak=False)
+    yield runs
+    task_started.disconnect(started)
+    task_finished.disconnect(finished)
+
+
+def _on_event_loop():
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+@contextmanager
+def queued_for_a_worker():
+    """Tasks are only recorded, as a real queue would hold them until a worker runs them."""
+    backend = DummyBackend("default", {})
+    task_backends["default"] = backend
+    try:
+        yield backend
+    finally:
+        del task_backends["default"]
+
+
+def describe_failure(run):
+    """The task's error, and the line of the kata that raised it."""
+    error = run["result"].errors[0]
+    last_line = error.traceback.strip().splitlines()[-1]
+    frames = re.findall(
+        r'File "[^"]*?/((?:katas|solutions)/[^"]+)", line (\d+).*\n\s+(.+)', error.traceback
+    )
+    where = (
+        f"\nIt was raised at {frames[-1][0]}:{frames[-1][1]}\n    {frames[-1][2]}" if frames else ""
+    )
+    thread = (
+        "\nThe task ran inside the view's call, on the event loop's thread."
+        if run["on_loop"]
+        else ""
+    )
+    return f"{last_line}{where}{thread}"
+
+
+async def test_the_receipt_is_sent_and_noted(app, database, mail, order_data, tasks_run):
+    order = await Order.objects.acreate(**order_data())
+    path = f"/orders/{order.pk}/receipt/"
+    response = await app.post(path)
+    response.assert_status(202, "Accepted: the receipt is on its way")
+    failed = [run for run in tasks_run if run["result"].errors]
+    if failed:
+        pytest.fail(
+            f"POST {path} answered 202 {response.text}, but the send_receipt task failed:\n"
+            f"{describe_failure(failed[0])}\n"
+            "Expected the task to succeed: the receipt emailed, and the order marked as sent.",
+            pytrace=False,
+        )
+    expected_mail = {
+        "to": order.email,
+        "subject": f"Your receipt for order {order.pk}",
+        "total": order.total,
+    }
+    assert mail.sent == [expected_mail], (
+        f"POST {path}: the mail service was asked to send {mail.sent!r}.\n"
+        f"Expected exactly one email: {expected_mail!r}"
+    )
+    await order.arefresh_from_db()
+    assert order.receipt_sent, (
+        f"POST {path}: the receipt was emailed, but order {order.pk} is not marked as receipt_sent."
+    )
+    body = response.json()
+    assert body.get("order") == order.pk and body.get("status") == "SUCCESSFUL", (
+        f"POST {path} answered {body!r}.\nExpected the order's id and the task's status "
+        "(SUCCESSFUL: this project's backend runs tasks at once)."
+    )
+
+
+async def test_queuing_leaves_the_event_loop_free(burst, database, mail, order_data, tasks_run):
+    order = await Order.objects.acreate(**order_data())
+    report = await burst(f"/orders/{order.pk}/receipt/", n=3, method="POST")
+    report.assert_all_status(202, "Accepted: the receipt is on its way")
+    database.assert_no_query_on_loop()
+    report.assert_loop_not_blocked()
+
+
+async def test_the_worker_reads_the_order_when_it_runs(app, database, mail, order_data):
+    order = await Order.objects.acreate(**order_data())
+    path = f"/orders/{order.pk}/receipt/"
+    with queued_for_a_worker() as queue:
+        response = await app.post(path)
+    response.assert_status(202, "Accepted: the receipt is on its way")
+    assert len(queue.results) == 1 and queue.results[0].task.func is send_receipt.func, (
+        f"POST {path} queued {len(queue.results)} tasks "
+        f"({[r.task.name for r in queue.results]}).\nExpected it to queue send_receipt once, "
+        "for a worker to run later, rather than do the work itself."
+    )
+    queued = queue.results[0]
+    arguments = (queued.args, queued.kwargs)
+    assert arguments in (([order.pk], {}), ([], {"order_id": order.pk})), (
+        f"send_receipt was queued with args={queued.args!r}, kwargs={queued.kwargs!r}.\n"
+        f"Expected just the order's ID ({order.pk}): the worker runs the task later, "
+        "elsewhere, and reads the order fresh."
+    )
+    assert not mail.sent, "The receipt was emailed before any worker ran the task."
+
+    # Before the worker gets to it, the customer corrects their email address.
+    new_email = order_data()["email"]
+    await Order.objects.filter(pk=order.pk).aupdate(email=new_email)
+    await sync_to_async(queued.task.call)(*queued.args, **queued.kwargs)
+    sent_to = [email["to"] for email in mail.sent]
+    assert sent_to == [new_email], (
+        f"The worker ran send_receipt and the receipt went to {sent_to!r}.\n"
+        f"Expected it to go to the order's address when the worker ran: {new_email!r}."
+    )

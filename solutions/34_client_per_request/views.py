@@ -1,0 +1,16 @@
+import httpx
+from django.http import JsonResponse
+
+WEATHER_SERVICE = "http://weather.example/forecast"
+
+# One client for the whole process, made once and shared by every request: it keeps its
+# connections open between requests, and its SSL context is built once, not per request.
+# It lives as long as the process (one event loop under a server such as uvicorn).
+client = httpx.AsyncClient(timeout=5)
+
+
+async def forecast(request):
+    city = request.GET.get("city", "Oslo")
+    response = await client.get(WEATHER_SERVICE, params={"city": city})
+    response.raise_for_status()
+    return JsonResponse({"city": city, **response.json()})

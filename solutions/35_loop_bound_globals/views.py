@@ -1,0 +1,38 @@
+import asyncio
+import weakref
+
+import httpx
+from django.http import JsonResponse
+
+STOCK_API = "http://stock.example/items"
+
+
+class StockApi:
+    """What every request on one event loop shares: the client and the lock."""
+
+    def __init__(self):
+        self.client = httpx.AsyncClient(timeout=5, headers={"X-Api-Key": "dojo-demo-key"})
+        # The warehouse's stock API serves one call at a time per API key, and answers
+        # 429 Too Many Requests to a second call while the first is running.
+        self.turn = asyncio.Lock()
+
+
+# A lock and a client belong to the event loop they first run on, so share them per loop,
+# not per process: each test, and each async_to_sync call from sync code, runs a new loop.
+# The weak keys let a loop that is gone take its client and lock with it.
+_per_loop = weakref.WeakKeyDictionary()
+
+
+def stock_api():
+    loop = asyncio.get_running_loop()
+    if loop not in _per_loop:
+        _per_loop[loop] = StockApi()
+    return _per_loop[loop]
+
+
+async def stock_level(request, sku):
+    api = stock_api()
+    async with api.turn:
+        response = await api.client.get(f"{STOCK_API}/{sku}")
+    response.raise_for_status()
+    return JsonResponse({"sku": sku, **response.json()})
