@@ -82,7 +82,8 @@ def render_rows(title: str, rows: Sequence[Row], width: int = TIMELINE_WIDTH) ->
     label_width = max(len(label) for label, _, _, _ in rows)
     lines = [f"{title}, 0 to {span:.2f} s:"]
     for label, start, end, outcome in rows:
-        first = int((start - origin) / span * width)
+        # An instant at the very end still gets its one column.
+        first = min(int((start - origin) / span * width), width - 1)
         last = int(((end if end is not None else now) - origin) / span * width)
         bar = "·" * first + "█" * max(1, last - first)
         bar = bar[:width].ljust(width, "·")
