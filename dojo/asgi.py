@@ -165,7 +165,7 @@ class BurstReport:
             return "The event loop was never blocked for long."
         return (
             f"The event loop went {self.stall.seconds:.2f} s without a free moment, held by\n"
-            f"  {self.stall.site}\n"
+            f"  {self.stall.where}\n"
             "While the loop is blocked, no other request can make progress."
         )
 

@@ -39,10 +39,19 @@ class CodeSite:
 
 @dataclass(frozen=True)
 class Stall:
-    """The event loop did not run anything else for ``seconds``, held at ``site``."""
+    """The event loop did not run anything else for ``seconds``, held at ``site``, which
+    was reached from ``callers`` (the learner's outer frames, innermost first)."""
 
     seconds: float
     site: CodeSite
+    callers: tuple[CodeSite, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """The site, and the learner's lines that led to it."""
+        lines = [str(self.site)]
+        lines += [f"called from {caller}" for caller in self.callers]
+        return "\n  ".join(lines)
 
 
 class LoopWatch:
@@ -53,7 +62,7 @@ class LoopWatch:
         self.code_roots = code_roots
         self.longest: Stall | None = None
         self._last_beat = time.perf_counter()
-        self._sampled: tuple[float, CodeSite | None] | None = None
+        self._sampled: tuple[float, list[CodeSite]] | None = None
         self._stop = threading.Event()
         self._beat_task: asyncio.Task[None] | None = None
         self._watchdog: threading.Thread | None = None
@@ -89,11 +98,11 @@ class LoopWatch:
             await asyncio.sleep(HEARTBEAT)
             late = time.perf_counter() - beat - HEARTBEAT
             sampled = self._sampled
-            site = sampled[1] if sampled is not None and sampled[0] == beat else None
+            sites = sampled[1] if sampled is not None and sampled[0] == beat else []
             # Only a stall with the learner's code on the loop counts: a loop left waiting
             # because the machine is busy was not blocked by the view.
-            if site is not None and (self.longest is None or late > self.longest.seconds):
-                self.longest = Stall(late, site)
+            if sites and (self.longest is None or late > self.longest.seconds):
+                self.longest = Stall(late, sites[0], tuple(sites[1:]))
 
     def _watch(self, loop_thread: int) -> None:
         while not self._stop.wait(HEARTBEAT):
@@ -102,18 +111,26 @@ class LoopWatch:
             if already or time.perf_counter() - beat < SAMPLE_AFTER:
                 continue
             frame = sys._current_frames().get(loop_thread)
-            self._sampled = (beat, site_of(frame, self.code_roots) if frame else None)
+            self._sampled = (beat, learner_sites(frame, self.code_roots))
 
 
 def site_of(frame: FrameType | None, code_roots: tuple[Path, ...]) -> CodeSite | None:
     """The innermost frame in the learner's code (under one of ``code_roots``), if any."""
+    sites = learner_sites(frame, code_roots)
+    return sites[0] if sites else None
+
+
+def learner_sites(frame: FrameType | None, code_roots: tuple[Path, ...]) -> list[CodeSite]:
+    """Every frame of the learner's code on the stack, innermost first."""
+    sites = []
     while frame is not None:
         path = Path(frame.f_code.co_filename)
         for root in code_roots:
             if path.is_relative_to(root):
-                return code_site(path, frame.f_lineno, root.parent)
+                sites.append(code_site(path, frame.f_lineno, root.parent))
+                break
         frame = frame.f_back
-    return None
+    return sites
 
 
 def code_site(path: Path, line: int, relative_to: Path) -> CodeSite:

@@ -170,7 +170,7 @@ class StreamReport:
     def stall_report(self) -> str:
         if self.stall is None or self.stall.seconds < STALL_LIMIT:
             return "The event loop was never blocked for long."
-        where = f" by\n  {self.stall.site}" if self.stall.site else ""
+        where = f" by\n  {self.stall.where}" if self.stall.site else ""
         return (
             f"The event loop went {self.stall.seconds:.2f} s without a free moment, held{where}\n"
             "While the loop is blocked, no other request can make progress."
