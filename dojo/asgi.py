@@ -55,6 +55,7 @@ class Response:
     request_id: str = ""
     exception: BaseException | None = None
     error_site: CodeSite | None = None
+    concept: str | None = None
 
     @property
     def request_line(self) -> str:
@@ -84,10 +85,8 @@ class Response:
             lines.append(f"The error was raised at {self.error_site}")
         elif self.exception is None and self.status != 200:
             lines.append(f"Body: {self.text[:300]!r}")
-        if self.exception is not None:
-            concept = concept_line(_error_text(self.exception))
-            if concept:
-                lines.append(concept)
+        if self.concept:
+            lines.append(self.concept)
         return "\n".join(lines)
 
     def assert_status(self, expected: int, meaning: str = "") -> None:
@@ -344,6 +343,7 @@ class App:
             request_id=request_id,
             exception=exception,
             error_site=error_site(exception, self.code_roots) if exception else None,
+            concept=concept_line(_error_text(exception, self.code_roots)) if exception else None,
         )
 
     # Set-up and tear-down around a test ----------------------------------------------------
@@ -366,7 +366,7 @@ class App:
 
 class _ExceptionCatcher(logging.Filter):
     """Keeps the exception behind each 500, keyed by the harness's request id, and drops
-    Django's log record of it."""
+    Django's log records of the harness's requests."""
 
     def __init__(self, errors: dict[str, BaseException]) -> None:
         super().__init__()
@@ -374,12 +374,12 @@ class _ExceptionCatcher(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
-        if record.exc_info is None or request is None:
+        request_id = request.headers.get(REQUEST_ID_HEADER) if request is not None else None
+        if request_id is None:
             return True
-        request_id = request.headers.get(REQUEST_ID_HEADER)
-        if request_id is None or record.exc_info[1] is None:
-            return True
-        self.errors[request_id] = record.exc_info[1]
+        if record.exc_info is not None and record.exc_info[1] is not None:
+            self.errors[request_id] = record.exc_info[1]
+        # The harness reports its requests' statuses and errors itself.
         return False
 
 
@@ -399,11 +399,14 @@ def error_site(exception: BaseException, code_roots: tuple[Path, ...]) -> CodeSi
     return None
 
 
-def _error_text(exception: BaseException) -> str:
-    """The exception's text, plus a note when a coroutine was being handled as a value
-    where it went wrong (JsonResponse(coroutine) says nothing of coroutines itself)."""
+def _error_text(exception: BaseException, code_roots: tuple[Path, ...]) -> str:
+    """The exception's text, plus a note when the learner's code handed a coroutine on as a
+    value (JsonResponse(coroutine) says nothing of coroutines itself)."""
     text = f"{type(exception).__name__}: {exception}"
     for frame, _ in traceback.walk_tb(exception.__traceback__):
+        path = Path(frame.f_code.co_filename)
+        if not any(path.is_relative_to(root) for root in code_roots):
+            continue
         # type(), not isinstance(): isinstance would evaluate a lazy proxy such as
         # request.user, running its database queries on the loop from here.
         if any(type(value) is types.CoroutineType for value in frame.f_locals.values()):

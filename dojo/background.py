@@ -5,7 +5,8 @@ whether that work ever finishes, and what becomes of its errors, cannot be seen 
 response. The ``background_tasks`` fixture installs a task factory on the test's event loop
 that notes every task the learner's code creates (a task counts as the learner's when a frame
 of the learner's code, not of a test file, is on the stack that creates it, so gather's and
-TaskGroup's tasks count too). It holds them weakly, so it changes nothing about when a task is collected.
+TaskGroup's tasks count too). It holds them weakly, so it changes nothing about when a task
+is collected.
 
 A test can then wait for those tasks to settle, ask which are still pending and where each
 one waits, and check that the finished ones were let go instead of kept for ever.
@@ -29,8 +30,9 @@ import pytest_asyncio
 from dojo.config import settings_key
 from dojo.loopwatch import CodeSite, code_site
 
-# How long settle() waits for background work by default: far above any kata's latency.
-SETTLE_TIMEOUT = 2.0
+# How long settle() waits for background work by default: far above any kata's latency,
+# even on a machine too busy to keep time.
+SETTLE_TIMEOUT = 5.0
 # At teardown, how long a cancelled task may take to finish.
 CANCEL_GRACE = 1.0
 
@@ -137,8 +139,8 @@ class BackgroundTasks:
             return
         pytest.fail(
             f"{_count(len(left), 'background task')} the app started "
-            f"{'was' if len(left) == 1 else 'were'} still pending, though nothing was left "
-            "for them to wait for:\n"
+            f"{'was' if len(left) == 1 else 'were'} still pending after the test had waited "
+            "for them:\n"
             + "\n".join(self._describe(task, created_at) for task, created_at in left),
             pytrace=False,
         )
@@ -153,8 +155,7 @@ class BackgroundTasks:
             return
         pytest.fail(
             f"{_count(len(kept), 'finished background task')} "
-            f"{'is' if len(kept) == 1 else 'are'} still held in memory after "
-            "it finished:\n"
+            f"{'is' if len(kept) == 1 else 'are'} still held in memory after finishing:\n"
             + "\n".join(self._describe(task, created_at) for task, created_at in kept)
             + "\nSomething keeps a reference to every task it starts and never lets go: on a "
             "server that runs for weeks, that collection only grows.",

@@ -259,11 +259,15 @@ class Upstream:
             return
         what = f"calls to {route.name}" if route else "upstream calls"
         if not calls:
-            pytest.fail(f"Expected {at_least} {what} in flight at once, but the view made none.")
+            pytest.fail(
+                f"Expected {at_least} {what} in flight at once, but the view made none.",
+                pytrace=False,
+            )
         pytest.fail(
             f"Expected at least {at_least} {what} in flight at the same time, "
             f"but at most {peak} {'was' if peak == 1 else 'were'}: "
-            "each call waited for the one before it.\n\n" + self.timeline(calls)
+            "each call waited for the one before it.\n\n" + self.timeline(calls),
+            pytrace=False,
         )
 
     def timeline(self, calls: list[UpstreamCall] | None = None) -> str:

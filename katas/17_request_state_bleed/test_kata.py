@@ -27,7 +27,7 @@ def people(rng):
 
 @pytest.fixture
 def services(upstream, people):
-    """The profile and order services, 0.2 s per answer, about the ``?user=`` asked for."""
+    """The profile and order services, 0.3 s per answer, about the ``?user=`` asked for."""
 
     def profile(request):
         user = request.url.params["user"]
@@ -37,8 +37,8 @@ def services(upstream, people):
         return {"orders": people[request.url.params["user"]]["orders"]}
 
     return {
-        "profiles": upstream.get("http://profiles.example/profile", json=profile, latency=0.2),
-        "orders": upstream.get("http://orders.example/recent", json=orders, latency=0.2),
+        "profiles": upstream.get("http://profiles.example/profile", json=profile, latency=0.3),
+        "orders": upstream.get("http://orders.example/recent", json=orders, latency=0.3),
     }
 
 

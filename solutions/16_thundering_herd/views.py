@@ -20,8 +20,12 @@ async def fetch_rates(base):
 
 
 async def fill(key, base):
-    rates = await fetch_rates(base)
-    await cache.aset(key, rates, RATES_TTL)
+    # Check again: a request that missed the cache just before another fill finished would
+    # otherwise fetch a second time.
+    rates = await cache.aget(key)
+    if rates is None:
+        rates = await fetch_rates(base)
+        await cache.aset(key, rates, RATES_TTL)
     return rates
 
 
