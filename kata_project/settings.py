@@ -56,8 +56,12 @@ DATABASES = {
         },
         # A file, not SQLite's shared-cache memory database: that one answers "database table
         # is locked" at once when two request threads touch a table. One file per process,
-        # so test runs side by side never share it (dojo.db removes its WAL files).
-        "TEST": {"NAME": Path(tempfile.gettempdir()) / f"dojo-test-{os.getpid()}.sqlite3"},
+        # so test runs side by side never share it (dojo.db removes its WAL files). Tables are
+        # made straight from the models (MIGRATE False): three times less work than migrating.
+        "TEST": {
+            "NAME": Path(tempfile.gettempdir()) / f"dojo-test-{os.getpid()}.sqlite3",
+            "MIGRATE": False,
+        },
     }
 }
 

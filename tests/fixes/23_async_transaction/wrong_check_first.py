@@ -19,7 +19,9 @@ async def transfer(request):
     except Account.DoesNotExist:
         return JsonResponse({"error": "no such account"}, status=404)
     if source.balance < amount:
-        return JsonResponse({"error": f"account {source.number} does not hold {amount} cents"}, status=409)
+        return JsonResponse(
+            {"error": f"account {source.number} does not hold {amount} cents"}, status=409
+        )
     if destination.closed:
         return JsonResponse({"error": f"account {destination.number} is closed"}, status=409)
 
