@@ -61,7 +61,8 @@ def main(args: argparse.Namespace) -> int:
         *(
             ["-v", "--tb=long"]
             if args.verbose
-            else ["-q", "--tb=short", "--no-header", "--disable-warnings"]
+            # -rN: no short summary; the failures above and the verdict below say it all.
+            else ["-q", "--tb=short", "--no-header", "--disable-warnings", "-rN"]
         ),
     ]
     code = pytest.main(pytest_args, plugins=[tally])
