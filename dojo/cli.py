@@ -32,18 +32,21 @@ COMMANDS = (
 )
 
 
-def command_modules() -> list[ModuleType]:
-    """Every command module, in the order of COMMANDS."""
-    return [importlib.import_module(f"dojo.commands.{name}") for name in COMMANDS]
+def command_modules(names: Sequence[str] = COMMANDS) -> list[ModuleType]:
+    """The command modules named, in the order of COMMANDS."""
+    return [importlib.import_module(f"dojo.commands.{name}") for name in names]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every verb, or of ``only`` (so running one verb imports just its module,
+    which keeps a learner's wait for a verdict short)."""
     parser = argparse.ArgumentParser(
         prog="python -m dojo",
         description="Async Django Dojo: learn async Django by fixing broken views.",
     )
     verbs = parser.add_subparsers(dest="command", metavar="VERB")
-    for name, module in zip(COMMANDS, command_modules(), strict=True):
+    names = [only] if only in COMMANDS else list(COMMANDS)
+    for name, module in zip(names, command_modules(names), strict=True):
         sub = verbs.add_parser(name, help=module.HELP, description=module.__doc__)
         module.add_arguments(sub)
         sub.set_defaults(handler=module.main)
@@ -51,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments[0] if arguments else None)
+    args = parser.parse_args(arguments)
     if args.command is None:
         parser.print_help()
         return 0
