@@ -28,7 +28,7 @@ from django.db import close_old_connections
 from django.test.utils import override_settings
 
 from dojo.concepts import concept_line
-from dojo.loopwatch import CodeSite, LoopWatch, Stall, code_site
+from dojo.loopwatch import STALL_LIMIT, CodeSite, LoopWatch, Stall, code_site, stall_report
 from dojo.timeline import (
     REQUEST_ID_HEADER,
     RequestTimeline,
@@ -37,8 +37,6 @@ from dojo.timeline import (
 )
 
 TIMELINE_MIDDLEWARE = "dojo.timeline.RequestTimelineMiddleware"
-# A stall shorter than this is the machine being busy, not a blocking call.
-STALL_LIMIT = 0.1
 
 
 @dataclass
@@ -160,13 +158,7 @@ class BurstReport:
 
     def stall_report(self) -> str:
         """Where the loop was blocked, if it was blocked for long."""
-        if self.stall is None or self.stall.seconds < STALL_LIMIT:
-            return "The event loop was never blocked for long."
-        return (
-            f"The event loop went {self.stall.seconds:.2f} s without a free moment, held by\n"
-            f"  {self.stall.where}\n"
-            "While the loop is blocked, no other request can make progress."
-        )
+        return stall_report(self.stall)
 
     def assert_all_status(self, expected: int = 200, meaning: str = "") -> None:
         """Fail unless every request got ``expected``."""
@@ -285,24 +277,7 @@ class App:
     async def _send(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> Response:
         self._counter += 1
         request_id = str(self._counter)
-        url = urlsplit(path)
-        raw_headers = [(b"host", b"testserver")]
-        raw_headers += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-        raw_headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": method,
-            "scheme": "http",
-            "path": url.path,
-            "raw_path": url.path.encode(),
-            "query_string": url.query.encode(),
-            "root_path": "",
-            "headers": raw_headers,
-            "client": ("127.0.0.1", 40000 + self._counter),
-            "server": ("testserver", 80),
-        }
+        scope = http_scope(method, path, headers, request_id, client_port=40000 + self._counter)
         body_sent = False
         finished = asyncio.Event()
 
@@ -380,6 +355,30 @@ class _ExceptionCatcher(logging.Filter):
             self.errors[request_id] = record.exc_info[1]
         # The harness reports its requests' statuses and errors itself.
         return False
+
+
+def http_scope(
+    method: str, path: str, headers: dict[str, str], request_id: str, *, client_port: int
+) -> dict[str, Any]:
+    """The ASGI scope of a harness request to ``path`` (with its query string)."""
+    url = urlsplit(path)
+    raw_headers = [(b"host", b"testserver")]
+    raw_headers += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    raw_headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": url.path,
+        "raw_path": url.path.encode(),
+        "query_string": url.query.encode(),
+        "root_path": "",
+        "headers": raw_headers,
+        "client": ("127.0.0.1", client_port),
+        "server": ("testserver", 80),
+    }
 
 
 def error_site(exception: BaseException, code_roots: tuple[Path, ...]) -> CodeSite | None:

@@ -21,6 +21,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 HEARTBEAT = 0.005
+# A stall shorter than this is the machine being busy, not a blocking call.
+STALL_LIMIT = 0.1
 # The watchdog looks at the loop thread once the heartbeat is this late.
 SAMPLE_AFTER = 0.02
 
@@ -137,3 +139,14 @@ def code_site(path: Path, line: int, relative_to: Path) -> CodeSite:
     """A CodeSite with the path shown relative to the repository."""
     shown = path.relative_to(relative_to) if path.is_relative_to(relative_to) else path
     return CodeSite(str(shown), line, linecache.getline(str(path), line).strip())
+
+
+def stall_report(stall: Stall | None) -> str:
+    """Where the loop was blocked, if it was blocked for long, in plain words."""
+    if stall is None or stall.seconds < STALL_LIMIT:
+        return "The event loop was never blocked for long."
+    return (
+        f"The event loop went {stall.seconds:.2f} s without a free moment, held by\n"
+        f"  {stall.where}\n"
+        "While the loop is blocked, no other request can make progress."
+    )

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from dojo.asgi import STALL_LIMIT, App, Response
-from dojo.loopwatch import LoopWatch, Stall
+from dojo.asgi import App, Response
+from dojo.loopwatch import STALL_LIMIT, LoopWatch, Stall, stall_report
 from dojo.timeline import Row, render_rows
 
 PROBE_EVERY = 0.05
@@ -77,13 +77,7 @@ class MeanwhileReport:
 
     def stall_report(self) -> str:
         """Where the loop was blocked, if it was blocked for long."""
-        if self.stall is None or self.stall.seconds < STALL_LIMIT:
-            return "The event loop was never blocked for long."
-        where = f" by\n  {self.stall.where}" if self.stall.site else ""
-        return (
-            f"The event loop went {self.stall.seconds:.2f} s without a free moment, held{where}\n"
-            "While the loop is blocked, no other request can make progress."
-        )
+        return stall_report(self.stall)
 
     def assert_answered_during(self, work: Sequence[Interval], what: str) -> None:
         """Fail unless some probe was answered while the last of ``work`` (intervals of
@@ -111,8 +105,7 @@ class MeanwhileReport:
         if self.longest_stall <= longer_than:
             return
         pytest.fail(
-            f"Expected the event loop to stay free (never blocked over {longer_than:.2f} s), "
-            f"but it went {self.longest_stall:.2f} s without a free moment.\n\n"
+            f"Expected the event loop to stay free (never blocked over {longer_than:.2f} s).\n"
             f"{self.stall_report()}\n\n{self.timeline()}",
             pytrace=False,
         )

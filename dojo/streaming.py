@@ -26,13 +26,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from dojo.asgi import STALL_LIMIT, App
-from dojo.loopwatch import CodeSite, LoopWatch, Stall, code_site
-from dojo.timeline import REQUEST_ID_HEADER, RequestTimeline, current_timeline, render_rows
+from dojo.asgi import App, http_scope
+from dojo.loopwatch import STALL_LIMIT, CodeSite, LoopWatch, Stall, code_site, stall_report
+from dojo.timeline import RequestTimeline, current_timeline, render_rows
 
 # After the client leaves, how long the handler may take to finish before it is cancelled.
 STOP_GRACE = 2.0
@@ -168,13 +167,8 @@ class StreamReport:
         return "Django warned: " + "\n               ".join(dict.fromkeys(self.django_warnings))
 
     def stall_report(self) -> str:
-        if self.stall is None or self.stall.seconds < STALL_LIMIT:
-            return "The event loop was never blocked for long."
-        where = f" by\n  {self.stall.where}" if self.stall.site else ""
-        return (
-            f"The event loop went {self.stall.seconds:.2f} s without a free moment, held{where}\n"
-            "While the loop is blocked, no other request can make progress."
-        )
+        """Where the loop was blocked, if it was blocked for long."""
+        return stall_report(self.stall)
 
     def timeline(self) -> str:
         """The view's time inside Django, the disconnect and the chunks, on one axis."""
@@ -367,24 +361,7 @@ class Streamer:
     def _scope(
         self, *, method: str, path: str, headers: dict[str, str], request_id: str
     ) -> dict[str, Any]:
-        url = urlsplit(path)
-        raw_headers = [(b"host", b"testserver")]
-        raw_headers += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-        raw_headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
-        return {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": method,
-            "scheme": "http",
-            "path": url.path,
-            "raw_path": url.path.encode(),
-            "query_string": url.query.encode(),
-            "root_path": "",
-            "headers": raw_headers,
-            "client": ("127.0.0.1", 50000 + self._counter),
-            "server": ("testserver", 80),
-        }
+        return http_scope(method, path, headers, request_id, client_port=50000 + self._counter)
 
 
 @dataclass(frozen=True)
