@@ -103,6 +103,16 @@ def test_the_learning_path_in_katas_readme_is_up_to_date() -> None:
     )
 
 
+def test_the_kata_list_in_the_readme_is_up_to_date() -> None:
+    from dojo.catalog import load_katas, load_parts
+    from dojo.commands.list import kata_index
+
+    index = kata_index(load_katas(REPO), load_parts(REPO))
+    assert index in (REPO / "README.md").read_text(encoding="utf-8"), (
+        "README.md's kata list is out of date: replace it with python -m dojo list --index"
+    )
+
+
 def test_every_part_of_the_path_holds_katas_in_curriculum_order() -> None:
     from dojo.catalog import load_parts
 

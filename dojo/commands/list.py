@@ -2,7 +2,8 @@
 solved. Solved means its tests pass with your files as they are now: a kata whose files
 changed since its last run is run again (quietly) to find out.
 
---markdown prints the learning path as katas/README.md holds it.
+--markdown prints the learning path as katas/README.md holds it; --index, the kata list of
+the top-level README.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--markdown", action="store_true", help="print the learning path as katas/README.md"
     )
+    parser.add_argument(
+        "--index", action="store_true", help="print the kata list of the top-level README"
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -28,6 +32,9 @@ def main(args: argparse.Namespace) -> int:
     parts = load_parts()
     if args.markdown:
         print(learning_path(katas, parts), end="")
+        return 0
+    if args.index:
+        print(kata_index(katas, parts), end="")
         return 0
     progress = Progress.load(REPO_ROOT)
     width = max((len(kata.title) for kata in katas), default=5)
@@ -78,4 +85,14 @@ def learning_path(katas: list[Kata], parts: list[Part]) -> str:
         ]
         if part:
             lines += ["", f"After this part: {part.after}"]
+    return "\n".join(lines) + "\n"
+
+
+def kata_index(katas: list[Kata], parts: list[Part]) -> str:
+    """The kata list of the top-level README: one line per part, the katas by number."""
+    lines = []
+    for number, (part, members) in enumerate(by_part(katas, parts), start=1):
+        title = f"Part {number}, {part.title}" if part else "More"
+        names = " · ".join(f"{kata.number:02d} {kata.title}" for kata in members)
+        lines.append(f"- **{title}**: {names}")
     return "\n".join(lines) + "\n"
