@@ -49,6 +49,7 @@ class Watcher:
             threading.Thread(target=self._watch_files, daemon=True).start()
             try:
                 self._rerun()
+                self._prompt()
                 while True:
                     event = self.events.get()
                     if event == "q":
@@ -90,7 +91,6 @@ class Watcher:
                 f"\n🎉 Kata {self.kata.number:02d} is solved. Press [s] to compare with the "
                 "reference fix, [n] for the next kata."
             )
-        self._prompt()
 
     def _prompt(self) -> None:
         print(f"\nWatching katas/{self.kata.name}/ for changes.  {KEYS}", flush=True)

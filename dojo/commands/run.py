@@ -106,7 +106,7 @@ def verdict(kata: Kata, tally: _Tally, target: str) -> str:
             return f"✔ Kata {number:02d}'s reference fix passes all {total} tests."
         return (
             f"✔ Kata {number:02d} solved: all {total} tests pass. Compare with the reference: "
-            f"make solution N={number}. Next: the next kata in make list."
+            f"make solution N={number}"
         )
     which = "the reference fix" if target == "solutions" else "your code"
     return (
