@@ -25,6 +25,7 @@ from dojo.config import DojoSettings, kata_folder, settings_key
 # Modules whose fixtures every test can use; each is registered as a pytest plugin.
 FIXTURE_MODULES = (
     "dojo.fixtures",
+    "dojo.failures",
     "dojo.costs",
     "dojo.probes",
     "dojo.db",

@@ -30,13 +30,18 @@ import httpx
 import pytest
 import respx
 
+from dojo.failures import Failure, failure_named
+
 DEFAULT_LATENCY = 0.2
+# How long a call that fails (see dojo.failures) takes, at most.
+FAILURE_LATENCY = 0.02
 # A sync call that "hangs" blocks its thread at most this long, so no test leaves a
 # thread behind; async hangs wait until cancelled.
 SYNC_HANG_LIMIT = 30.0
 
 Payload = Any
 Reply = Callable[[httpx.Request], Payload]
+Answer = Callable[[httpx.Request], httpx.Response]
 
 _sync_path: ContextVar[bool] = ContextVar("dojo_upstream_sync_path", default=False)
 
@@ -63,6 +68,7 @@ class UpstreamCall:
     end: float | None = None
     blocking: bool = False
     status: int | None = None
+    failure: Failure | None = None
 
     @property
     def finished(self) -> bool:
@@ -75,7 +81,7 @@ class _Script:
 
     reply: Reply
     status: int = 200
-    once: list[Callable[[httpx.Request], httpx.Response]] = field(default_factory=list)
+    once: list[Answer | Failure] = field(default_factory=list)
 
 
 class FakeRoute:
@@ -98,6 +104,7 @@ class FakeRoute:
         self.latency = latency
         self.max_in_flight: int | None = None
         self._script = _Script(reply=_as_reply(json), status=status)
+        self._failure: Failure | None = None
         self._hang = False
 
     # Configuring answers -----------------------------------------------------------------
@@ -105,6 +112,7 @@ class FakeRoute:
     def returns(self, json: Payload | Reply, status: int = 200) -> FakeRoute:
         """Answer every later call with ``json`` (a value, or a function of the request)."""
         self._script = _Script(reply=_as_reply(json), status=status, once=self._script.once)
+        self._failure = None
         return self
 
     def then_returns(self, *payloads: Payload) -> FakeRoute:
@@ -117,11 +125,23 @@ class FakeRoute:
         """Answer with an error status: ``times`` calls, or every call when ``times`` is None."""
         if times is None:
             self._script = _Script(reply=_error_payload(status), status=status)
+            self._failure = None
             return self
         for _ in range(times):
             self._script.once.append(
                 lambda request: _json_response(request, _error_payload(status)(request), status)
             )
+        return self
+
+    def breaks(self, failure: Failure | str, times: int | None = None) -> FakeRoute:
+        """Fail the way ``failure`` says (one of ``FAILURES``, or its name): ``times``
+        calls, or every call when ``times`` is None."""
+        failure = failure if isinstance(failure, Failure) else failure_named(failure)
+        if times is None:
+            self._script = _Script(reply=self._script.reply, status=self._script.status)
+            self._failure = failure
+            return self
+        self._script.once.extend(failure for _ in range(times))
         return self
 
     def raises(self, error: type[httpx.TransportError] = httpx.ConnectError) -> FakeRoute:
@@ -131,6 +151,7 @@ class FakeRoute:
             raise error(f"{self.name} is unreachable (dojo upstream fake)", request=request)
 
         self._script = _Script(reply=reply)
+        self._failure = None
         return self
 
     def hangs(self) -> FakeRoute:
@@ -168,40 +189,59 @@ class FakeRoute:
     def _serve_sync(self, request: httpx.Request) -> httpx.Response:
         call, limited = self.upstream._begin(self, request, blocking=True)
         try:
+            delay, answer = self._plan(call, limited)
             timeout = _read_timeout(request)
-            if self._hang:
+            if self._hang and answer is None:
                 self.upstream._released.wait(min(SYNC_HANG_LIMIT, timeout or SYNC_HANG_LIMIT))
                 raise httpx.ReadTimeout("the upstream never answered", request=request)
-            if timeout is not None and self.latency > timeout:
+            if timeout is not None and delay > timeout:
                 time.sleep(timeout)
                 raise _timed_out(request, timeout)
-            time.sleep(self.latency)
-            return self._answer(call, request, limited)
+            time.sleep(delay)
+            return self._respond(call, request, answer)
         finally:
             self.upstream._end(call)
 
     async def _serve_async(self, request: httpx.Request) -> httpx.Response:
         call, limited = self.upstream._begin(self, request, blocking=False)
         try:
+            delay, answer = self._plan(call, limited)
             timeout = _read_timeout(request)
-            if self._hang and timeout is None:
+            if self._hang and answer is None and timeout is None:
                 await asyncio.Event().wait()
-            if timeout is not None and (self._hang or self.latency > timeout):
+            if timeout is not None and ((self._hang and answer is None) or delay > timeout):
                 await asyncio.sleep(timeout)
                 raise _timed_out(request, timeout)
-            await asyncio.sleep(self.latency)
-            return self._answer(call, request, limited)
+            await asyncio.sleep(delay)
+            return self._respond(call, request, answer)
         finally:
             self.upstream._end(call)
 
-    def _answer(self, call: UpstreamCall, request: httpx.Request, limited: bool) -> httpx.Response:
+    def _plan(self, call: UpstreamCall, limited: bool) -> tuple[float, Answer | None]:
+        """How long the next call takes and what it answers (None: the standing answer)."""
         if limited:
-            response = _json_response(request, {"error": "too many requests"}, 429)
-        elif self._script.once:
-            response = self._script.once.pop(0)(request)
+            return self.latency, _too_many_requests
+        if self._script.once:
+            planned = self._script.once.pop(0)
+        elif self._failure is not None:
+            planned = self._failure
         else:
+            return self.latency, None
+        if isinstance(planned, Failure):
+            call.failure = planned
+            # A broken service answers (or gives up) fast: the test is about what the view
+            # does with the failure, not about waiting for it.
+            return min(self.latency, FAILURE_LATENCY), planned.answer
+        return self.latency, planned
+
+    def _respond(
+        self, call: UpstreamCall, request: httpx.Request, answer: Answer | None
+    ) -> httpx.Response:
+        if answer is None:
             payload = self._script.reply(request)
             response = _json_response(request, payload, self._script.status)
+        else:
+            response = answer(request)
         call.status = response.status_code
         return response
 
@@ -341,6 +381,10 @@ def _timed_out(request: httpx.Request, timeout: float) -> httpx.ReadTimeout:
     return httpx.ReadTimeout(
         f"no answer within the client's read timeout of {timeout:g} s", request=request
     )
+
+
+def _too_many_requests(request: httpx.Request) -> httpx.Response:
+    return _json_response(request, {"error": "too many requests"}, 429)
 
 
 def _error_payload(status: int) -> Reply:
