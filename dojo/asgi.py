@@ -15,6 +15,7 @@ import time
 import traceback
 import types
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from django.db import close_old_connections
 from django.test.utils import override_settings
 
 from dojo.concepts import concept_line
+from dojo.houserules import HouseRules, current_request
 from dojo.loopwatch import STALL_LIMIT, CodeSite, LoopWatch, Stall, code_site, stall_report
 from dojo.timeline import (
     REQUEST_ID_HEADER,
@@ -203,8 +205,14 @@ class BurstReport:
 class App:
     """The Django project under test, reached through a fresh ASGIHandler."""
 
-    def __init__(self, code_roots: tuple[Path, ...], middleware: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        code_roots: tuple[Path, ...],
+        middleware: Sequence[str] = (),
+        rules: HouseRules | None = None,
+    ) -> None:
         self.code_roots = code_roots
+        self.rules = rules
         with override_settings(MIDDLEWARE=[*settings.MIDDLEWARE, *middleware, TIMELINE_MIDDLEWARE]):
             self.handler = ASGIHandler()
         self._errors: dict[str, BaseException] = {}
@@ -240,9 +248,16 @@ class App:
         """One request, on its own timeline."""
         token = current_timeline.set(RequestTimeline())
         try:
-            return await self._send(method, path, body, headers or {})
+            async with self.watching(f"{method} {path}"):
+                return await self._send(method, path, body, headers or {})
         finally:
             current_timeline.reset(token)
+
+    def watching(self, what: str) -> AbstractAsyncContextManager[LoopWatch]:
+        """Watch the loop while ``what`` is served, keeping the house rules if any."""
+        if self.rules is None:
+            return LoopWatch(self.code_roots)
+        return self.rules.watching(what)
 
     async def burst(
         self,
@@ -258,7 +273,7 @@ class App:
         token = current_timeline.set(timeline)
         try:
             started = time.perf_counter()
-            async with LoopWatch(self.code_roots) as watch:
+            async with self.watching(f"a burst of {n} x {method} {path}") as watch:
                 responses = await asyncio.gather(
                     *(self._send(method, path, body, headers or {}) for _ in range(n))
                 )
@@ -277,6 +292,9 @@ class App:
     async def _send(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> Response:
         self._counter += 1
         request_id = str(self._counter)
+        if self.rules is not None:
+            self.rules.check_view(method, path)
+        current_request.set(f"{method} {path}")
         scope = http_scope(method, path, headers, request_id, client_port=40000 + self._counter)
         body_sent = False
         finished = asyncio.Event()

@@ -8,6 +8,10 @@ A kata folder is named ``NN_slug``. Its ``kata.toml`` holds::
     files = ["views.py"]            # what the learner edits
     failing = ["test_..."]          # tests that must fail as shipped
     hints = ["a nudge", "...", "nearly the answer"]
+    cheap_http_clients = false      # optional: in the tests, creating an httpx client
+                                    # costs what it really costs (default true: dojo.costs)
+    [house_rules]                   # optional: a rule this kata turns off, and why
+    task_left_running = "the lesson is background work: its tests check the task itself"
     [load]                          # optional: make serve / make load (see dojo.scenario)
 """
 
@@ -16,7 +20,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,15 @@ REPO_ROOT = Path(os.environ.get("DOJO_ROOT") or Path(__file__).resolve().parent.
 KATA_DIR_PATTERN = re.compile(r"^(?P<number>\d{2})_(?P<slug>[a-z][a-z0-9_]*)$")
 LEVELS = {1: "easy", 2: "medium", 3: "hard"}
 MIN_HINTS = 3
+# The house rules every request of every kata test keeps (see dojo.houserules).
+HOUSE_RULES = {
+    "loop_held": "the event loop is never held for long, at once or in slices",
+    "busy_loop": "the event loop is never kept busy waiting",
+    "unawaited_coroutine": "every coroutine is awaited",
+    "task_left_running": "no task is left running after the response",
+    "client_left_open": "every httpx client is closed or kept for reuse",
+    "async_view": "the view stays async",
+}
 
 
 class KataConfigError(DojoError):
@@ -48,6 +62,8 @@ class Kata:
     failing: tuple[str, ...]
     hints: tuple[str, ...]
     load: LoadScenario | None = None
+    house_rules_off: Mapping[str, str] = field(default_factory=dict)
+    cheap_http_clients: bool = True
 
     @property
     def name(self) -> str:
@@ -152,6 +168,8 @@ def load_kata(path: Path) -> Kata:
         failing=config.texts("failing"),
         hints=config.texts("hints", required=False),
         load=config.scenario(),
+        house_rules_off=config.rules_off(),
+        cheap_http_clients=config.flag("cheap_http_clients", default=True),
     )
     for name in kata.files:
         if "/" in name or not name.endswith(".py"):
@@ -196,6 +214,29 @@ class _Config:
             return parse_scenario(self.data.get("load"))
         except ScenarioError as error:
             raise KataConfigError(f"{self.shown}: {error}") from None
+
+    def rules_off(self) -> dict[str, str]:
+        table = self.data.get("house_rules", {})
+        if not isinstance(table, dict):
+            raise KataConfigError(f"{self.shown}: [house_rules] must be a table of rule = reason.")
+        for rule, reason in table.items():
+            if rule not in HOUSE_RULES:
+                raise KataConfigError(
+                    f"{self.shown}: [house_rules] names {rule!r}, which is no house rule; "
+                    f"the rules are {', '.join(HOUSE_RULES)}."
+                )
+            if not isinstance(reason, str) or not reason.strip():
+                raise KataConfigError(
+                    f"{self.shown}: [house_rules] {rule} must give the reason it is off, "
+                    "as a non-empty string."
+                )
+        return {rule: reason.strip() for rule, reason in table.items()}
+
+    def flag(self, key: str, *, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise KataConfigError(f"{self.shown}: key '{key}' must be true or false.")
+        return value
 
     def _get(self, key: str) -> Any:
         if key not in self.data:

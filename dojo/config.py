@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from dojo.catalog import KATA_DIR_PATTERN
+from dojo.catalog import KATA_DIR_PATTERN, Kata, KataConfigError, load_kata
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,13 @@ def kata_folder(path: Path) -> Path | None:
         if parent.parent.name == "katas" and KATA_DIR_PATTERN.match(parent.name):
             return parent
     return None
+
+
+@functools.cache
+def kata_of(folder: Path) -> Kata | None:
+    """The kata in ``folder`` with its kata.toml read once per run (None when the file is
+    malformed: verify and the kata's import check report that, not every test)."""
+    try:
+        return load_kata(folder)
+    except KataConfigError:
+        return None

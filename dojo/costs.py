@@ -6,8 +6,9 @@ Two costs get in the way of the event-loop katas, in opposite directions:
   bundle into a new SSL context (see FACTS.md). Five created in a burst hold the loop for
   0.15 s, so a correct fix (``async with httpx.AsyncClient()`` per request) would look
   like a blocked loop. The upstream fake never opens a TLS connection, so
-  ``cheap_http_clients`` lets every client share one SSL context. (What a client per
-  request costs is a lesson of its own: that kata leaves this fixture out.)
+  ``cheap_http_clients`` lets every client share one SSL context, in every kata test by
+  default. (What a client per request costs is a lesson of its own: that kata says
+  ``cheap_http_clients = false`` in its kata.toml.)
 - Django's password hasher costs whatever the machine makes of 1.5 million PBKDF2
   rounds: about 0.8 s here, half that on a fast laptop. ``slow_password_hashing`` tunes
   the rounds so that one check costs a known amount of CPU on this machine, long enough
@@ -31,9 +32,21 @@ import httpx._transports.default as httpx_transports
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
+from dojo.config import kata_folder, kata_of
+
 # CPU time of one password check under slow_password_hashing.
 PASSWORD_CHECK_COST = 0.3
 _SAMPLE_ROUNDS = 50_000
+
+
+@pytest.fixture(autouse=True)
+def _dojo_client_cost(request: pytest.FixtureRequest) -> None:
+    """Kata tests get cheap clients, unless the kata.toml says the lesson is their cost
+    (``cheap_http_clients = false``)."""
+    kata = kata_folder(request.node.path)
+    config = kata_of(kata) if kata is not None else None
+    if config is not None and config.cheap_http_clients:
+        request.getfixturevalue("cheap_http_clients")
 
 
 @pytest.fixture

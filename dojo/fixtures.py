@@ -58,7 +58,8 @@ def _dojo_kata_imports(request: pytest.FixtureRequest) -> None:
 def app(request: pytest.FixtureRequest) -> Iterator[App]:
     """The kata's Django site, reached through a real ASGIHandler, one
     ThreadSensitiveContext per request: ``response = await app.get("/path")``."""
-    with App(request.config.stash[settings_key].code_roots) as django_app:
+    rules = request.getfixturevalue("_dojo_house_rules")
+    with App(request.config.stash[settings_key].code_roots, rules=rules) as django_app:
         yield django_app
 
 

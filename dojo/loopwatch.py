@@ -1,30 +1,48 @@
-"""Detect a blocked event loop, and name the line that blocked it.
+"""Detect a blocked or busy event loop, and name the line that held it.
 
-A heartbeat task sleeps a few milliseconds at a time and measures how late it wakes: on a
-free loop it is never more than a little late; while a view runs ``time.sleep(0.3)`` on
-the loop it is 0.3 s late. A watchdog thread notices a late heartbeat while the loop is
-still blocked and reads the loop thread's current frame, so the report can show the file,
-line and source text of the call that held the loop. A late heartbeat counts as a stall
-only when the watchdog caught the learner's code holding the loop, so a machine too busy to
-wake the loop on time does not fail a correct view.
+The loop alternates between waiting in its selector (free: any request can be served) and
+running callbacks (held: nothing else runs until the callback gives the loop back). A
+``LoopMonitor`` wraps the loop's selector so that it knows, to the microsecond, when each
+run of callbacks began and ended, whatever the machine's speed. A watchdog thread looks at
+the loop thread's stack during every run that lasts more than a couple of milliseconds and
+notes the learner's lines on it. A run counts as the learner's only when the watchdog caught
+the learner's code holding the loop, so a machine too busy to schedule the loop on time does
+not fail a correct view.
+
+Three numbers come out of a ``LoopWatch`` window (a request, a burst):
+
+- the longest run held by the learner's code (``time.sleep(0.3)``: 0.3 s);
+- the total of those runs, so a blocking call cut into slices adds up
+  (``time.sleep(0.02)`` fifteen times: 0.3 s held, though no run lasted over 0.02 s);
+- the loop thread's CPU time against the window's wall time, so a loop kept busy by
+  ``while not done: await asyncio.sleep(0)`` shows, though it never stops for long.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import functools
 import linecache
+import selectors
 import sys
 import threading
 import time
-from dataclasses import dataclass
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType, TracebackType
+from typing import Any
 
-HEARTBEAT = 0.005
 # A stall shorter than this is the machine being busy, not a blocking call.
 STALL_LIMIT = 0.1
-# The watchdog looks at the loop thread once the heartbeat is this late.
-SAMPLE_AFTER = 0.02
+# How often the watchdog looks at the loop thread while it runs callbacks.
+POLL = 0.002
+# Runs shorter than this are not looked at: a loop turn that short blocks nobody.
+SAMPLE_AFTER = 0.002
+# Runs kept per loop, newest last (a test makes far fewer).
+KEEP_RUNS = 50_000
 
 
 @dataclass(frozen=True)
@@ -56,29 +74,131 @@ class Stall:
         return "\n  ".join(lines)
 
 
+@dataclass(frozen=True)
+class Run:
+    """One run of callbacks that the learner's code held: from ``start`` to ``end``."""
+
+    start: float
+    end: float
+    sites: tuple[CodeSite, ...]
+
+    @property
+    def seconds(self) -> float:
+        return self.end - self.start
+
+
+@dataclass
+class _Samples:
+    """What the watchdog saw of the loop thread during one window."""
+
+    busy: int = 0
+    learner: collections.Counter[CodeSite] = field(default_factory=collections.Counter)
+
+
+class LoopMonitor:
+    """Knows when one event loop runs callbacks, and which learner lines held it."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, code_roots: tuple[Path, ...]) -> None:
+        self.code_roots = code_roots
+        self.runs: collections.deque[Run] = collections.deque(maxlen=KEEP_RUNS)
+        self.thread = threading.get_ident()
+        self._busy_since: float | None = time.perf_counter()
+        self._sites: tuple[CodeSite, ...] = ()
+        self._windows: list[_Samples] = []
+        self._stop = threading.Event()
+        # The selector is private to asyncio's selector event loops (the default on every
+        # platform the dojo runs on); its select() is where the loop waits.
+        self._selector: selectors.BaseSelector = getattr(loop, "_selector")  # noqa: B009
+        self._select: Callable[..., Any] = self._selector.select
+        self._selector.select = self._timed_select
+        self._watchdog = threading.Thread(
+            target=self._watch, name="dojo-loop-watchdog", daemon=True
+        )
+        self._watchdog.start()
+
+    def close(self) -> None:
+        """Stop watching: the selector is the loop's own again."""
+        self._stop.set()
+        self._selector.select = self._select  # type: ignore[method-assign]
+        if self._watchdog is not threading.current_thread():
+            self._watchdog.join(timeout=1.0)
+
+    def runs_between(self, start: float, end: float) -> list[Run]:
+        """The learner's runs that overlap ``start``..``end``."""
+        return [run for run in self.runs if run.end > start and run.start < end]
+
+    # The loop's side ----------------------------------------------------------------------
+
+    def _timed_select(self, timeout: float | None = None) -> Any:
+        now = time.perf_counter()
+        since, sites = self._busy_since, self._sites
+        self._busy_since, self._sites = None, ()
+        if since is not None and sites:
+            self.runs.append(Run(since, now, sites))
+        try:
+            return self._select(timeout)
+        finally:
+            self._busy_since = time.perf_counter()
+
+    # The watchdog's side ------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        while not self._stop.wait(POLL):
+            if self._selector.get_map() is None:
+                return  # the loop was closed
+            since = self._busy_since
+            if since is None:
+                continue
+            frame = sys._current_frames().get(self.thread)
+            sites = tuple(learner_sites(frame, self.code_roots))
+            for window in list(self._windows):
+                window.busy += 1
+                if sites:
+                    window.learner[sites[0]] += 1
+            # Note the learner's lines once per run, and only for a run already long enough
+            # to hold up others; the run may have ended while the stack was read.
+            long_enough = time.perf_counter() - since >= SAMPLE_AFTER
+            if sites and not self._sites and long_enough and self._busy_since == since:
+                self._sites = sites
+
+
+_monitors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopMonitor] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def monitor_for(loop: asyncio.AbstractEventLoop, code_roots: tuple[Path, ...]) -> LoopMonitor:
+    """The monitor of ``loop``, installed the first time it is asked for."""
+    monitor = _monitors.get(loop)
+    if monitor is None or monitor._stop.is_set():
+        monitor = _monitors[loop] = LoopMonitor(loop, code_roots)
+    return monitor
+
+
+def stop_monitor(loop: asyncio.AbstractEventLoop) -> None:
+    """Stop watching ``loop``, if it was watched."""
+    monitor = _monitors.pop(loop, None)
+    if monitor is not None:
+        monitor.close()
+
+
 class LoopWatch:
-    """Async context manager measuring the longest event-loop stall the learner's code
-    caused inside it."""
+    """Async context manager: how the learner's code held the event loop inside it."""
 
     def __init__(self, code_roots: tuple[Path, ...]) -> None:
         self.code_roots = code_roots
-        self.longest: Stall | None = None
-        self._last_beat = time.perf_counter()
-        self._sampled: tuple[float, list[CodeSite]] | None = None
-        self._stop = threading.Event()
-        self._beat_task: asyncio.Task[None] | None = None
-        self._watchdog: threading.Thread | None = None
+        self.start = self.end = 0.0
+        self.cpu = 0.0
+        self.runs: list[Run] = []
+        self._samples = _Samples()
+        self._monitor: LoopMonitor | None = None
+        self._cpu_start = 0.0
 
     async def __aenter__(self) -> LoopWatch:
-        self._last_beat = time.perf_counter()
-        self._beat_task = asyncio.create_task(self._beat())
-        loop_thread = threading.get_ident()
-        self._watchdog = threading.Thread(
-            target=self._watch, args=(loop_thread,), name="dojo-loop-watchdog", daemon=True
-        )
-        self._watchdog.start()
-        # Let the heartbeat take its first beat before the code under watch runs.
-        await asyncio.sleep(0)
+        self._monitor = monitor_for(asyncio.get_running_loop(), self.code_roots)
+        self._monitor._windows.append(self._samples)
+        self.start = time.perf_counter()
+        self._cpu_start = time.thread_time()
         return self
 
     async def __aexit__(
@@ -87,33 +207,47 @@ class LoopWatch:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._stop.set()
-        if self._beat_task is not None:
-            self._beat_task.cancel()
-            await asyncio.gather(self._beat_task, return_exceptions=True)
-        if self._watchdog is not None:
-            self._watchdog.join()
+        self.cpu = time.thread_time() - self._cpu_start
+        self.end = time.perf_counter()
+        assert self._monitor is not None
+        self._monitor._windows.remove(self._samples)
+        # The run in progress is the harness's own, resuming after the last await.
+        self.runs = self._monitor.runs_between(self.start, self.end)
 
-    async def _beat(self) -> None:
-        while True:
-            self._last_beat = beat = time.perf_counter()
-            await asyncio.sleep(HEARTBEAT)
-            late = time.perf_counter() - beat - HEARTBEAT
-            sampled = self._sampled
-            sites = sampled[1] if sampled is not None and sampled[0] == beat else []
-            # Only a stall with the learner's code on the loop counts: a loop left waiting
-            # because the machine is busy was not blocked by the view.
-            if sites and (self.longest is None or late > self.longest.seconds):
-                self.longest = Stall(late, sites[0], tuple(sites[1:]))
+    @property
+    def wall(self) -> float:
+        return self.end - self.start
 
-    def _watch(self, loop_thread: int) -> None:
-        while not self._stop.wait(HEARTBEAT):
-            beat = self._last_beat
-            already = self._sampled is not None and self._sampled[0] == beat
-            if already or time.perf_counter() - beat < SAMPLE_AFTER:
-                continue
-            frame = sys._current_frames().get(loop_thread)
-            self._sampled = (beat, learner_sites(frame, self.code_roots))
+    @property
+    def longest(self) -> Stall | None:
+        """The longest run the learner's code held the loop for, if any."""
+        if not self.runs:
+            return None
+        run = max(self.runs, key=lambda run: run.seconds)
+        return Stall(run.seconds, run.sites[0], run.sites[1:])
+
+    @property
+    def held(self) -> float:
+        """How long, in all, the learner's code held the loop."""
+        return sum(run.seconds for run in self.runs)
+
+    @property
+    def cpu_share(self) -> float:
+        """The loop thread's CPU time as a share of the window's wall time."""
+        return self.cpu / self.wall if self.wall > 0 else 0.0
+
+    @property
+    def busiest_site(self) -> CodeSite | None:
+        """The learner's line the watchdog most often found running on the loop."""
+        common = self._samples.learner.most_common(1)
+        return common[0][0] if common else None
+
+    @property
+    def learner_share(self) -> float:
+        """Of the watchdog's looks at a running loop, the share that found learner code."""
+        if not self._samples.busy:
+            return 0.0
+        return sum(self._samples.learner.values()) / self._samples.busy
 
 
 def site_of(frame: FrameType | None, code_roots: tuple[Path, ...]) -> CodeSite | None:
@@ -123,18 +257,37 @@ def site_of(frame: FrameType | None, code_roots: tuple[Path, ...]) -> CodeSite |
 
 
 def learner_sites(frame: FrameType | None, code_roots: tuple[Path, ...]) -> list[CodeSite]:
-    """Every frame of the learner's code on the stack, innermost first."""
+    """Every frame of the learner's code on the stack, innermost first (a kata's tests are
+    not the learner's code)."""
     sites = []
     while frame is not None:
-        path = Path(frame.f_code.co_filename)
-        for root in code_roots:
-            if path.is_relative_to(root):
-                sites.append(code_site(path, frame.f_lineno, root.parent))
-                break
+        site = learner_site_at(frame.f_code.co_filename, frame.f_lineno, code_roots)
+        if site is not None:
+            sites.append(site)
         frame = frame.f_back
     return sites
 
 
+def learner_site_at(filename: str, line: int, code_roots: tuple[Path, ...]) -> CodeSite | None:
+    """The CodeSite of ``filename:line`` if that is the learner's code, else None."""
+    root = _learner_root(filename, code_roots)
+    return code_site(Path(filename), line, root.parent) if root is not None else None
+
+
+@functools.cache
+def _learner_root(filename: str, code_roots: tuple[Path, ...]) -> Path | None:
+    """The code root holding ``filename``, if it is the learner's (the watchdog asks this
+    for every frame it sees, hundreds of times a second)."""
+    path = Path(filename)
+    if path.name.startswith("test_"):
+        return None
+    for root in code_roots:
+        if path.is_relative_to(root):
+            return root
+    return None
+
+
+@functools.cache
 def code_site(path: Path, line: int, relative_to: Path) -> CodeSite:
     """A CodeSite with the path shown relative to the repository."""
     shown = path.relative_to(relative_to) if path.is_relative_to(relative_to) else path

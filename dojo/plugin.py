@@ -15,6 +15,7 @@ works from the repository root. It adds:
 
 from __future__ import annotations
 
+import importlib
 import secrets
 
 import pytest
@@ -34,6 +35,7 @@ FIXTURE_MODULES = (
     "dojo.background",
     "dojo.streaming",
     "dojo.clients",
+    "dojo.houserules",
 )
 
 TARGET_HELP = (
@@ -63,8 +65,11 @@ def pytest_load_initial_conftests(
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for module in FIXTURE_MODULES:
-        config.pluginmanager.import_plugin(module)
+    # register(), not import_plugin(): these modules import each other, and import_plugin
+    # would warn that an already imported one cannot have its asserts rewritten.
+    for name in FIXTURE_MODULES:
+        if config.pluginmanager.get_plugin(name) is None:
+            config.pluginmanager.register(importlib.import_module(name), name)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -1,0 +1,443 @@
+"""House rules: what every request of every kata test must respect, checked by the harness.
+
+A fix can make a kata's own tests pass and still do something no async view may do: cut a
+``time.sleep`` into slices that each stay under the stall limit, spin on
+``await asyncio.sleep(0)``, leave a coroutine unawaited or a task running behind the
+response, drop an httpx client without closing it, or turn the view back into a sync one.
+No kata should have to test for all of that, so the harness does, on every request made
+through ``app`` (and ``burst``, and the probes):
+
+========================  ===============================================================
+``loop_held``             the learner's code never holds the loop over STALL_LIMIT at once,
+                          nor over STALL_LIMIT in all in slices, nor calls ``time.sleep`` or
+                          a sync HTTP client on the loop's thread at all
+``busy_loop``             the loop thread's CPU time stays well under the wall time while
+                          requests wait (no busy waiting)
+``unawaited_coroutine``   no coroutine the learner's code creates goes unawaited
+``task_left_running``     no task the learner's code started is still running once the
+                          response is out
+``client_left_open``      no httpx.AsyncClient is dropped without being closed
+``async_view``            every view a test requests is an ``async def`` view
+========================  ===============================================================
+
+A broken rule fails the test, once its own assertions have passed, with the rule's name,
+the request and the learner's line. A kata turns a rule off only with a reason, in its
+kata.toml: ``[house_rules] task_left_running = "the lesson is background work: ..."``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import gc
+import sys
+import threading
+import time
+import warnings
+import weakref
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from asgiref.sync import iscoroutinefunction
+from django.urls import Resolver404, resolve
+
+from dojo.catalog import HOUSE_RULES
+from dojo.clients import HttpClients
+from dojo.config import kata_folder, kata_of, settings_key
+from dojo.loopwatch import (
+    STALL_LIMIT,
+    CodeSite,
+    LoopWatch,
+    learner_site_at,
+    site_of,
+    stop_monitor,
+)
+
+# Sliced blocking: held this share of a request's time in all, over STALL_LIMIT, fails.
+HELD_SHARE_LIMIT = 0.25
+# Busy waiting: the loop thread's CPU time over this share of the wall time fails, once a
+# window is long enough (and costly enough) for the share to mean something.
+CPU_SHARE_LIMIT = 0.3
+CPU_MIN_SECONDS = 0.1
+# An asyncio.sleep shorter than this is a loop turn, not a wait: the mark of a busy wait.
+BUSY_SLEEP = 0.005
+# A task cancelled as the response goes out needs a few loop turns to finish.
+SETTLE_TURNS = 5
+# How deep Python remembers where each coroutine was created (for unawaited ones).
+ORIGIN_DEPTH = 32
+
+current_request: ContextVar[str] = ContextVar("dojo_current_request", default="")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken house rule: which, during which request, what happened, and where."""
+
+    rule: str
+    request: str
+    what: str
+    site: CodeSite | None = None
+    why: str = ""
+
+    def explain(self) -> str:
+        during = f"While serving {self.request}, " if self.request else ""
+        lines = [f"House rule broken: {HOUSE_RULES[self.rule]} ({self.rule})."]
+        lines.append(f"{during}{self.what}")
+        if self.site is not None:
+            lines.append(f"  {self.site}")
+        if self.why:
+            lines.append(self.why)
+        return "\n".join(lines)
+
+
+@dataclass
+class _Task:
+    ref: weakref.ReferenceType[asyncio.Task[Any]]
+    created_at: CodeSite
+    request: str
+
+
+@dataclass
+class _Sleep:
+    site: CodeSite
+    request: str
+    calls: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class HouseRules:
+    """The house rules of one kata test: what it watches, and what broke."""
+
+    code_roots: tuple[Path, ...]
+    off: Mapping[str, str] = field(default_factory=dict)
+    violations: list[Violation] = field(default_factory=list)
+    clients: HttpClients | None = None
+    loop_thread: int | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+    _tasks: list[_Task] = field(default_factory=list)
+    _sleeps: dict[CodeSite, _Sleep] = field(default_factory=dict)
+    _unawaited: list[Violation] = field(default_factory=list)
+    _short_sleeps: collections.Counter[CodeSite] = field(default_factory=collections.Counter)
+    _previous_factory: Any = None
+    _restore_depth: int = 0
+
+    def applies(self, rule: str) -> bool:
+        return rule not in self.off
+
+    # Setting up and tearing down ------------------------------------------------------------
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Watch sleeps, unawaited coroutines and clients for the rest of the test."""
+        self.clients = HttpClients(self.code_roots)
+        self.clients.install(monkeypatch)
+        monkeypatch.setattr(time, "sleep", self._sleep_wrapper(time.sleep))
+        monkeypatch.setattr(asyncio, "sleep", self._asleep_wrapper(asyncio.sleep))
+        real_warn = getattr(warnings, "_warn_unawaited_coroutine", None)
+        if real_warn is not None:
+            monkeypatch.setattr(
+                warnings, "_warn_unawaited_coroutine", self._unawaited_hook(real_warn)
+            )
+        depth = sys.get_coroutine_origin_tracking_depth()
+        sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
+        self._restore_depth = depth
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Watch the tasks created on ``loop`` (the test's loop), once."""
+        if self._loop is loop:
+            return
+        self._loop = loop
+        self.loop_thread = threading.get_ident()
+        self._previous_factory = loop.get_task_factory()
+        loop.set_task_factory(self._task_factory)
+
+    def uninstall(self) -> None:
+        sys.set_coroutine_origin_tracking_depth(self._restore_depth)
+        if self._loop is not None:
+            if self._loop.get_task_factory() == self._task_factory:
+                self._loop.set_task_factory(self._previous_factory)
+            stop_monitor(self._loop)
+
+    # Watching one request or burst ----------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def watching(self, what: str) -> AsyncIterator[LoopWatch]:
+        """Watch one top-level request (or burst) and note the rules it broke."""
+        self.attach(asyncio.get_running_loop())
+        first_task = len(self._tasks)
+        async with LoopWatch(self.code_roots) as watch:
+            yield watch
+        for _ in range(SETTLE_TURNS):
+            await asyncio.sleep(0)
+        self._check_loop(what, watch)
+        self._check_tasks(self._tasks[first_task:])
+
+    def check_view(self, method: str, path: str) -> None:
+        """Note it if the view answering ``path`` is not an async view."""
+        if not self.applies("async_view"):
+            return
+        try:
+            view: Any = resolve(urlsplit(path).path).func
+        except Resolver404:
+            return
+        if iscoroutinefunction(view):
+            return
+        name = getattr(view, "__qualname__", repr(view))
+        self._note(
+            Violation(
+                "async_view",
+                f"{method} {path}",
+                f"the request was answered by {name}(), a plain `def` view: Django runs it "
+                "in a worker thread, not on the event loop.",
+                why="Expected an `async def` view: in this kata the view stays async.",
+            )
+        )
+
+    def _check_loop(self, what: str, watch: LoopWatch) -> None:
+        if not self.applies("loop_held"):
+            pass
+        elif (stall := watch.longest) is not None and stall.seconds > STALL_LIMIT:
+            self._note(
+                Violation(
+                    "loop_held",
+                    what,
+                    f"the event loop went {stall.seconds:.2f} s without a free moment "
+                    f"(the limit is {STALL_LIMIT:.2f} s), held by",
+                    stall.site,
+                    "While the loop is held, no other request can make progress.",
+                )
+            )
+        elif watch.held > STALL_LIMIT and watch.held > HELD_SHARE_LIMIT * watch.wall:
+            stall = watch.longest
+            self._note(
+                Violation(
+                    "loop_held",
+                    what,
+                    f"the learner's code held the event loop {watch.held:.2f} s in all "
+                    f"({watch.held / watch.wall:.0%} of the {watch.wall:.2f} s it took), in "
+                    f"{len(watch.runs)} slices of at most "
+                    f"{stall.seconds if stall else 0:.3f} s, held by",
+                    stall.site if stall else None,
+                    "Cutting a blocking wait into slices does not free the loop: the slices "
+                    "add up, and every other request waits for them all.",
+                )
+            )
+        if (
+            self.applies("busy_loop")
+            and watch.cpu >= CPU_MIN_SECONDS
+            and watch.cpu_share > CPU_SHARE_LIMIT
+        ):
+            # The watchdog rarely sees a busy wait (the loop lets go of the GIL only while it
+            # polls its selector), so the loop turns it asked for tell where it spins.
+            spinning = self._short_sleeps.most_common(1)
+            site = spinning[0][0] if spinning else watch.busiest_site
+            self._note(
+                Violation(
+                    "busy_loop",
+                    what,
+                    f"the event loop's thread was busy computing {watch.cpu_share:.0%} of the "
+                    f"{watch.wall:.2f} s it took ({watch.cpu:.2f} s of CPU)"
+                    + (", mostly at" if site is not None else "."),
+                    site,
+                    "Waiting by looping (`while ...: await asyncio.sleep(0)`) keeps the loop "
+                    "busy for nothing: await the thing itself (an Event, a Future, the task).",
+                )
+            )
+
+    def _check_tasks(self, tasks: list[_Task]) -> None:
+        if not self.applies("task_left_running"):
+            return
+        current = asyncio.current_task()
+        for started in tasks:
+            task = started.ref()
+            if task is None or task.done() or task is current:
+                continue
+            self._note(
+                Violation(
+                    "task_left_running",
+                    started.request,
+                    f"a task running {_coroutine_name(task)} was still running after the "
+                    "response had been sent; it was created",
+                    started.created_at,
+                    "Work left running behind a response is work nobody waits for: its "
+                    "errors go unseen, and it goes on after the client has left. Await it, "
+                    "or cancel it (and wait for it to finish cancelling).",
+                )
+            )
+
+    # The end of the test --------------------------------------------------------------------
+
+    def finish(self) -> list[Violation]:
+        """Every rule the test broke, once garbage has been collected."""
+        gc.collect()
+        self._check_sleeps()
+        if self.applies("unawaited_coroutine"):
+            self.violations.extend(self._unawaited)
+        if self.applies("client_left_open") and self.clients is not None:
+            for record in self.clients.records:
+                if record.abandoned and record.site is not None:
+                    self._note(
+                        Violation(
+                            "client_left_open",
+                            "",
+                            "an httpx.AsyncClient was dropped without being closed; it was made",
+                            record.site,
+                            "An unclosed client keeps its connections open until the garbage "
+                            "collector finds it. Close it (`async with`, or aclose()), or keep "
+                            "one for reuse.",
+                        )
+                    )
+        return self.violations
+
+    def _check_sleeps(self) -> None:
+        if not self.applies("loop_held"):
+            return
+        for sleep in self._sleeps.values():
+            self._note(
+                Violation(
+                    "loop_held",
+                    sleep.request,
+                    f"time.sleep() ran on the event loop's thread {_times(sleep.calls)}, "
+                    f"{sleep.seconds:.2f} s in all, at",
+                    sleep.site,
+                    "time.sleep blocks the thread it runs on, here the loop's: every request "
+                    "waits, however short each sleep is. Use `await asyncio.sleep(...)`.",
+                )
+            )
+
+    # Hooks ---------------------------------------------------------------------------------
+
+    def _note(self, violation: Violation) -> None:
+        if violation not in self.violations:
+            self.violations.append(violation)
+
+    def _task_factory(
+        self, loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], **kwargs: Any
+    ) -> asyncio.Future[Any]:
+        if self._previous_factory is not None:
+            task: Any = self._previous_factory(loop, coro, **kwargs)
+        else:
+            task = asyncio.Task(coro, loop=loop, **kwargs)
+        site = site_of(sys._getframe(1), self.code_roots)
+        if site is not None and isinstance(task, asyncio.Task):
+            self._tasks.append(_Task(weakref.ref(task), site, current_request.get()))
+        return task  # type: ignore[no-any-return]
+
+    def _sleep_wrapper(self, real_sleep: Callable[[float], None]) -> Callable[[float], None]:
+        def sleep(seconds: float) -> None:
+            if threading.get_ident() == self.loop_thread and self.applies("loop_held"):
+                site = site_of(sys._getframe(1), self.code_roots)
+                if site is not None:
+                    noted = self._sleeps.setdefault(site, _Sleep(site, current_request.get()))
+                    noted.calls += 1
+                    noted.seconds += seconds
+            real_sleep(seconds)
+
+        return sleep
+
+    def _asleep_wrapper(
+        self, real_sleep: Callable[..., Coroutine[Any, Any, Any]]
+    ) -> Callable[..., Coroutine[Any, Any, Any]]:
+        def sleep(delay: float, result: Any = None) -> Coroutine[Any, Any, Any]:
+            if delay < BUSY_SLEEP:
+                site = site_of(sys._getframe(1), self.code_roots)
+                if site is not None:
+                    self._short_sleeps[site] += 1
+            return real_sleep(delay, result)
+
+        return sleep
+
+    def _unawaited_hook(self, real_warn: Callable[[Any], None]) -> Callable[[Any], None]:
+        def warn_unawaited_coroutine(coro: Any) -> None:
+            origin = getattr(coro, "cr_origin", None) or ()
+            site = _origin_site(origin, self.code_roots)
+            if site is not None:
+                name = getattr(coro, "__qualname__", "a coroutine")
+                violation = Violation(
+                    "unawaited_coroutine",
+                    current_request.get(),
+                    f"the coroutine {name}() was created and never awaited; it was created",
+                    site,
+                    "A coroutine does nothing until it is awaited: whatever it was meant to "
+                    "do never happened.",
+                )
+                if violation not in self._unawaited:
+                    self._unawaited.append(violation)
+            real_warn(coro)
+
+        return warn_unawaited_coroutine
+
+
+def _origin_site(
+    origin: tuple[tuple[str, int, str], ...], code_roots: tuple[Path, ...]
+) -> CodeSite | None:
+    """The innermost learner line where a coroutine was created."""
+    for filename, line, _ in origin:
+        site = learner_site_at(filename, line, code_roots)
+        if site is not None:
+            return site
+    return None
+
+
+def _coroutine_name(task: asyncio.Task[Any]) -> str:
+    coro = task.get_coro()
+    return f"{getattr(coro, '__qualname__', None) or task.get_name()}()"
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+# The plugin's side ------------------------------------------------------------------------
+
+rules_key = pytest.StashKey[HouseRules]()
+
+
+@pytest.fixture(autouse=True)
+def _dojo_house_rules(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[HouseRules | None]:
+    """Every kata test keeps the house rules (see dojo.houserules)."""
+    kata = kata_folder(request.node.path)
+    if kata is None:
+        yield None
+        return
+    config = kata_of(kata)
+    off = config.house_rules_off if config is not None else {}
+    rules = HouseRules(request.config.stash[settings_key].code_roots, off)
+    rules.install(monkeypatch)
+    request.node.stash[rules_key] = rules
+    try:
+        yield rules
+    finally:
+        rules.uninstall()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Once a kata test's own assertions pass, fail it if it broke a house rule."""
+    result = yield
+    rules = item.stash.get(rules_key, None)
+    if rules is not None:
+        broken = rules.finish()
+        if broken:
+            raise pytest.fail.Exception(explain(broken), pytrace=False)
+    return result
+
+
+def explain(violations: list[Violation]) -> str:
+    """The message for a test that broke house rules: each rule once, the first time."""
+    shown: dict[str, Violation] = {}
+    for violation in violations:
+        shown.setdefault(violation.rule, violation)
+    text = "\n\n".join(violation.explain() for violation in shown.values())
+    return (
+        f"{text}\n\nThe kata's own checks passed, but the harness checks these house rules on "
+        "every request of every kata (see the README's house rules)."
+    )
