@@ -44,8 +44,10 @@ def _dojo_client_cost(request: pytest.FixtureRequest) -> None:
     """Kata tests get cheap clients, unless the kata.toml says the lesson is their cost
     (``cheap_http_clients = false``)."""
     kata = kata_folder(request.node.path)
-    config = kata_of(kata) if kata is not None else None
-    if config is not None and config.cheap_http_clients:
+    if kata is None:
+        return
+    config = kata_of(kata)
+    if config is None or config.cheap_http_clients:
         request.getfixturevalue("cheap_http_clients")
 
 

@@ -219,7 +219,7 @@ class HouseRules:
                 Violation(
                     "loop_held",
                     what,
-                    f"the learner's code held the event loop {watch.held:.2f} s in all "
+                    f"your code held the event loop {watch.held:.2f} s in all "
                     f"({watch.held / watch.wall:.0%} of the {watch.wall:.2f} s it took), in "
                     f"{len(watch.runs)} slices of at most "
                     f"{stall.seconds if stall else 0:.3f} s, held by",

@@ -1,0 +1,241 @@
+"""The house rules, seen from a kata's tests: a fake kata whose views each break one rule,
+run by pytest in a child process. A test whose own checks pass still fails, naming the rule,
+the request and the learner's line; a clean view passes; a kata.toml can turn a rule off
+only with a reason.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dojo.catalog import KataConfigError, load_kata
+from dojo.testrun import TestRun, run_pytest
+from tests.fakekata import copy_project
+
+VIEWS = """
+import asyncio
+import time
+
+import httpx
+from django.http import JsonResponse
+
+URL = "http://weather.example/forecast"
+
+
+async def clean(request):
+    async with httpx.AsyncClient() as client:
+        response = await client.get(URL)
+    return JsonResponse(response.json())
+
+
+async def sliced_sleep(request):
+    for _ in range(20):
+        time.sleep(0.01)
+        await asyncio.sleep(0)
+    return JsonResponse({"ok": True})
+
+
+async def one_blocking_call(request):
+    time.sleep(0.25)
+    return JsonResponse({"ok": True})
+
+
+async def busy_wait(request):
+    done = time.monotonic() + 0.3
+    while time.monotonic() < done:
+        await asyncio.sleep(0)
+    return JsonResponse({"ok": True})
+
+
+async def fetch():
+    return {"ok": True}
+
+
+async def unawaited(request):
+    fetch()
+    return JsonResponse({"ok": True})
+
+
+async def left_running(request):
+    asyncio.create_task(asyncio.sleep(0.5))
+    return JsonResponse({"ok": True})
+
+
+async def client_left_open(request):
+    client = httpx.AsyncClient()
+    response = await client.get(URL)
+    return JsonResponse(response.json())
+
+
+def sync_view(request):
+    return JsonResponse({"ok": True})
+"""
+
+URLS = """
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path(f"{name.replace('_', '-')}/", getattr(views, name))
+    for name in ("clean", "sliced_sleep", "one_blocking_call", "busy_wait", "unawaited",
+                 "left_running", "client_left_open", "sync_view")
+]
+"""
+
+TESTS = """
+import pytest
+
+FORECAST = "http://weather.example/forecast"
+
+
+@pytest.fixture(autouse=True)
+def forecast(upstream):
+    upstream.get(FORECAST, json={"ok": True}, latency=0.05)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/clean/", "/sliced-sleep/", "/one-blocking-call/", "/busy-wait/", "/unawaited/",
+     "/left-running/", "/client-left-open/", "/sync-view/"],
+)
+async def test_answers(app, path):
+    response = await app.get(path)
+    response.assert_json({"ok": True})
+
+
+async def test_a_clean_burst(burst):
+    report = await burst("/clean/", n=5)
+    report.assert_all_status(200)
+"""
+
+OFF = """
+title = "Rules off"
+level = 1
+concepts = ["house rules"]
+files = ["views.py"]
+failing = []
+hints = ["one", "two", "three"]
+
+[house_rules]
+task_left_running = "the lesson is background work: the tests wait for the task themselves"
+"""
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> TestRun:
+    """One run of the fake kata's tests, shared by the assertions below."""
+    root = copy_project(tmp_path_factory.mktemp("rules"))
+    kata = root / "katas" / "92_rules"
+    kata.mkdir()
+    (kata / "views.py").write_text(VIEWS.lstrip())
+    (kata / "urls.py").write_text(URLS.lstrip())
+    (kata / "test_kata.py").write_text(TESTS.lstrip())
+    return run_pytest(["-p", "no:cacheprovider", "--tb=short"], cwd=root)
+
+
+def site(view: str, source: str) -> str:
+    """How a message shows the line of ``view`` in the fake kata that holds ``source``."""
+    lines = [line.strip() for line in VIEWS.lstrip().splitlines()]
+    start = next(
+        number for number, line in enumerate(lines) if line.startswith(f"async def {view}(")
+    )
+    line = lines.index(source, start) + 1
+    return f"katas/92_rules/views.py:{line}\n    {source}"
+
+
+def outcome(run: TestRun, path: str) -> str:
+    return run.outcomes[f"katas/92_rules/test_kata.py::test_answers[{path}]"].outcome
+
+
+def message(run: TestRun, path: str) -> str:
+    return run.output.split(f"_ test_answers[{path}] _", 1)[-1].split("\n___", 1)[0]
+
+
+def test_a_view_that_keeps_the_rules_passes(run: TestRun) -> None:
+    assert outcome(run, "/clean/") == "passed"
+    assert run.outcomes["katas/92_rules/test_kata.py::test_a_clean_burst"].outcome == "passed"
+
+
+def test_a_blocking_call_cut_into_slices_still_holds_the_loop(run: TestRun) -> None:
+    assert outcome(run, "/sliced-sleep/") == "failed"
+    shown = message(run, "/sliced-sleep/")
+    assert "House rule broken: the event loop is never held for long" in shown
+    assert "(loop_held)" in shown
+    assert "While serving GET /sliced-sleep/, " in shown
+    assert site("sliced_sleep", "time.sleep(0.01)") in shown
+
+
+def test_one_long_blocking_call_holds_the_loop(run: TestRun) -> None:
+    assert outcome(run, "/one-blocking-call/") == "failed"
+    shown = message(run, "/one-blocking-call/")
+    assert "the event loop went 0.2" in shown
+    assert "time.sleep(0.25)" in shown
+
+
+def test_a_busy_wait_shows_in_the_loops_cpu_time(run: TestRun) -> None:
+    assert outcome(run, "/busy-wait/") == "failed"
+    shown = message(run, "/busy-wait/")
+    assert "(busy_loop)" in shown
+    assert site("busy_wait", "await asyncio.sleep(0)") in shown
+
+
+def test_an_unawaited_coroutine_is_named_with_its_line(run: TestRun) -> None:
+    assert outcome(run, "/unawaited/") == "failed"
+    shown = message(run, "/unawaited/")
+    assert "(unawaited_coroutine)" in shown
+    assert "the coroutine fetch() was created and never awaited" in shown
+    assert site("unawaited", "fetch()") in shown
+
+
+def test_a_task_left_running_after_the_response_is_named(run: TestRun) -> None:
+    assert outcome(run, "/left-running/") == "failed"
+    shown = message(run, "/left-running/")
+    assert "(task_left_running)" in shown
+    assert "While serving GET /left-running/, a task running sleep() was still running" in shown
+
+
+def test_a_client_dropped_unclosed_is_named(run: TestRun) -> None:
+    assert outcome(run, "/client-left-open/") == "failed"
+    shown = message(run, "/client-left-open/")
+    assert "(client_left_open)" in shown
+    assert site("client_left_open", "client = httpx.AsyncClient()") in shown
+
+
+def test_a_sync_view_breaks_the_async_rule(run: TestRun) -> None:
+    assert outcome(run, "/sync-view/") == "failed"
+    assert "(async_view)" in message(run, "/sync-view/")
+
+
+def test_a_kata_turns_a_rule_off_with_a_reason(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    kata = root / "katas" / "93_off"
+    kata.mkdir()
+    (kata / "views.py").write_text(VIEWS.lstrip())
+    (kata / "urls.py").write_text(URLS.lstrip())
+    (kata / "test_kata.py").write_text(TESTS.lstrip())
+    (kata / "kata.toml").write_text(OFF.lstrip())
+    ran = run_pytest(["-p", "no:cacheprovider", "-k", "left"], cwd=root)
+    assert ran.outcomes["katas/93_off/test_kata.py::test_answers[/left-running/]"].outcome == (
+        "passed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "complaint"),
+    [
+        ('task_left_running = ""', "[house_rules] task_left_running must give the reason"),
+        ('slow_is_fine = "why not"', "[house_rules] names 'slow_is_fine', which is no house"),
+    ],
+)
+def test_a_rule_is_off_only_with_a_reason_and_a_real_name(
+    tmp_path: Path, line: str, complaint: str
+) -> None:
+    kata = tmp_path / "katas" / "93_off"
+    kata.mkdir(parents=True)
+    (kata / "kata.toml").write_text(OFF.split("[house_rules]")[0] + f"[house_rules]\n{line}\n")
+    with pytest.raises(KataConfigError) as raised:
+        load_kata(kata)
+    assert complaint in str(raised.value)
