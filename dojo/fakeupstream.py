@@ -1,5 +1,5 @@
 """The kata's upstream services played by a real HTTP server, for ``make serve`` and
-``make load``: the network twin of the tests' respx fake (``dojo.upstream``).
+``make load``: the network twin of the tests' fake (``dojo.upstream``).
 
 Each route of the kata's ``[load]`` scenario waits its latency without blocking (so many
 calls can be in flight at once, as with a real service), then answers its JSON payload.

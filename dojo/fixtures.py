@@ -10,22 +10,28 @@ import pytest
 
 from dojo.asgi import App, BurstReport, error_site
 from dojo.config import kata_folder, settings_key
+from dojo.redirect import PROXY_VARIABLES
 from dojo.upstream import Upstream
 
 
 @pytest.fixture
-def upstream() -> Iterator[Upstream]:
-    """Fake upstream HTTP services on respx: routes with network-like latency, payloads,
-    errors and hangs; records every call. Unmocked requests fail."""
+def upstream(monkeypatch: pytest.MonkeyPatch) -> Iterator[Upstream]:
+    """Fake upstream HTTP services, under httpx's connection pool: routes with network-like
+    latency, payloads, failures and hangs; records every call. Other hosts fail to connect."""
+    for variable in PROXY_VARIABLES:
+        # A proxy would take the view's connections elsewhere; the fake is the network here.
+        monkeypatch.delenv(variable, raising=False)
+        monkeypatch.delenv(variable.upper(), raising=False)
     fake = Upstream()
-    with fake.router:
+    with fake.network():
         yield fake
     fake._release()
 
 
 @pytest.fixture(autouse=True)
 def _dojo_no_network(request: pytest.FixtureRequest) -> None:
-    """Kata tests never reach the real network: respx answers, or the request fails."""
+    """Kata tests never reach the real network: the fake upstream answers, or the
+    connection fails."""
     if kata_folder(request.node.path) is not None:
         request.getfixturevalue("upstream")
 

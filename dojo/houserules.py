@@ -58,6 +58,7 @@ from dojo.loopwatch import (
     site_of,
     stop_monitor,
 )
+from dojo.upstream import Upstream
 
 # Sliced blocking: held this share of a request's time in all, over STALL_LIMIT, fails.
 HELD_SHARE_LIMIT = 0.25
@@ -119,6 +120,7 @@ class HouseRules:
     off: Mapping[str, str] = field(default_factory=dict)
     violations: list[Violation] = field(default_factory=list)
     clients: HttpClients | None = None
+    upstream: Upstream | None = None
     loop_thread: int | None = None
     _loop: asyncio.AbstractEventLoop | None = None
     _tasks: list[_Task] = field(default_factory=list)
@@ -176,6 +178,7 @@ class HouseRules:
         for _ in range(SETTLE_TURNS):
             await asyncio.sleep(0)
         self._check_loop(what, watch)
+        self._check_sync_calls(what, watch)
         self._check_tasks(self._tasks[first_task:])
 
     def check_view(self, method: str, path: str) -> None:
@@ -249,6 +252,25 @@ class HouseRules:
                     "busy for nothing: await the thing itself (an Event, a Future, the task).",
                 )
             )
+
+    def _check_sync_calls(self, what: str, watch: LoopWatch) -> None:
+        if not self.applies("loop_held") or self.upstream is None:
+            return
+        for call in self.upstream.calls:
+            if call.blocking and call.thread == self.loop_thread and call.start >= watch.start:
+                took = (call.end or time.perf_counter()) - call.start
+                self._note(
+                    Violation(
+                        "loop_held",
+                        what,
+                        f"a sync HTTP call ({call.method} {call.url}) waited {took:.2f} s for "
+                        "its answer on the event loop's thread, made at",
+                        call.caller,
+                        "A sync client blocks the thread it runs on, here the loop's: every "
+                        "request waits for the network with it. Use httpx.AsyncClient.",
+                    )
+                )
+                return
 
     def _check_tasks(self, tasks: list[_Task]) -> None:
         if not self.applies("task_left_running"):
@@ -412,6 +434,8 @@ def _dojo_house_rules(
     off = config.house_rules_off if config is not None else {}
     rules = HouseRules(request.config.stash[settings_key].code_roots, off)
     rules.install(monkeypatch)
+    rules.upstream = request.getfixturevalue("upstream")
+    rules.upstream.locate = lambda frame: site_of(frame, rules.code_roots)
     request.node.stash[rules_key] = rules
     try:
         yield rules

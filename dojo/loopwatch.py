@@ -87,7 +87,7 @@ class Run:
         return self.end - self.start
 
 
-@dataclass
+@dataclass(eq=False)
 class _Samples:
     """What the watchdog saw of the loop thread during one window."""
 

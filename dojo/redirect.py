@@ -4,8 +4,8 @@ fake upstream, and (as in the tests) its clients can be cheap to create.
 Kata views call plain ``http://<service>.example/...`` URLs. In the process that serves a
 kata, every httpx request to a host that is not this machine goes to the fake upstream on
 127.0.0.1 instead, keeping its Host header and path, so the fake knows which service was
-asked; nothing reaches the real network. It works at the transport, where respx works in
-the tests, so sync and async clients alike are redirected.
+asked; nothing reaches the real network. It works at the transport, so sync and async
+clients alike are redirected.
 
 Why not ``HTTP_PROXY`` (httpx honours it): every client the view creates would then also
 build a proxy transport with an SSL context of its own, doubling what creating a client

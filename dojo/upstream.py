@@ -1,14 +1,15 @@
-"""A fake of the upstream HTTP services a kata's view calls, built on respx.
+"""A fake of the upstream HTTP services a kata's view calls, below httpx's connection pool.
 
-Latency behaves like a network for both kinds of httpx client. On the async path
-(``httpx.AsyncClient``) a call awaits its latency without blocking the event loop; on the
-sync path (``httpx.Client``, ``httpx.get``) it blocks the calling thread, so a sync client
-on the loop's thread stalls the loop and one inside ``asyncio.to_thread`` does not.
-respx cannot tell the two paths apart by itself, so the router marks the sync path.
+The view's httpx clients are real, pools and all: the fake takes their connections at the
+network layer (see ``dojo.fakenet``), so ``httpx.Limits``, pool timeouts and keep-alive
+behave as in production. Latency behaves like a network for both kinds of client: on an
+``httpx.AsyncClient`` a call awaits its latency without blocking the event loop; on a sync
+``httpx.Client`` (or ``httpx.get``) it blocks the calling thread, so a sync client on the
+loop's thread stalls the loop and one inside ``asyncio.to_thread`` does not.
 
 Every call is recorded with its start and end, so a test can ask how many calls were in
-flight at once. Routes can answer with per-call payloads, error statuses, exceptions,
-hangs, or 429 above a concurrency cap.
+flight at once. Routes can answer with per-call payloads, error statuses, realistic
+failures (``breaks``, see ``dojo.failures``), hangs, or 429 above a concurrency cap.
 
 A call honours the client's read timeout (``httpx.AsyncClient(timeout=1.0)``): when the
 route's latency, or a hang, would outlast it, the call fails with ``httpx.ReadTimeout``
@@ -19,18 +20,24 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 import httpx
 import pytest
-import respx
 
 from dojo.failures import Failure, failure_named
+from dojo.fakenet import fake_network
+from dojo.loopwatch import CodeSite
+
+# The real time.sleep, whatever a test patches later: a sync call's wait is the network's.
+_block = time.sleep
 
 DEFAULT_LATENCY = 0.2
 # How long a call that fails (see dojo.failures) takes, at most.
@@ -42,19 +49,6 @@ SYNC_HANG_LIMIT = 30.0
 Payload = Any
 Reply = Callable[[httpx.Request], Payload]
 Answer = Callable[[httpx.Request], httpx.Response]
-
-_sync_path: ContextVar[bool] = ContextVar("dojo_upstream_sync_path", default=False)
-
-
-class _Router(respx.MockRouter):
-    """A respx router that tells its routes which kind of client called."""
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        token = _sync_path.set(True)
-        try:
-            return super().handler(request)
-        finally:
-            _sync_path.reset(token)
 
 
 @dataclass
@@ -69,6 +63,9 @@ class UpstreamCall:
     blocking: bool = False
     status: int | None = None
     failure: Failure | None = None
+    thread: int = 0
+    cancelled: bool = False
+    caller: CodeSite | None = None
 
     @property
     def finished(self) -> bool:
@@ -181,39 +178,39 @@ class FakeRoute:
 
     # Serving a call ----------------------------------------------------------------------
 
-    def _side_effect(self, request: httpx.Request) -> Any:
-        if _sync_path.get():
-            return self._serve_sync(request)
-        return self._serve_async(request)
-
-    def _serve_sync(self, request: httpx.Request) -> httpx.Response:
+    def _serve_sync(self, request: httpx.Request, read_timeout: float | None) -> httpx.Response:
         call, limited = self.upstream._begin(self, request, blocking=True)
         try:
             delay, answer = self._plan(call, limited)
-            timeout = _read_timeout(request)
             if self._hang and answer is None:
-                self.upstream._released.wait(min(SYNC_HANG_LIMIT, timeout or SYNC_HANG_LIMIT))
+                self.upstream._released.wait(min(SYNC_HANG_LIMIT, read_timeout or SYNC_HANG_LIMIT))
                 raise httpx.ReadTimeout("the upstream never answered", request=request)
-            if timeout is not None and delay > timeout:
-                time.sleep(timeout)
-                raise _timed_out(request, timeout)
-            time.sleep(delay)
+            if read_timeout is not None and delay > read_timeout:
+                _block(read_timeout)
+                raise _timed_out(request, read_timeout)
+            _block(delay)
             return self._respond(call, request, answer)
         finally:
             self.upstream._end(call)
 
-    async def _serve_async(self, request: httpx.Request) -> httpx.Response:
+    async def _serve_async(
+        self, request: httpx.Request, read_timeout: float | None
+    ) -> httpx.Response:
         call, limited = self.upstream._begin(self, request, blocking=False)
         try:
             delay, answer = self._plan(call, limited)
-            timeout = _read_timeout(request)
-            if self._hang and answer is None and timeout is None:
+            if self._hang and answer is None and read_timeout is None:
                 await asyncio.Event().wait()
-            if timeout is not None and ((self._hang and answer is None) or delay > timeout):
-                await asyncio.sleep(timeout)
-                raise _timed_out(request, timeout)
+            if read_timeout is not None and (
+                (self._hang and answer is None) or delay > read_timeout
+            ):
+                await asyncio.sleep(read_timeout)
+                raise _timed_out(request, read_timeout)
             await asyncio.sleep(delay)
             return self._respond(call, request, answer)
+        except asyncio.CancelledError:
+            call.cancelled = True  # the caller gave up waiting: cancelled, or its client left
+            raise
         finally:
             self.upstream._end(call)
 
@@ -250,8 +247,10 @@ class Upstream:
     """The fake upstream services of one test: routes, their calls, and the peak overlap."""
 
     def __init__(self) -> None:
-        self.router = _Router(assert_all_called=False, assert_all_mocked=True)
         self.routes: dict[str, FakeRoute] = {}
+        self.connections: dict[str, int] = {}
+        # Set by the house rules: the learner's line on a stack (a call's caller).
+        self.locate: Callable[[FrameType | None], CodeSite | None] = lambda frame: None
         self.calls: list[UpstreamCall] = []
         self._lock = threading.Lock()
         self._released = threading.Event()
@@ -271,9 +270,6 @@ class Upstream:
         parsed = httpx.URL(url)
         name = name or f"{method} {parsed.host}{parsed.path}"
         fake = FakeRoute(self, name, method, url, json, status, latency)
-        self.router.route(
-            method=method, scheme=parsed.scheme, host=parsed.host, path=parsed.path
-        ).mock(side_effect=fake._side_effect)
         self.routes[name] = fake
         return fake
 
@@ -323,6 +319,44 @@ class Upstream:
             ],
         )
 
+    def network(self) -> AbstractContextManager[None]:
+        """Within this block, the process's httpx connections reach this fake."""
+        return fake_network(self)
+
+    # The fake network's far end (see dojo.fakenet) -------------------------------------------
+
+    def serves(self, host: str) -> bool:
+        return any(httpx.URL(route.url).host == host for route in self.routes.values())
+
+    def connected(self, host: str) -> None:
+        with self._lock:
+            self.connections[host] = self.connections.get(host, 0) + 1
+
+    async def answer_async(
+        self, request: httpx.Request, read_timeout: float | None
+    ) -> httpx.Response:
+        route = self._route_for(request)
+        if route is None:
+            return _no_route(request, self.routes)
+        return await route._serve_async(request, read_timeout)
+
+    def answer_sync(self, request: httpx.Request, read_timeout: float | None) -> httpx.Response:
+        route = self._route_for(request)
+        if route is None:
+            return _no_route(request, self.routes)
+        return route._serve_sync(request, read_timeout)
+
+    def _route_for(self, request: httpx.Request) -> FakeRoute | None:
+        for route in self.routes.values():
+            url = httpx.URL(route.url)
+            if (
+                route.method == request.method
+                and url.host == request.url.host
+                and url.path == request.url.path
+            ):
+                return route
+        return None
+
     # Bookkeeping, shared by the routes -----------------------------------------------------
 
     def _begin(
@@ -336,6 +370,8 @@ class Upstream:
                 str(request.url),
                 time.perf_counter(),
                 blocking=blocking,
+                thread=threading.get_ident(),
+                caller=self.locate(sys._getframe()),
             )
             self.calls.append(call)
         limited = route.max_in_flight is not None and in_flight >= route.max_in_flight
@@ -370,11 +406,18 @@ def _as_reply(json: Payload | Reply) -> Reply:
     return lambda request: json
 
 
-def _read_timeout(request: httpx.Request) -> float | None:
-    """The client's read timeout for this request, in seconds (None: wait for ever)."""
-    timeouts = request.extensions.get("timeout") or {}
-    read = timeouts.get("read")
-    return float(read) if read is not None else None
+def _no_route(request: httpx.Request, routes: dict[str, FakeRoute]) -> httpx.Response:
+    """The 404 of a fake host asked for a path the test did not fake."""
+    known = [f"{route.method} {route.url}" for route in routes.values()]
+    return _json_response(
+        request,
+        {
+            "error": f"the dojo's fake upstream has no route for {request.method} "
+            f"{request.url.copy_with(query=None)}",
+            "routes": known,
+        },
+        404,
+    )
 
 
 def _timed_out(request: httpx.Request, timeout: float) -> httpx.ReadTimeout:
