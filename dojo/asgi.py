@@ -321,7 +321,9 @@ class App:
                 chunks.append(message.get("body", b""))
 
         start = time.perf_counter()
-        await self.handler(scope, receive, send)
+        # As under uvicorn, each request runs in a task of its own, with its own copy of the
+        # context: no ContextVar set while serving one request is seen by the next.
+        await asyncio.create_task(self.handler(scope, receive, send))
         finished.set()
         exception = self._errors.pop(request_id, None)
         return Response(

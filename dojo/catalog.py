@@ -40,6 +40,7 @@ HOUSE_RULES = {
     "unawaited_coroutine": "every coroutine is awaited",
     "task_left_running": "no task is left running after the response",
     "client_left_open": "every httpx client is closed or kept for reuse",
+    "db_connection_left_open": "no database connection is left open in a worker thread",
     "async_view": "the view stays async",
 }
 

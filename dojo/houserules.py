@@ -17,6 +17,8 @@ through ``app`` (and ``burst``, and the probes):
 ``task_left_running``     no task the learner's code started is still running once the
                           response is out
 ``client_left_open``      no httpx.AsyncClient is dropped without being closed
+``db_connection_left_open``  no database connection opened in a worker thread (other
+                          than the request's own, which Django closes) is left open
 ``async_view``            every view a test requests is an ``async def`` view
 ========================  ===============================================================
 
@@ -45,6 +47,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from asgiref.sync import iscoroutinefunction
+from django.core.signals import request_started
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.urls import Resolver404, resolve
 
 from dojo.catalog import HOUSE_RULES
@@ -105,6 +109,15 @@ class _Task:
 
 
 @dataclass
+class _Connection:
+    wrapper: Any
+    thread: int
+    site: CodeSite | None
+    request: str
+    at: float
+
+
+@dataclass
 class _Sleep:
     site: CodeSite
     request: str
@@ -127,6 +140,8 @@ class HouseRules:
     _sleeps: dict[CodeSite, _Sleep] = field(default_factory=dict)
     _unawaited: list[Violation] = field(default_factory=list)
     _short_sleeps: collections.Counter[CodeSite] = field(default_factory=collections.Counter)
+    _connections: list[_Connection] = field(default_factory=list)
+    _request_threads: set[int] = field(default_factory=set)
     _previous_factory: Any = None
     _restore_depth: int = 0
 
@@ -146,6 +161,10 @@ class HouseRules:
             monkeypatch.setattr(
                 warnings, "_warn_unawaited_coroutine", self._unawaited_hook(real_warn)
             )
+        monkeypatch.setattr(
+            BaseDatabaseWrapper, "connect", self._connect_wrapper(BaseDatabaseWrapper.connect)
+        )
+        request_started.connect(self._request_thread, dispatch_uid="dojo-house-rules")
         depth = sys.get_coroutine_origin_tracking_depth()
         sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
         self._restore_depth = depth
@@ -160,6 +179,7 @@ class HouseRules:
         loop.set_task_factory(self._task_factory)
 
     def uninstall(self) -> None:
+        request_started.disconnect(dispatch_uid="dojo-house-rules")
         sys.set_coroutine_origin_tracking_depth(self._restore_depth)
         if self._loop is not None:
             if self._loop.get_task_factory() == self._task_factory:
@@ -180,6 +200,7 @@ class HouseRules:
         self._check_loop(what, watch)
         self._check_sync_calls(what, watch)
         self._check_tasks(self._tasks[first_task:])
+        self._check_connections(watch)
 
     def check_view(self, method: str, path: str) -> None:
         """Note it if the view answering ``path`` is not an async view."""
@@ -268,6 +289,32 @@ class HouseRules:
                         call.caller,
                         "A sync client blocks the thread it runs on, here the loop's: every "
                         "request waits for the network with it. Use httpx.AsyncClient.",
+                    )
+                )
+                return
+
+    def _check_connections(self, watch: LoopWatch) -> None:
+        if not self.applies("db_connection_left_open"):
+            return
+        for opened in self._connections:
+            if (
+                opened.at >= watch.start
+                and opened.thread not in self._request_threads
+                and opened.thread != self.loop_thread
+                and opened.wrapper.connection is not None
+            ):
+                self._note(
+                    Violation(
+                        "db_connection_left_open",
+                        opened.request,
+                        "a database connection was opened in a worker thread and left open "
+                        "after the response"
+                        + (", by the query at" if opened.site is not None else "."),
+                        opened.site,
+                        "Django closes the connections of the request's own thread when the "
+                        "request finishes; one opened in another thread (asyncio.to_thread, "
+                        "an executor) stays open until the thread dies. Use the async ORM "
+                        "(aget, acount, async for) or sync_to_async, which run in that thread.",
                     )
                 )
                 return
@@ -362,6 +409,23 @@ class HouseRules:
             real_sleep(seconds)
 
         return sleep
+
+    def _connect_wrapper(self, real_connect: Callable[[Any], None]) -> Callable[[Any], None]:
+        def connect(wrapper: Any) -> None:
+            real_connect(wrapper)
+            thread = threading.get_ident()
+            if thread != threading.main_thread().ident:
+                site = site_of(sys._getframe(1), self.code_roots)
+                self._connections.append(
+                    _Connection(wrapper, thread, site, current_request.get(), time.perf_counter())
+                )
+
+        return connect
+
+    def _request_thread(self, **kwargs: Any) -> None:
+        """Django sends request_started from the request's own thread (its thread-sensitive
+        one), whose connections it closes when the request finishes."""
+        self._request_threads.add(threading.get_ident())
 
     def _asleep_wrapper(
         self, real_sleep: Callable[..., Coroutine[Any, Any, Any]]
