@@ -14,6 +14,9 @@ from dojo.catalog import REPO_ROOT
 
 HELP = "the whole self-check: lint, types, verify and the dojo's own tests"
 
+# What the whole self-check may take on a 2-core machine.
+BUDGET = 300.0
+
 STEPS = (
     ("lint", ["-m", "ruff", "check", "."]),
     ("format", ["-m", "ruff", "format", "--check", "."]),
@@ -28,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    began = time.perf_counter()
     failed = []
     for name, command in STEPS:
         print(f"\n== {name} ==", flush=True)
@@ -40,8 +44,9 @@ def main(args: argparse.Namespace) -> int:
         )
         if code != 0:
             failed.append(name)
+    took = f"in {time.perf_counter() - began:.0f} s (budget {BUDGET:.0f} s on 2 cores)"
     if failed:
-        print(f"\nSelf-check failed: {', '.join(failed)}.")
+        print(f"\nSelf-check failed: {', '.join(failed)}; {took}.")
         return 1
-    print("\nSelf-check passed.")
+    print(f"\nSelf-check passed {took}.")
     return 0
