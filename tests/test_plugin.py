@@ -15,6 +15,7 @@ from tests.fakekata import copy_project
 
 VIEWS = """
 import asyncio
+import contextvars
 import time
 
 import httpx
@@ -56,6 +57,15 @@ async def hangs(request):
     await asyncio.Event().wait()
 
 
+SEEN = contextvars.ContextVar("seen", default=None)
+
+
+async def remembers(request):
+    before = SEEN.get()
+    SEEN.set(request.GET["who"])
+    return JsonResponse({"before": before})
+
+
 async def real_network(request):
     async with httpx.AsyncClient() as client:
         await client.get("http://elsewhere.example/")
@@ -70,7 +80,7 @@ from . import views
 urlpatterns = [
     path(f"{name.replace('_', '-')}/", getattr(views, name))
     for name in ("blocking", "awaiting", "sync_client", "sync_client_in_thread",
-                 "async_client", "broken", "hangs", "real_network")
+                 "async_client", "broken", "hangs", "real_network", "remembers")
 ]
 """
 
@@ -115,6 +125,12 @@ async def test_after_the_hang_the_run_goes_on(app):
     (await app.get("/awaiting/")).assert_json({"ok": True})
 
 
+async def test_each_request_has_its_own_context(app):
+    first = await app.get("/remembers/?who=ana")
+    second = await app.get("/remembers/?who=bo")
+    assert (first.json(), second.json()) == ({"before": None}, {"before": None})
+
+
 async def test_unmocked_upstream(app):
     response = await app.get("/real-network/")
     response.assert_status(200)
@@ -151,7 +167,7 @@ def test_a_blocking_view_fails_the_overlap_check_with_a_timeline(run: TestRun) -
     ) in shown
     assert "Requests, while each was inside the view (█), 0 to " in shown
     assert "  #3  " in shown
-    assert "katas/90_harness/views.py:11\n    time.sleep(0.3)  # TODO: the blocking line" in shown
+    assert "katas/90_harness/views.py:12\n    time.sleep(0.3)  # TODO: the blocking line" in shown
 
 
 def test_an_awaiting_view_passes_the_overlap_and_stall_checks(run: TestRun) -> None:
@@ -191,6 +207,10 @@ def test_an_unmocked_upstream_request_fails(run: TestRun) -> None:
     assert outcome(run, "test_unmocked_upstream") == "failed"
     shown = message(run, "test_unmocked_upstream")
     assert "elsewhere.example is not one of this test's fake upstream services" in shown
+
+
+def test_requests_do_not_share_context_variables_as_under_a_server(run: TestRun) -> None:
+    assert outcome(run, "test_each_request_has_its_own_context") == "passed"
 
 
 def test_target_runs_the_same_tests_against_another_folder(tmp_path: Path) -> None:
