@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import gc
 import sys
 import threading
@@ -103,9 +104,12 @@ class Violation:
 
 @dataclass
 class _Task:
-    ref: weakref.ReferenceType[asyncio.Task[Any]]
+    """A task, or work handed to a thread, that the learner's code started."""
+
+    ref: weakref.ReferenceType[asyncio.Future[Any]]
     created_at: CodeSite
     request: str
+    what: str
 
 
 @dataclass
@@ -143,6 +147,7 @@ class HouseRules:
     _connections: list[_Connection] = field(default_factory=list)
     _request_threads: set[int] = field(default_factory=set)
     _previous_factory: Any = None
+    _real_run_in_executor: Any = None
     _restore_depth: int = 0
 
     def applies(self, rule: str) -> bool:
@@ -177,6 +182,8 @@ class HouseRules:
         self.loop_thread = threading.get_ident()
         self._previous_factory = loop.get_task_factory()
         loop.set_task_factory(self._task_factory)
+        self._real_run_in_executor = loop.run_in_executor
+        loop.run_in_executor = self._run_in_executor  # type: ignore[method-assign,assignment]
 
     def uninstall(self) -> None:
         request_started.disconnect(dispatch_uid="dojo-house-rules")
@@ -184,6 +191,7 @@ class HouseRules:
         if self._loop is not None:
             if self._loop.get_task_factory() == self._task_factory:
                 self._loop.set_task_factory(self._previous_factory)
+            del self._loop.run_in_executor  # the loop's own method again
             stop_monitor(self._loop)
 
     # Watching one request or burst ----------------------------------------------------------
@@ -239,6 +247,7 @@ class HouseRules:
             )
         elif watch.held > STALL_LIMIT and watch.held > HELD_SHARE_LIMIT * watch.wall:
             stall = watch.longest
+            site = watch.busiest_site or (stall.site if stall else None)
             self._note(
                 Violation(
                     "loop_held",
@@ -246,8 +255,8 @@ class HouseRules:
                     f"your code held the event loop {watch.held:.2f} s in all "
                     f"({watch.held / watch.wall:.0%} of the {watch.wall:.2f} s it took), in "
                     f"{len(watch.runs)} slices of at most "
-                    f"{stall.seconds if stall else 0:.3f} s, held by",
-                    stall.site if stall else None,
+                    f"{stall.seconds if stall else 0:.3f} s, held mostly by",
+                    site,
                     "Cutting a blocking wait into slices does not free the loop: the slices "
                     "add up, and every other request waits for them all.",
                 )
@@ -331,8 +340,8 @@ class HouseRules:
                 Violation(
                     "task_left_running",
                     started.request,
-                    f"a task running {_coroutine_name(task)} was still running after the "
-                    "response had been sent; it was created",
+                    f"{started.what} was still running after the response had been sent; it "
+                    "was started",
                     started.created_at,
                     "Work left running behind a response is work nobody waits for: its "
                     "errors go unseen, and it goes on after the client has left. Await it, "
@@ -395,8 +404,17 @@ class HouseRules:
             task = asyncio.Task(coro, loop=loop, **kwargs)
         site = site_of(sys._getframe(1), self.code_roots)
         if site is not None and isinstance(task, asyncio.Task):
-            self._tasks.append(_Task(weakref.ref(task), site, current_request.get()))
+            what = f"a task running {_coroutine_name(task)}"
+            self._tasks.append(_Task(weakref.ref(task), site, current_request.get(), what))
         return task  # type: ignore[no-any-return]
+
+    def _run_in_executor(self, executor: Any, func: Callable[..., Any], *args: Any) -> Any:
+        future = self._real_run_in_executor(executor, func, *args)
+        site = site_of(sys._getframe(1), self.code_roots)
+        if site is not None:
+            what = f"work handed to a thread ({_callable_name(func)})"
+            self._tasks.append(_Task(weakref.ref(future), site, current_request.get(), what))
+        return future
 
     def _sleep_wrapper(self, real_sleep: Callable[[float], None]) -> Callable[[float], None]:
         def sleep(seconds: float) -> None:
@@ -474,6 +492,14 @@ def _origin_site(
 def _coroutine_name(task: asyncio.Task[Any]) -> str:
     coro = task.get_coro()
     return f"{getattr(coro, '__qualname__', None) or task.get_name()}()"
+
+
+def _callable_name(func: Any) -> str:
+    """A function's name, looking through partials; never repr(), which could run a
+    query (a partial over a QuerySet's method shows the QuerySet's rows)."""
+    while isinstance(func, functools.partial):
+        func = func.func
+    return f"{getattr(func, '__qualname__', type(func).__name__)}()"
 
 
 def _times(count: int) -> str:
