@@ -417,6 +417,7 @@ class HouseRules:
         return future
 
     def _sleep_wrapper(self, real_sleep: Callable[[float], None]) -> Callable[[float], None]:
+        @functools.wraps(real_sleep)
         def sleep(seconds: float) -> None:
             if threading.get_ident() == self.loop_thread and self.applies("loop_held"):
                 site = site_of(sys._getframe(1), self.code_roots)
@@ -448,6 +449,7 @@ class HouseRules:
     def _asleep_wrapper(
         self, real_sleep: Callable[..., Coroutine[Any, Any, Any]]
     ) -> Callable[..., Coroutine[Any, Any, Any]]:
+        @functools.wraps(real_sleep)
         def sleep(delay: float, result: Any = None) -> Coroutine[Any, Any, Any]:
             if delay < BUSY_SLEEP:
                 site = site_of(sys._getframe(1), self.code_roots)

@@ -16,6 +16,7 @@ from tests.fakekata import copy_project
 
 VIEWS = """
 import asyncio
+import select
 import time
 
 import httpx
@@ -33,6 +34,13 @@ async def clean(request):
 async def sliced_sleep(request):
     for _ in range(20):
         time.sleep(0.01)
+        await asyncio.sleep(0)
+    return JsonResponse({"ok": True})
+
+
+async def tiny_slices(request):
+    for _ in range(300):
+        select.select([], [], [], 0.001)
         await asyncio.sleep(0)
     return JsonResponse({"ok": True})
 
@@ -69,6 +77,11 @@ async def client_left_open(request):
     return JsonResponse(response.json())
 
 
+async def thread_left_running(request):
+    asyncio.get_running_loop().run_in_executor(None, time.sleep, 0.5)
+    return JsonResponse({"ok": True})
+
+
 def sync_view(request):
     return JsonResponse({"ok": True})
 """
@@ -80,8 +93,9 @@ from . import views
 
 urlpatterns = [
     path(f"{name.replace('_', '-')}/", getattr(views, name))
-    for name in ("clean", "sliced_sleep", "one_blocking_call", "busy_wait", "unawaited",
-                 "left_running", "client_left_open", "sync_view")
+    for name in ("clean", "sliced_sleep", "tiny_slices", "one_blocking_call", "busy_wait",
+                 "unawaited", "left_running", "thread_left_running", "client_left_open",
+                 "sync_view")
 ]
 """
 
@@ -98,8 +112,9 @@ def forecast(upstream):
 
 @pytest.mark.parametrize(
     "path",
-    ["/clean/", "/sliced-sleep/", "/one-blocking-call/", "/busy-wait/", "/unawaited/",
-     "/left-running/", "/client-left-open/", "/sync-view/"],
+    ["/clean/", "/sliced-sleep/", "/tiny-slices/", "/one-blocking-call/", "/busy-wait/",
+     "/unawaited/", "/left-running/", "/thread-left-running/", "/client-left-open/",
+     "/sync-view/"],
 )
 async def test_answers(app, path):
     response = await app.get(path)
@@ -168,6 +183,13 @@ def test_a_blocking_call_cut_into_slices_still_holds_the_loop(run: TestRun) -> N
     assert site("sliced_sleep", "time.sleep(0.01)") in shown
 
 
+def test_slices_too_short_to_catch_one_by_one_still_add_up(run: TestRun) -> None:
+    assert outcome(run, "/tiny-slices/") == "failed"
+    shown = message(run, "/tiny-slices/")
+    assert "(loop_held)" in shown
+    assert site("tiny_slices", "select.select([], [], [], 0.001)") in shown
+
+
 def test_one_long_blocking_call_holds_the_loop(run: TestRun) -> None:
     assert outcome(run, "/one-blocking-call/") == "failed"
     shown = message(run, "/one-blocking-call/")
@@ -195,6 +217,12 @@ def test_a_task_left_running_after_the_response_is_named(run: TestRun) -> None:
     shown = message(run, "/left-running/")
     assert "(task_left_running)" in shown
     assert "While serving GET /left-running/, a task running sleep() was still running" in shown
+
+
+def test_work_left_running_in_a_thread_is_named(run: TestRun) -> None:
+    assert outcome(run, "/thread-left-running/") == "failed"
+    shown = message(run, "/thread-left-running/")
+    assert "work handed to a thread (sleep()) was still running" in shown
 
 
 def test_a_client_dropped_unclosed_is_named(run: TestRun) -> None:
