@@ -37,8 +37,12 @@ class KataReport:
         return not self.problems
 
 
-def verify(root: Path, only: Sequence[Path] | None = None) -> list[KataReport]:
-    """Check the katas under ``root`` (or just ``only``); one report per kata folder."""
+def verify(
+    root: Path, only: Sequence[Path] | None = None, starters: Path | None = None
+) -> list[KataReport]:
+    """Check the katas under ``root`` (or just ``only``), the starters taken from
+    ``starters`` (a folder laid out like katas/; default: katas/ itself); one report per
+    kata folder."""
     folders = list(only) if only is not None else kata_dirs(root)
     reports: dict[str, KataReport] = {}
     katas: list[Kata] = []
@@ -49,7 +53,7 @@ def verify(root: Path, only: Sequence[Path] | None = None) -> list[KataReport]:
         except KataConfigError as error:
             report.problems.append(str(error))
             continue
-        report.problems += anatomy_problems(kata)
+        report.problems += anatomy_problems(kata, starters)
         katas.append(kata)
     if only is None:
         known = {folder.name for folder in folders}
@@ -59,16 +63,19 @@ def verify(root: Path, only: Sequence[Path] | None = None) -> list[KataReport]:
                     stray.name, [f"solutions/{stray.name} has no kata in katas/."]
                 )
     if katas:
-        starters, solutions = run_both_ways(root, katas)
+        starter_run, solutions = run_both_ways(root, katas, starters)
         for kata in katas:
-            reports[kata.name].problems += starter_problems(kata, starters)
+            reports[kata.name].problems += starter_problems(kata, starter_run)
             if all((kata.solution_path / name).is_file() for name in kata.files):
                 reports[kata.name].problems += solution_problems(kata, solutions)
     return [reports[name] for name in sorted(reports)]
 
 
-def run_both_ways(root: Path, katas: Sequence[Kata]) -> tuple[TestRun, TestRun]:
-    """Run every kata's tests against the starters and against the solutions, in parallel."""
+def run_both_ways(
+    root: Path, katas: Sequence[Kata], starters: Path | None = None
+) -> tuple[TestRun, TestRun]:
+    """Run every kata's tests against the starters (from ``starters``, default katas/) and
+    against the solutions, in parallel."""
     paths = [str(kata.path.relative_to(root)) for kata in katas]
 
     def run(target: str) -> TestRun:
@@ -76,13 +83,14 @@ def run_both_ways(root: Path, katas: Sequence[Kata]) -> tuple[TestRun, TestRun]:
         return run_pytest(args, cwd=root, timeout=RUN_TIMEOUT)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        starters = pool.submit(run, "katas")
+        starter_run = pool.submit(run, str(starters) if starters is not None else "katas")
         solutions = pool.submit(run, "solutions")
-        return starters.result(), solutions.result()
+        return starter_run.result(), solutions.result()
 
 
-def anatomy_problems(kata: Kata) -> list[str]:
-    """Missing parts, missing hints or TODO marker, a missing solution, stray files."""
+def anatomy_problems(kata: Kata, starters: Path | None = None) -> list[str]:
+    """Missing parts, missing hints or TODO marker (in the starters as shipped, when
+    ``starters`` holds them), a missing solution, stray files."""
     where = f"katas/{kata.name}"
     problems = [
         f"{where}/{part} is missing." for part in KATA_PARTS if not (kata.path / part).exists()
@@ -96,7 +104,10 @@ def anatomy_problems(kata: Kata) -> list[str]:
         problems.append(
             f"{where}/kata.toml: key 'failing' names no test; list the tests the bug breaks."
         )
-    learner_files = [kata.path / name for name in kata.files]
+    shipped = starters / kata.name if starters is not None else kata.path
+    learner_files = [
+        shipped / name if (shipped / name).is_file() else kata.path / name for name in kata.files
+    ]
     for path in learner_files:
         if not path.is_file():
             problems.append(f"{where}/{path.name} is listed in 'files' but missing.")

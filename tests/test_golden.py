@@ -9,10 +9,12 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from dojo.shipped import shipped_starters
 from tests.fakekata import REPO
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -30,12 +32,19 @@ def masked(text: str) -> str:
     return text
 
 
+@pytest.fixture(scope="module")
+def starters() -> Iterator[Path]:
+    """The starters as shipped, whatever a learner did to katas/ (and no progress noted)."""
+    with shipped_starters(REPO) as shipped:
+        yield shipped.path
+
+
 @pytest.mark.parametrize("number", ["4", "8", "19"])
-def test_the_shipped_bug_reads_as_stored(number: str) -> None:
+def test_the_shipped_bug_reads_as_stored(number: str, starters: Path) -> None:
     env = {**os.environ, "PYTEST_ADDOPTS": "--dojo-seed=1", "COLUMNS": "100"}
     env.pop("CI", None)  # pytest words some lines differently on CI
     shown = subprocess.run(
-        [sys.executable, "-m", "dojo", "run", number],
+        [sys.executable, "-m", "dojo", "run", number, "--target", str(starters)],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -15,9 +15,11 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from pathlib import Path
 
 from dojo.catalog import REPO_ROOT, load_katas
 from dojo.fairfixes import judge
+from dojo.shipped import shipped_starters
 from dojo.verify import run_both_ways, verify
 
 HELP = (
@@ -39,19 +41,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    with shipped_starters(REPO_ROOT) as shipped:
+        print(f"Starters: {shipped.source}; your progress is left as it is.\n")
+        return _bench(args, shipped.path)
+
+
+def _bench(args: argparse.Namespace, starters: Path) -> int:
     katas = load_katas()
     print(f"{'kata':<34} {'starter':>9} {'solution':>9}   (budget {KATA_BUDGET:.1f} s, warm)")
     over = []
     for kata in katas:
-        _time_run(str(kata.number), "katas")  # the first run writes the bytecode cache
-        starter = _time_run(str(kata.number), "katas")
+        _time_run(str(kata.number), str(starters))  # the first run writes the bytecode cache
+        starter = _time_run(str(kata.number), str(starters))
         solution = _time_run(str(kata.number), "solutions")
         late = max(starter, solution) > KATA_BUDGET
         over += [kata.name] if late else []
         mark = "  over budget" if late else ""
         print(f"{kata.name:<34} {starter:>8.2f}s {solution:>8.2f}s{mark}", flush=True)
     started = time.perf_counter()
-    reports = verify(REPO_ROOT)
+    reports = verify(REPO_ROOT, starters=starters)
     elapsed = time.perf_counter() - started
     broken = sum(not report.ok for report in reports)
     print(
@@ -60,7 +68,7 @@ def main(args: argparse.Namespace) -> int:
     )
     print(f"katas over the {KATA_BUDGET:.1f} s budget: {', '.join(over) or 'none'}")
     if args.runs > 0:
-        return 1 if _changed_verdicts(args.runs) else 0
+        return 1 if _changed_verdicts(args.runs, starters) else 0
     return 0
 
 
@@ -77,14 +85,14 @@ def _time_run(number: str, target: str) -> float:
     return time.perf_counter() - started
 
 
-def _changed_verdicts(runs: int) -> list[str]:
+def _changed_verdicts(runs: int, starters: Path) -> list[str]:
     """Run every kata both ways and judge every fix ``runs`` times; name what changed."""
     katas = load_katas()
     seen: dict[str, set[str]] = defaultdict(set)
     for number in range(1, runs + 1):
         started = time.perf_counter()
-        starters, solutions = run_both_ways(REPO_ROOT, katas)
-        for label, run in (("starter", starters), ("solution", solutions)):
+        starter_run, solutions = run_both_ways(REPO_ROOT, katas, starters)
+        for label, run in (("starter", starter_run), ("solution", solutions)):
             for outcome in run.outcomes.values():
                 seen[f"{label}: {outcome.nodeid}"].add(outcome.outcome)
             for nodeid in run.collection_errors:

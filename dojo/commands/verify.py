@@ -10,6 +10,7 @@ import argparse
 import time
 
 from dojo.catalog import REPO_ROOT, find_kata
+from dojo.shipped import shipped_starters
 from dojo.verify import verify
 
 HELP = "check every kata fails as shipped and passes with its solution"
@@ -22,8 +23,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     only = [find_kata(args.kata).path] if args.kata else None
     started = time.perf_counter()
-    print("Verifying the katas: starters and solutions, side by side...", flush=True)
-    reports = verify(REPO_ROOT, only)
+    with shipped_starters(REPO_ROOT) as shipped:
+        print(
+            f"Verifying the katas: starters ({shipped.source}) and solutions, side by side...",
+            flush=True,
+        )
+        if shipped.changed:
+            print(
+                f"  {len(shipped.changed)} file(s) in katas/ differ from the last commit "
+                "(your work, or an author's edit): not judged here. make kata N=... runs "
+                "yours; commit an edited starter to verify it.",
+                flush=True,
+            )
+        reports = verify(REPO_ROOT, only, shipped.path)
     for report in reports:
         print(f"  {'✔' if report.ok else '✘'} {report.name}")
         for problem in report.problems:

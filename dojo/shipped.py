@@ -1,0 +1,64 @@
+"""The katas as shipped: the committed starters, whatever the learner has done to katas/.
+
+A learner edits katas/ (that is the point), so the self-check (verify, bench, the golden
+outputs) must not judge those files: a solved kata would read as "the starter passes every
+test: no bug to fix". It reads the learner files from the repository's last commit instead,
+laid out like katas/ in a scratch folder that ``--target`` can point at. Outside a git
+checkout there is nothing else to read, so it judges katas/ as it is, and says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+GIT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """Where the shipped starters are, what they were read from, and which learner files
+    in katas/ differ from them."""
+
+    path: Path
+    source: str
+    changed: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def shipped_starters(root: Path) -> Iterator[Shipped]:
+    """A folder laid out like ``katas/`` with the starters of the last commit under
+    ``root`` (or ``root/katas`` itself when there is no commit to read)."""
+    archive = _git(root, "archive", "--format=tar", "HEAD", "katas")
+    if archive is None:
+        yield Shipped(root / "katas", "katas/ as it is (no git history to read the starters from)")
+        return
+    with tempfile.TemporaryDirectory(prefix="dojo-shipped-") as scratch:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(scratch, filter="data")
+        changed = _git(root, "diff", "--name-only", "HEAD", "--", "katas") or b""
+        yield Shipped(
+            Path(scratch) / "katas",
+            "the starters as last committed (git HEAD)",
+            [line for line in changed.decode(errors="replace").splitlines() if line],
+        )
+
+
+def _git(root: Path, *args: str) -> bytes | None:
+    """git's output, or None when ``root`` is no git checkout (or git is missing)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
