@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json as jsonlib
 import logging
+import threading
 import time
 import traceback
 import types
@@ -29,8 +30,24 @@ from django.db import close_old_connections
 from django.test.utils import override_settings
 
 from dojo.concepts import concept_line
+from dojo.deadline import (
+    CANCEL_GRACE,
+    REQUEST_DEADLINE,
+    ViewKeptTheLoop,
+    awaiting_sites,
+    never_answered,
+    raise_in_thread,
+)
 from dojo.houserules import HouseRules, current_request
-from dojo.loopwatch import STALL_LIMIT, CodeSite, LoopWatch, Stall, code_site, stall_report
+from dojo.loopwatch import (
+    STALL_LIMIT,
+    CodeSite,
+    LoopWatch,
+    Stall,
+    code_site,
+    monitor_for,
+    stall_report,
+)
 from dojo.timeline import (
     REQUEST_ID_HEADER,
     RequestTimeline,
@@ -217,6 +234,8 @@ class App:
             self.handler = ASGIHandler()
         self._errors: dict[str, BaseException] = {}
         self._counter = 0
+        self.hung = False
+        self._spun_at: CodeSite | None = None
 
     async def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
         """GET ``path`` (with its query string)."""
@@ -321,10 +340,14 @@ class App:
                 chunks.append(message.get("body", b""))
 
         start = time.perf_counter()
+        self._watch_for_spins()
         # As under uvicorn, each request runs in a task of its own, with its own copy of the
         # context: no ContextVar set while serving one request is seen by the next.
-        await asyncio.create_task(self.handler(scope, receive, send))
-        finished.set()
+        task = asyncio.create_task(self.handler(scope, receive, send))
+        try:
+            await self._within_deadline(f"{method} {path}", task)
+        finally:
+            finished.set()
         exception = self._errors.pop(request_id, None)
         return Response(
             method=method,
@@ -339,6 +362,50 @@ class App:
             error_site=error_site(exception, self.code_roots) if exception else None,
             concept=concept_line(_error_text(exception, self.code_roots)) if exception else None,
         )
+
+    async def _within_deadline(self, request: str, task: asyncio.Task[None]) -> None:
+        """Await the request's task; fail the test, plainly, if the view never answers."""
+        __tracebackhide__ = True
+        try:
+            await asyncio.wait({task}, timeout=REQUEST_DEADLINE)
+        except asyncio.CancelledError:
+            task.cancel()  # the test gave up on this request (its own timeout)
+            raise
+        # A view stopped by the loop's watchdog is done, though the wait may have timed out
+        # in the same loop turn.
+        if task.done():
+            try:
+                task.result()
+                return
+            except ViewKeptTheLoop:
+                self.hung = True
+                message = never_answered(request, self._spun_at, held_the_loop=True)
+            pytest.fail(message, pytrace=False)
+        self.hung = True
+        sites = awaiting_sites(task, self.code_roots)
+        task.cancel()
+        await asyncio.wait({task}, timeout=CANCEL_GRACE)
+        if self._spun_at is not None:
+            # Stopped by the watchdog, and still unwinding (Django's TaskGroup) at the deadline.
+            message = never_answered(request, self._spun_at, held_the_loop=True)
+        else:
+            site = sites[0] if sites else None
+            message = never_answered(request, site, held_the_loop=False)
+        pytest.fail(message, pytrace=False)
+
+    def _watch_for_spins(self) -> None:
+        """Have the loop's watchdog stop a view that holds the loop past the deadline."""
+        monitor = monitor_for(asyncio.get_running_loop(), self.code_roots)
+        if monitor.on_spin is not None:
+            return
+        loop_thread = threading.get_ident()
+
+        def stop_the_view(sites: tuple[CodeSite, ...]) -> None:
+            self._spun_at = sites[0]
+            raise_in_thread(loop_thread, ViewKeptTheLoop)
+
+        monitor.spin_limit = REQUEST_DEADLINE
+        monitor.on_spin = stop_the_view
 
     # Set-up and tear-down around a test ----------------------------------------------------
 

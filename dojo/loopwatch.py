@@ -108,6 +108,11 @@ class LoopMonitor:
         self._sites: tuple[CodeSite, ...] = ()
         self._windows: list[_Samples] = []
         self._stop = threading.Event()
+        # Called (from the watchdog's thread) once per run that the learner's code has held
+        # longer than spin_limit: the loop will not come back by itself.
+        self.spin_limit = float("inf")
+        self.on_spin: Callable[[tuple[CodeSite, ...]], None] | None = None
+        self._spun: float | None = None
         # The selector is private to asyncio's selector event loops (the default on every
         # platform the dojo runs on); its select() is where the loop waits.
         self._selector: selectors.BaseSelector = getattr(loop, "_selector")  # noqa: B009
@@ -159,9 +164,14 @@ class LoopMonitor:
                     window.learner[sites[0]] += 1
             # Note the learner's lines once per run, and only for a run already long enough
             # to hold up others; the run may have ended while the stack was read.
-            long_enough = time.perf_counter() - since >= SAMPLE_AFTER
-            if sites and not self._sites and long_enough and self._busy_since == since:
+            running_for = time.perf_counter() - since
+            still_this_run = self._busy_since == since
+            if sites and not self._sites and running_for >= SAMPLE_AFTER and still_this_run:
                 self._sites = sites
+            if sites and running_for > self.spin_limit and self._spun != since:
+                self._spun = since
+                if self.on_spin is not None and still_this_run:
+                    self.on_spin(sites)
 
 
 _monitors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopMonitor] = (

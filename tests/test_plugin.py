@@ -235,3 +235,69 @@ def test_target_runs_the_same_tests_against_another_folder(tmp_path: Path) -> No
     unknown = run_pytest(["--target=nowhere"], cwd=root)
     assert unknown.returncode == 4
     assert "--target=nowhere: no such folder." in unknown.output
+
+
+HANGING_VIEWS = """
+import asyncio
+
+from django.http import JsonResponse
+
+
+async def spins(request):
+    while True:  # the spin
+        pass
+
+
+async def awaits_for_ever(request):
+    while True:
+        await asyncio.sleep(0.01)  # the endless wait
+"""
+
+HANGING_URLS = """
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("spins/", views.spins), path("awaits/", views.awaits_for_ever)]
+"""
+
+
+@pytest.fixture(scope="module")
+def hangs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TestRun]:
+    """A kata whose first test's view spins on the loop, and one whose view awaits for ever;
+    each has two more tests after it."""
+    root = copy_project(tmp_path_factory.mktemp("hangs"))
+    runs = {}
+    for name, path in (("94_spins", "/spins/"), ("95_awaits", "/awaits/")):
+        kata = root / "katas" / name
+        kata.mkdir()
+        (kata / "views.py").write_text(HANGING_VIEWS.lstrip())
+        (kata / "urls.py").write_text(HANGING_URLS.lstrip())
+        (kata / "test_kata.py").write_text(
+            "".join(
+                f"async def test_{n}(app):\n    (await app.get('{path}')).assert_status(200)\n\n"
+                for n in ("first", "second", "third")
+            )
+        )
+        runs[name] = run_pytest(["-p", "no:cacheprovider", f"katas/{name}"], cwd=root)
+    return runs
+
+
+@pytest.mark.parametrize(
+    ("kata", "how", "line"),
+    [
+        ("94_spins", "still running sync code on the event loop", "while True:  # the spin"),
+        ("95_awaits", "still waiting", "await asyncio.sleep(0.01)  # the endless wait"),
+    ],
+)
+def test_a_view_that_never_answers_ends_the_kata_in_seconds(
+    hangs: dict[str, TestRun], kata: str, how: str, line: str
+) -> None:
+    run = hangs[kata]
+    outcomes = {o.name: o.outcome for o in run.outcomes.values()}
+    assert outcomes == {"test_first": "failed", "test_second": "skipped", "test_third": "skipped"}
+    shown = run.output
+    assert f"did not answer within 4 s. The view was {how}" in shown
+    assert f"katas/{kata}/views.py:" in shown
+    assert line in shown
+    assert "Traceback" not in shown

@@ -25,12 +25,15 @@ class _Tally:
     def __init__(self) -> None:
         self.passed = 0
         self.failed = 0
+        self.skipped = 0
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when == "call" and report.passed:
             self.passed += 1
         elif report.failed:
             self.failed += 1
+        elif report.skipped:
+            self.skipped += 1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -100,8 +103,8 @@ def header(kata: Kata, target: str) -> str:
 def verdict(kata: Kata, tally: _Tally, target: str) -> str:
     """One line: solved, or how many tests still fail and what to do next."""
     number = kata.number
-    total = tally.passed + tally.failed
-    if tally.failed == 0:
+    total = tally.passed + tally.failed + tally.skipped
+    if tally.failed == 0 and tally.skipped == 0:
         if target == "solutions":
             return f"✔ Kata {number:02d}'s reference fix passes all {total} tests."
         return (
@@ -109,7 +112,8 @@ def verdict(kata: Kata, tally: _Tally, target: str) -> str:
             f"make solution N={number}"
         )
     which = "the reference fix" if target == "solutions" else "your code"
+    not_run = f" ({tally.skipped} not run)" if tally.skipped else ""
     return (
         f"✘ Kata {number:02d} is not solved yet: {tally.failed} of {total} tests fail "
-        f"against {which}. Read the first failure above; stuck? make hint N={number}"
+        f"against {which}{not_run}. Read the first failure above; stuck? make hint N={number}"
     )
