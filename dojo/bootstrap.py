@@ -31,7 +31,7 @@ def version_of(executable: str) -> Optional[Tuple[int, int]]:
             [executable, "-c", "import sys; print(*sys.version_info[:2])"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            text=True,
+            universal_newlines=True,  # "text" is Python 3.7+; this runs on older ones too
             timeout=20,
             check=True,
         ).stdout
@@ -51,7 +51,7 @@ def pyenv_root() -> str:
                 ["pyenv", "root"],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                text=True,
+                universal_newlines=True,  # "text" is Python 3.7+; this runs on older ones too
                 timeout=20,
                 check=True,
             ).stdout.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,29 @@ def test_a_broken_shim_is_skipped(machine: Path) -> None:
     shim.chmod(shim.stat().st_mode | stat.S_IEXEC)
     assert bootstrap.version_of(str(shim)) is None
     assert os.environ["PATH"].endswith("bin")
+
+
+def oldest_python() -> str | None:
+    """The oldest Python 3 under pyenv's versions folder, if there is one."""
+    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv") / "versions"
+    found = sorted(
+        root.glob("3.*/bin/python3"), key=lambda p: tuple(map(int, p.parts[-3].split(".")[:2]))
+    )
+    return str(found[0]) if found else None
+
+
+def test_the_bootstrap_itself_runs_on_an_old_python(tmp_path: Path) -> None:
+    old = oldest_python()
+    if old is None:
+        pytest.skip("no old Python under pyenv here: `pyenv install 3.6` to run this test")
+    env = {"PATH": str(tmp_path), "PYENV_ROOT": str(tmp_path / "no-pyenv"), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [old, str(Path(bootstrap.__file__)), str(tmp_path / "venv")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "3.12 or newer" in done.stderr + done.stdout

@@ -44,6 +44,14 @@ def test_hints_come_one_level_at_a_time_and_say_when_they_run_out(course: Path) 
     assert "Hint 1 of 3" in dojo(course, "hint", "1", "--level", "1").stdout
 
 
+@pytest.mark.parametrize("level", ["x", "0", "4", "-1"])
+def test_a_level_that_is_no_hint_is_a_sentence(course: Path, level: str) -> None:
+    shown = dojo(course, "hint", "1", "--level", level)
+    assert shown.returncode == 2
+    assert f"Kata 1 has hints 1 to 3; LEVEL={level} is not one." in shown.stderr
+    assert "usage:" not in shown.stderr
+
+
 def test_a_missing_or_broken_progress_file_only_resets_hint_levels(course: Path) -> None:
     dojo(course, "hint", "1")
     (course / ".dojo-progress.json").write_text("{not json")

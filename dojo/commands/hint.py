@@ -17,7 +17,8 @@ HELP = "the next hint of a kata: N=4 (LEVEL=2 for a chosen one)"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kata", nargs="?", help="the kata's number, like 4 or 04")
-    parser.add_argument("--level", type=int, help="show this hint (1 is the first)")
+    # Read as text: LEVEL=x deserves the same plain sentence as LEVEL=9, not argparse's.
+    parser.add_argument("--level", help="show this hint (1 is the first)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -27,11 +28,12 @@ def main(args: argparse.Namespace) -> int:
     progress = Progress.load(REPO_ROOT)
     total = len(kata.hints)
     if args.level is not None:
-        if not 1 <= args.level <= total:
+        chosen = args.level.strip()
+        if not chosen.isdigit() or not 1 <= int(chosen) <= total:
             raise DojoError(
                 f"Kata {kata.number} has hints 1 to {total}; LEVEL={args.level} is not one."
             )
-        level = args.level
+        level = int(chosen)
     else:
         level = progress.hints.get(kata.name, 0) + 1
         if level > total:
