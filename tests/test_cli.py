@@ -113,6 +113,16 @@ def test_the_kata_list_in_the_readme_is_up_to_date() -> None:
     )
 
 
+def test_the_readmes_list_of_load_katas_comes_from_the_catalog() -> None:
+    from dojo.catalog import load_katas
+    from dojo.commands.list import load_index
+
+    listed = load_index(load_katas(REPO))
+    assert listed in (REPO / "README.md").read_text(encoding="utf-8"), (
+        "README.md's list of load katas is out of date: replace it with python -m dojo list --load"
+    )
+
+
 def test_every_part_of_the_path_holds_katas_in_curriculum_order() -> None:
     from dojo.catalog import load_parts
 

@@ -25,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--index", action="store_true", help="print the kata list of the top-level README"
     )
+    parser.add_argument(
+        "--load", action="store_true", help="print the README's list of katas with a load scenario"
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -35,6 +38,9 @@ def main(args: argparse.Namespace) -> int:
         return 0
     if args.index:
         print(kata_index(katas, parts), end="")
+        return 0
+    if args.load:
+        print(load_index(katas), end="")
         return 0
     progress = Progress.load(REPO_ROOT)
     width = max((len(kata.title) for kata in katas), default=5)
@@ -96,3 +102,11 @@ def kata_index(katas: list[Kata], parts: list[Part]) -> str:
         names = " · ".join(f"{kata.number:02d} {kata.title}" for kata in members)
         lines.append(f"- **{title}**: {names}")
     return "\n".join(lines) + "\n"
+
+
+def load_index(katas: list[Kata]) -> str:
+    """The README's line naming the katas that ``make serve`` and ``make load`` can show."""
+    shown = [f"{kata.number} ({kata.title})" for kata in katas if kata.load is not None]
+    if not shown:
+        return "No kata has a load scenario yet.\n"
+    return f"Katas with a load scenario: {', '.join(shown)}.\n"
