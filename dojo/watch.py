@@ -66,14 +66,15 @@ class Watcher:
         if event in ("changed", "\n", "\r"):
             self._rerun()
         elif event == "h":
-            self._dojo("hint", str(self.kata.number))
+            self._dojo("hint", str(self.kata.number), "--in-watch")
         elif event == "l":
             self._dojo("list")
         elif event == "s":
             self._dojo("solution", str(self.kata.number))
         elif event == "r":
-            self._dojo("reset", str(self.kata.number))
-            self._rerun()
+            if self._sure_to_reset():
+                self._dojo("reset", str(self.kata.number))
+                self._rerun()
         elif event == "n":
             if self.index + 1 < len(self.katas):
                 self.index += 1
@@ -91,6 +92,20 @@ class Watcher:
                 f"\n🎉 Kata {self.kata.number:02d} is solved. Press [s] to compare with the "
                 "reference fix, [n] for the next kata."
             )
+
+    def _sure_to_reset(self) -> bool:
+        """A solved kata is reset only on a second key: one stray [r] must not undo it."""
+        if Progress.load(self.root).state(self.kata) != SOLVED:
+            return True
+        print(
+            f"\nKata {self.kata.number:02d} is solved. Reset it to the starter anyway? Your "
+            "version is backed up in .dojo-backups/. [y] yes, any other key: no",
+            flush=True,
+        )
+        if self.events.get() == "y":
+            return True
+        print("Not reset.")
+        return False
 
     def _prompt(self) -> None:
         print(f"\nWatching katas/{self.kata.name}/ for changes.  {KEYS}", flush=True)

@@ -98,6 +98,12 @@ def test_watch_reruns_on_save_and_answers_keys(course: Path, poll: bool) -> None
         terminal.expect("Kata 01 is solved. Press [s] to compare")
         terminal.press("h")
         terminal.expect("Hint 1 of 3 · Kata 01 · Say hello")
+        terminal.expect("Still stuck? press [h] for the next one.")
+        terminal.press("r")
+        terminal.expect("Kata 01 is solved. Reset it to the starter anyway?")
+        terminal.press("x")
+        terminal.expect("Not reset.")
+        assert (course / "katas" / "01_hello" / "views.py").read_text() == FIXED_VIEW
         terminal.press("n")
         terminal.expect("Kata 02 · Say hello")
         terminal.expect("✘ Kata 02 is not solved yet")

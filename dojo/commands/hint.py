@@ -19,6 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("kata", nargs="?", help="the kata's number, like 4 or 04")
     # Read as text: LEVEL=x deserves the same plain sentence as LEVEL=9, not argparse's.
     parser.add_argument("--level", help="show this hint (1 is the first)")
+    # make watch asks for hints itself: there, the next one is a key away.
+    parser.add_argument("--in-watch", action="store_true", help=argparse.SUPPRESS)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -49,7 +51,8 @@ def main(args: argparse.Namespace) -> int:
         textwrap.fill(kata.hints[level - 1], width=88, initial_indent="  ", subsequent_indent="  ")
     )
     if level < total:
-        print(f"\nStill stuck? make hint N={kata.number} shows the next one.")
+        how = "press [h]" if args.in_watch else f"make hint N={kata.number}"
+        print(f"\nStill stuck? {how} for the next one.")
     else:
         print("\nThat was the last hint.")
     return 0
