@@ -45,6 +45,7 @@ from dojo.loopwatch import (
     LoopWatch,
     Stall,
     code_site,
+    learner_site_at,
     monitor_for,
     stall_report,
 )
@@ -73,6 +74,7 @@ class Response:
     exception: BaseException | None = None
     error_site: CodeSite | None = None
     concept: str | None = None
+    code_roots: tuple[Path, ...] = ()
 
     @property
     def request_line(self) -> str:
@@ -100,6 +102,13 @@ class Response:
         lines = [f"{self.request_line} returned {self.outcome()}."]
         if self.error_site is not None:
             lines.append(f"The error was raised at {self.error_site}")
+        elif self.exception is not None and (
+            origin := unawaited_origin(self.exception, self.code_roots)
+        ):
+            lines.append(
+                "The error was raised inside Django, which was handed a coroutine (never "
+                f"awaited) of the function at {origin}"
+            )
         elif self.exception is None and self.status != 200:
             lines.append(f"Body: {self.text[:300]!r}")
         if self.concept:
@@ -361,6 +370,7 @@ class App:
             exception=exception,
             error_site=error_site(exception, self.code_roots) if exception else None,
             concept=concept_line(_error_text(exception, self.code_roots)) if exception else None,
+            code_roots=self.code_roots,
         )
 
     async def _within_deadline(self, request: str, task: asyncio.Task[None]) -> None:
@@ -484,6 +494,25 @@ def error_site(exception: BaseException, code_roots: tuple[Path, ...]) -> CodeSi
     return None
 
 
+def unawaited_origin(exception: BaseException, code_roots: tuple[Path, ...]) -> CodeSite | None:
+    """When Django's own code raised the error while holding a coroutine of the learner's
+    (a middleware's ``async def __call__`` Django took for a sync one, say), the line that
+    defines that coroutine's function: no frame of the learner's is in the traceback."""
+    for frame, _ in reversed(list(traceback.walk_tb(exception.__traceback__))):
+        for value in _plain_locals(frame):
+            code = value.cr_code
+            site = learner_site_at(code.co_filename, code.co_firstlineno, code_roots)
+            if site is not None:
+                return site
+    return None
+
+
+def _plain_locals(frame: types.FrameType) -> list[types.CoroutineType[Any, Any, Any]]:
+    # type(), not isinstance(): isinstance would evaluate a lazy proxy such as
+    # request.user, running its database queries on the loop from here.
+    return [value for value in frame.f_locals.values() if type(value) is types.CoroutineType]
+
+
 def _error_text(exception: BaseException, code_roots: tuple[Path, ...]) -> str:
     """The exception's text, plus a note when the learner's code handed a coroutine on as a
     value (JsonResponse(coroutine) says nothing of coroutines itself)."""
@@ -492,10 +521,10 @@ def _error_text(exception: BaseException, code_roots: tuple[Path, ...]) -> str:
         path = Path(frame.f_code.co_filename)
         if not any(path.is_relative_to(root) for root in code_roots):
             continue
-        # type(), not isinstance(): isinstance would evaluate a lazy proxy such as
-        # request.user, running its database queries on the loop from here.
-        if any(type(value) is types.CoroutineType for value in frame.f_locals.values()):
+        if _plain_locals(frame):
             return f"{text} (a coroutine object was passed as a value)"
+    if unawaited_origin(exception, code_roots) is not None:
+        return f"{text} (a coroutine object was passed as a value)"
     return text
 
 

@@ -354,6 +354,7 @@ class HouseRules:
     def finish(self) -> list[Violation]:
         """Every rule the test broke, once garbage has been collected."""
         gc.collect()
+        _Garbage.collected = True
         self._check_sleeps()
         if self.applies("unawaited_coroutine"):
             self.violations.extend(self._unawaited)
@@ -522,9 +523,11 @@ def _dojo_house_rules(
     if kata is None:
         yield None
         return
+    _forget_the_last_failure()
     config = kata_of(kata)
     off = config.house_rules_off if config is not None else {}
     rules = HouseRules(request.config.stash[settings_key].code_roots, off)
+    _Garbage.collected = False
     rules.install(monkeypatch)
     rules.upstream = request.getfixturevalue("upstream")
     rules.upstream.locate = lambda frame: site_of(frame, rules.code_roots)
@@ -533,6 +536,21 @@ def _dojo_house_rules(
         yield rules
     finally:
         rules.uninstall()
+
+
+class _Garbage:
+    """Whether the garbage of the last kata test has been collected."""
+
+    collected = True
+
+
+def _forget_the_last_failure() -> None:
+    """A failed test leaves its garbage behind (an exception, its traceback and whatever its
+    frames held, such as an unawaited coroutine): collect it now, before this test's hooks
+    are in place, or Python would report it during this test as if this test had made it.
+    A test that passed collected its own garbage in finish()."""
+    if not _Garbage.collected:
+        gc.collect()
 
 
 @pytest.hookimpl(wrapper=True)

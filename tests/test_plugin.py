@@ -66,6 +66,14 @@ async def remembers(request):
     return JsonResponse({"before": before})
 
 
+async def card():
+    return JsonResponse({"card": True})
+
+
+async def returns_coroutine(request):
+    return card()
+
+
 async def real_network(request):
     async with httpx.AsyncClient() as client:
         await client.get("http://elsewhere.example/")
@@ -80,7 +88,8 @@ from . import views
 urlpatterns = [
     path(f"{name.replace('_', '-')}/", getattr(views, name))
     for name in ("blocking", "awaiting", "sync_client", "sync_client_in_thread",
-                 "async_client", "broken", "hangs", "real_network", "remembers")
+                 "async_client", "broken", "hangs", "real_network", "remembers",
+                 "returns_coroutine")
 ]
 """
 
@@ -123,6 +132,10 @@ async def test_hanging_view(app):
 
 async def test_after_the_hang_the_run_goes_on(app):
     (await app.get("/awaiting/")).assert_json({"ok": True})
+
+
+async def test_a_coroutine_handed_to_django(app):
+    (await app.get("/returns-coroutine/")).assert_json({"card": True})
 
 
 async def test_each_request_has_its_own_context(app):
@@ -207,6 +220,17 @@ def test_an_unmocked_upstream_request_fails(run: TestRun) -> None:
     assert outcome(run, "test_unmocked_upstream") == "failed"
     shown = message(run, "test_unmocked_upstream")
     assert "elsewhere.example is not one of this test's fake upstream services" in shown
+
+
+def test_an_error_inside_django_names_the_coroutine_it_was_handed(run: TestRun) -> None:
+    assert outcome(run, "test_a_coroutine_handed_to_django") == "failed"
+    shown = message(run, "test_a_coroutine_handed_to_django")
+    assert "didn't return an HttpResponse object. It returned an unawaited coroutine" in shown
+    assert (
+        "The error was raised inside Django, which was handed a coroutine (never awaited) "
+        "of the function at katas/90_harness/views.py:"
+    ) in shown
+    assert "async def card():" in shown
 
 
 def test_requests_do_not_share_context_variables_as_under_a_server(run: TestRun) -> None:
