@@ -565,6 +565,14 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Collect the last test's garbage now, quietly: at the interpreter's exit, an unawaited
+    coroutine would print its warning after pytest's summary, where it explains nothing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        gc.collect()
+
+
 def explain(violations: list[Violation]) -> str:
     """The message for a test that broke house rules: each rule once, the first time."""
     shown: dict[str, Violation] = {}
