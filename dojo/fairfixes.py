@@ -7,7 +7,8 @@ several learner files. The dojo's own tests check every verdict; ``make bench RU
 runs them again and again to find a verdict that changes from run to run.
 
 To keep this fast, fixes run in rounds: round i holds the i-th fix of every kata, all in one
-pytest process, two rounds at a time.
+pytest process, two rounds at a time; and a kata stops at its first failing test, which is
+verdict enough.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from dojo.testrun import PASSED, TestRun, run_pytest
+from dojo.testrun import PASSED, SKIPPED, TestRun, run_pytest
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def judge(root: Path, fixes: list[Fix] | None = None) -> dict[str, Judgement]:
             for fix in in_round:
                 fix.install(target)
             paths = [f"katas/{fix.kata}" for fix in in_round]
-            return in_round, run_pytest([*paths, f"--target={target}", "-q"], cwd=root)
+            args = [*paths, f"--target={target}", "-q", "--dojo-first-failure"]
+            return in_round, run_pytest(args, cwd=root)
 
         with ThreadPoolExecutor(max_workers=2) as pool:
             results = list(pool.map(lambda args: run_round(*args), enumerate(rounds(fixes))))
@@ -113,7 +115,7 @@ def judge(root: Path, fixes: list[Fix] | None = None) -> dict[str, Judgement]:
             failing = {
                 o.name: (o.message.strip().splitlines() or [o.outcome])[0]
                 for o in outcomes
-                if o.outcome != PASSED
+                if o.outcome not in (PASSED, SKIPPED)
             }
             judgements[fix.id] = Judgement(fix, failing, bool(outcomes), run.output[-2000:])
     return judgements

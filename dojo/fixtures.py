@@ -11,6 +11,7 @@ import pytest
 from dojo.asgi import App, BurstReport, error_site
 from dojo.config import kata_folder, settings_key
 from dojo.deadline import hung_before, note_hang
+from dojo.plugin import first_failures
 from dojo.redirect import PROXY_VARIABLES
 from dojo.upstream import Upstream
 
@@ -47,6 +48,9 @@ def _dojo_kata_imports(request: pytest.FixtureRequest) -> None:
     hung = hung_before(request.config, kata)
     if hung is not None:
         pytest.skip(f"not run: the view of {hung} never answered (see its failure above)")
+    failed = first_failures(request.config).get(kata)
+    if failed is not None:
+        pytest.skip(f"not run: {failed} failed, and --dojo-first-failure asks for no more")
     module = f"katas.{kata.name}.urls"
     try:
         importlib.import_module(module)

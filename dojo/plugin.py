@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import importlib
 import secrets
+from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 
@@ -43,12 +45,19 @@ TARGET_HELP = (
     "'solutions' (the reference fixes), or a folder laid out like katas/"
 )
 SEED_HELP = "seed of the random upstream payloads (default: a new one each run)"
+FIRST_FAILURE_HELP = (
+    "skip the rest of a kata's tests once one fails: enough for a verdict on a fix, "
+    "and much faster when judging many (the dojo's fair-fix proofs)"
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("dojo", "Async Django Dojo")
     group.addoption("--target", dest="dojo_target", default=None, help=TARGET_HELP)
     group.addoption("--dojo-seed", dest="dojo_seed", type=int, default=None, help=SEED_HELP)
+    group.addoption(
+        "--dojo-first-failure", action="store_true", default=False, help=FIRST_FAILURE_HELP
+    )
     parser.addini("dojo_target", help=TARGET_HELP, default="katas")
     parser.addini("dojo_seed", help=SEED_HELP, default="")
 
@@ -83,6 +92,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if kata is not None:
             # Each kata is served at the root of the site by its own URLconf.
             item.add_marker(pytest.mark.urls(f"katas.{kata.name}.urls"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.failed and item.config.getoption("dojo_first_failure"):
+        kata = kata_folder(item.path)
+        if kata is not None:
+            first_failures(item.config).setdefault(kata, item.name)
+    return report
+
+
+def first_failures(config: pytest.Config) -> dict[Path, str]:
+    """With --dojo-first-failure: each kata's first failing test, by kata folder."""
+    return config.stash.setdefault(first_failures_key, {})
+
+
+first_failures_key = pytest.StashKey[dict[Path, str]]()
 
 
 def _read_settings(config: pytest.Config) -> DojoSettings:
