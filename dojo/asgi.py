@@ -38,7 +38,7 @@ from dojo.deadline import (
     never_answered,
     raise_in_thread,
 )
-from dojo.houserules import HouseRules, current_request
+from dojo.houserules import HouseRules
 from dojo.loopwatch import (
     STALL_LIMIT,
     CodeSite,
@@ -321,8 +321,7 @@ class App:
         self._counter += 1
         request_id = str(self._counter)
         if self.rules is not None:
-            self.rules.check_view(method, path)
-        current_request.set(f"{method} {path}")
+            self.rules.begin_request(method, path)
         scope = http_scope(method, path, headers, request_id, client_port=40000 + self._counter)
         body_sent = False
         finished = asyncio.Event()

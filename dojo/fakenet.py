@@ -111,11 +111,27 @@ class _Server:
         return chunk
 
 
+class _Current:
+    """The fake upstream of the test running now. A connection a client keeps in its pool
+    from one test to the next (a client made once for the whole app) reaches the services
+    of the test it is used in, as a kept-alive connection reaches the service as it is now."""
+
+    answerer: Answerer | None = None
+
+
+def _answerer(host: str) -> Answerer:
+    answerer = _Current.answerer
+    if answerer is None or not answerer.serves(host):
+        raise httpcore.RemoteProtocolError(
+            f"{host} closed the connection: no test's fake upstream serves it any more"
+        )
+    return answerer
+
+
 class AsyncFakeStream(httpcore.AsyncNetworkStream):
     """One connection of an AsyncClient's pool to a fake host."""
 
-    def __init__(self, answerer: Answerer, host: str, port: int) -> None:
-        self._answerer = answerer
+    def __init__(self, host: str, port: int) -> None:
         self._server = _Server(host, port)
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
@@ -126,7 +142,7 @@ class AsyncFakeStream(httpcore.AsyncNetworkStream):
         if not server.outgoing and server.pending is not None:
             request, server.pending = server.pending, None
             try:
-                response = await self._answerer.answer_async(request, timeout)
+                response = await _answerer(server.host).answer_async(request, timeout)
             except httpx.RemoteProtocolError:
                 return b""  # the server hung up: the pool sees the connection close
             except httpx.TransportError as error:
@@ -153,8 +169,7 @@ class AsyncFakeStream(httpcore.AsyncNetworkStream):
 class SyncFakeStream(httpcore.NetworkStream):
     """One connection of a sync Client's pool to a fake host; its waits block the thread."""
 
-    def __init__(self, answerer: Answerer, host: str, port: int) -> None:
-        self._answerer = answerer
+    def __init__(self, host: str, port: int) -> None:
         self._server = _Server(host, port)
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
@@ -165,7 +180,7 @@ class SyncFakeStream(httpcore.NetworkStream):
         if not server.outgoing and server.pending is not None:
             request, server.pending = server.pending, None
             try:
-                response = self._answerer.answer_sync(request, timeout)
+                response = _answerer(server.host).answer_sync(request, timeout)
             except httpx.RemoteProtocolError:
                 return b""
             except httpx.TransportError as error:
@@ -223,7 +238,7 @@ def fake_network(answerer: Answerer) -> Iterator[None]:
         if not answerer.serves(host):
             raise _unreachable(host)
         answerer.connected(host)
-        return AsyncFakeStream(answerer, host, port)
+        return AsyncFakeStream(host, port)
 
     def connect_sync(
         backend: SyncBackend,
@@ -238,13 +253,15 @@ def fake_network(answerer: Answerer) -> Iterator[None]:
         if not answerer.serves(host):
             raise _unreachable(host)
         answerer.connected(host)
-        return SyncFakeStream(answerer, host, port)
+        return SyncFakeStream(host, port)
 
     AutoBackend.connect_tcp = connect_async  # type: ignore[method-assign,assignment]
     SyncBackend.connect_tcp = connect_sync  # type: ignore[method-assign,assignment]
+    _Current.answerer = answerer
     try:
         yield
     finally:
+        _Current.answerer = None
         AutoBackend.connect_tcp = real_async  # type: ignore[method-assign]
         SyncBackend.connect_tcp = real_sync  # type: ignore[method-assign]
 

@@ -34,6 +34,7 @@ import collections
 import contextlib
 import functools
 import gc
+import itertools
 import sys
 import threading
 import time
@@ -73,12 +74,21 @@ CPU_SHARE_LIMIT = 0.3
 CPU_MIN_SECONDS = 0.1
 # An asyncio.sleep shorter than this is a loop turn, not a wait: the mark of a busy wait.
 BUSY_SLEEP = 0.005
+# A request that asks for this many loop turns is waiting by spinning. Speed does not move
+# this much: a 0.3 s spin asks for thousands on a quiet machine and hundreds on a loaded one,
+# while code that yields now and then to be fair asks for a handful.
+BUSY_TURNS = 100
 # A task cancelled as the response goes out needs a few loop turns to finish.
 SETTLE_TURNS = 5
 # How deep Python remembers where each coroutine was created (for unawaited ones).
 ORIGIN_DEPTH = 32
 
 current_request: ContextVar[str] = ContextVar("dojo_current_request", default="")
+# Which harness request the running code serves (0: none), and which requests the window
+# being watched holds: a task is checked against the window of the request that started it.
+_request_key: ContextVar[int] = ContextVar("dojo_request_key", default=0)
+_window_keys: ContextVar[set[int] | None] = ContextVar("dojo_window_keys", default=None)
+_next_key = itertools.count(1)
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,7 @@ class _Task:
     created_at: CodeSite
     request: str
     what: str
+    key: int = field(default_factory=_request_key.get)
 
 
 @dataclass
@@ -144,6 +155,7 @@ class HouseRules:
     _sleeps: dict[CodeSite, _Sleep] = field(default_factory=dict)
     _unawaited: list[Violation] = field(default_factory=list)
     _short_sleeps: collections.Counter[CodeSite] = field(default_factory=collections.Counter)
+    _turns: collections.Counter[int] = field(default_factory=collections.Counter)
     _connections: list[_Connection] = field(default_factory=list)
     _request_threads: set[int] = field(default_factory=set)
     _previous_factory: Any = None
@@ -200,15 +212,30 @@ class HouseRules:
     async def watching(self, what: str) -> AsyncIterator[LoopWatch]:
         """Watch one top-level request (or burst) and note the rules it broke."""
         self.attach(asyncio.get_running_loop())
-        first_task = len(self._tasks)
-        async with LoopWatch(self.code_roots) as watch:
-            yield watch
+        keys: set[int] = set()
+        token = _window_keys.set(keys)
+        try:
+            async with LoopWatch(self.code_roots) as watch:
+                yield watch
+        finally:
+            _window_keys.reset(token)
         for _ in range(SETTLE_TURNS):
-            await asyncio.sleep(0)
-        self._check_loop(what, watch)
+            await _turn()
+        self._check_loop(what, watch, keys)
         self._check_sync_calls(what, watch)
-        self._check_tasks(self._tasks[first_task:])
+        # Only this window's requests: others running beside it may still be at work.
+        self._check_tasks([task for task in self._tasks if task.key in keys])
         self._check_connections(watch)
+
+    def begin_request(self, method: str, path: str) -> None:
+        """The harness is about to send ``method path``: what runs from here serves it."""
+        self.check_view(method, path)
+        current_request.set(f"{method} {path}")
+        key = next(_next_key)
+        _request_key.set(key)
+        window = _window_keys.get()
+        if window is not None:
+            window.add(key)
 
     def check_view(self, method: str, path: str) -> None:
         """Note it if the view answering ``path`` is not an async view."""
@@ -231,7 +258,7 @@ class HouseRules:
             )
         )
 
-    def _check_loop(self, what: str, watch: LoopWatch) -> None:
+    def _check_loop(self, what: str, watch: LoopWatch, keys: set[int]) -> None:
         if not self.applies("loop_held"):
             pass
         elif (stall := watch.longest) is not None and stall.seconds > STALL_LIMIT:
@@ -261,11 +288,9 @@ class HouseRules:
                     "add up, and every other request waits for them all.",
                 )
             )
-        if (
-            self.applies("busy_loop")
-            and watch.cpu >= CPU_MIN_SECONDS
-            and watch.cpu_share > CPU_SHARE_LIMIT
-        ):
+        turns = sum(self._turns[key] for key in keys)
+        busy = watch.cpu >= CPU_MIN_SECONDS and watch.cpu_share > CPU_SHARE_LIMIT
+        if self.applies("busy_loop") and (busy or turns >= BUSY_TURNS):
             # The watchdog rarely sees a busy wait (the loop lets go of the GIL only while it
             # polls its selector), so the loop turns it asked for tell where it spins.
             spinning = self._short_sleeps.most_common(1)
@@ -274,8 +299,9 @@ class HouseRules:
                 Violation(
                     "busy_loop",
                     what,
-                    f"the event loop's thread was busy computing {watch.cpu_share:.0%} of the "
-                    f"{watch.wall:.2f} s it took ({watch.cpu:.2f} s of CPU)"
+                    f"your code asked the event loop for {turns} empty turns "
+                    f"(`asyncio.sleep` of under {BUSY_SLEEP * 1000:g} ms) and kept its thread "
+                    f"computing {watch.cpu_share:.0%} of the {watch.wall:.2f} s it took"
                     + (", mostly at" if site is not None else "."),
                     site,
                     "Waiting by looping (`while ...: await asyncio.sleep(0)`) keeps the loop "
@@ -456,6 +482,7 @@ class HouseRules:
                 site = site_of(sys._getframe(1), self.code_roots)
                 if site is not None:
                     self._short_sleeps[site] += 1
+                    self._turns[_request_key.get()] += 1
             return real_sleep(delay, result)
 
         return sleep
@@ -490,6 +517,14 @@ def _origin_site(
         if site is not None:
             return site
     return None
+
+
+async def _turn() -> None:
+    """One turn of the loop, with the real asyncio.sleep (the house rules watch the other)."""
+    await _real_asleep(0)
+
+
+_real_asleep = asyncio.sleep
 
 
 def _coroutine_name(task: asyncio.Task[Any]) -> str:

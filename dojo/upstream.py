@@ -36,8 +36,10 @@ from dojo.failures import Failure, failure_named
 from dojo.fakenet import fake_network
 from dojo.loopwatch import CodeSite
 
-# The real time.sleep, whatever a test patches later: a sync call's wait is the network's.
+# The real sleeps, whatever a test patches later (the house rules watch the learner's): a
+# call's wait is the network's.
 _block = time.sleep
+_wait = asyncio.sleep
 
 DEFAULT_LATENCY = 0.2
 # How long a call that fails (see dojo.failures) takes, at most.
@@ -49,6 +51,7 @@ SYNC_HANG_LIMIT = 30.0
 Payload = Any
 Reply = Callable[[httpx.Request], Payload]
 Answer = Callable[[httpx.Request], httpx.Response]
+Latency = float | Callable[[httpx.Request], float]
 
 
 @dataclass
@@ -92,7 +95,7 @@ class FakeRoute:
         url: str,
         json: Payload | Reply,
         status: int,
-        latency: float,
+        latency: Latency,
     ) -> None:
         self.upstream = upstream
         self.name = name
@@ -181,7 +184,7 @@ class FakeRoute:
     def _serve_sync(self, request: httpx.Request, read_timeout: float | None) -> httpx.Response:
         call, limited = self.upstream._begin(self, request, blocking=True)
         try:
-            delay, answer = self._plan(call, limited)
+            delay, answer = self._plan(call, limited, request)
             if self._hang and answer is None:
                 self.upstream._released.wait(min(SYNC_HANG_LIMIT, read_timeout or SYNC_HANG_LIMIT))
                 raise httpx.ReadTimeout("the upstream never answered", request=request)
@@ -198,15 +201,15 @@ class FakeRoute:
     ) -> httpx.Response:
         call, limited = self.upstream._begin(self, request, blocking=False)
         try:
-            delay, answer = self._plan(call, limited)
+            delay, answer = self._plan(call, limited, request)
             if self._hang and answer is None and read_timeout is None:
                 await asyncio.Event().wait()
             if read_timeout is not None and (
                 (self._hang and answer is None) or delay > read_timeout
             ):
-                await asyncio.sleep(read_timeout)
+                await _wait(read_timeout)
                 raise _timed_out(request, read_timeout)
-            await asyncio.sleep(delay)
+            await _wait(delay)
             return self._respond(call, request, answer)
         except asyncio.CancelledError:
             call.cancelled = True  # the caller gave up waiting: cancelled, or its client left
@@ -214,22 +217,25 @@ class FakeRoute:
         finally:
             self.upstream._end(call)
 
-    def _plan(self, call: UpstreamCall, limited: bool) -> tuple[float, Answer | None]:
+    def _plan(
+        self, call: UpstreamCall, limited: bool, request: httpx.Request
+    ) -> tuple[float, Answer | None]:
         """How long the next call takes and what it answers (None: the standing answer)."""
+        latency = self.latency(request) if callable(self.latency) else self.latency
         if limited:
-            return self.latency, _too_many_requests
+            return latency, _too_many_requests
         if self._script.once:
             planned = self._script.once.pop(0)
         elif self._failure is not None:
             planned = self._failure
         else:
-            return self.latency, None
+            return latency, None
         if isinstance(planned, Failure):
             call.failure = planned
             # A broken service answers (or gives up) fast: the test is about what the view
             # does with the failure, not about waiting for it.
-            return min(self.latency, FAILURE_LATENCY), planned.answer
-        return self.latency, planned
+            return min(latency, FAILURE_LATENCY), planned.answer
+        return latency, planned
 
     def _respond(
         self, call: UpstreamCall, request: httpx.Request, answer: Answer | None
@@ -262,11 +268,13 @@ class Upstream:
         *,
         json: Payload | Reply = None,
         status: int = 200,
-        latency: float = DEFAULT_LATENCY,
+        latency: Latency = DEFAULT_LATENCY,
         name: str | None = None,
     ) -> FakeRoute:
         """Fake ``method url`` (any query string). ``json`` is a value or a function of the
-        request; ``latency`` is how long each call takes, like a network round trip."""
+        request; ``latency`` is how long each call takes, like a network round trip: seconds,
+        or a function of the request (``lambda request: rng.uniform(0.05, 0.3)``), so that
+        answers come back in another order than the calls went out."""
         parsed = httpx.URL(url)
         name = name or f"{method} {parsed.host}{parsed.path}"
         fake = FakeRoute(self, name, method, url, json, status, latency)

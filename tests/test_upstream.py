@@ -96,3 +96,35 @@ async def test_a_host_the_test_did_not_fake_cannot_be_reached(upstream: Upstream
         missing = await client.get("http://pricing.example/nowhere")
     assert missing.status_code == 404
     assert "no route for GET http://pricing.example/nowhere" in missing.json()["error"]
+
+
+def test_a_client_kept_for_the_whole_app_reaches_each_tests_services() -> None:
+    shared = httpx.Client()  # one for the whole app, made before any test
+    answers = []
+    for cents in (1, 2):
+        fake = Upstream()
+        route = fake.get(PRICE, json={"cents": cents}, latency=0.0)
+        with fake.network():
+            answers.append(shared.get(PRICE).json())
+        assert route.call_count == 1
+    shared.close()
+    assert answers == [{"cents": 1}, {"cents": 2}]
+
+
+async def test_each_call_can_take_its_own_time(upstream: Upstream) -> None:
+    latencies = {"a": 0.15, "b": 0.01}
+    route = upstream.get(
+        PRICE,
+        json=lambda request: {"sku": request.url.params["sku"]},
+        latency=lambda request: latencies[request.url.params["sku"]],
+    )
+    finished = []
+
+    async def price(client: httpx.AsyncClient, sku: str) -> None:
+        await client.get(PRICE, params={"sku": sku})
+        finished.append(sku)
+
+    async with httpx.AsyncClient() as client:
+        await asyncio.gather(price(client, "a"), price(client, "b"))
+    assert finished == ["b", "a"]
+    assert route.call_count == 2
