@@ -4,8 +4,52 @@ import json
 
 import pytest
 
-PALINDROMES = ["level", "radar", "kayak", "racecar", "noon", "civic", "rotor", "stats"]
-ORDINARY = ["garden", "rocket", "puzzle", "dragon", "pencil", "window", "banana", "tiger"]
+# What a child types on the tablet: plain letters, accented letters, and now and then a
+# stray symbol. JSON must carry every one of them back unchanged.
+PLAIN = "abcdefghijklmnoprstuvwyz"
+ACCENTED = "éèêàâçñøåäöüßłžœ"
+# A symbol that breaks JSON built by hand, and one that HTML escaping would change.
+BREAKS_JSON = ['"', "\\"]
+CHANGED_BY_ESCAPING = ["<", ">", "&", "'"]
+
+
+def random_word(rng, letters, length):
+    return "".join(rng.choice(letters) for _ in range(length))
+
+
+def palindrome(rng):
+    half = random_word(rng, PLAIN + ACCENTED, rng.randint(2, 4))
+    middle = rng.choice(["", rng.choice(PLAIN)])
+    return half + middle + half[::-1]
+
+
+def ordinary(rng):
+    while True:
+        word = random_word(rng, PLAIN, rng.randint(4, 9))
+        if word != word[::-1]:
+            return word
+
+
+def accented(rng):
+    word = list(ordinary(rng))
+    for _ in range(rng.randint(1, 3)):
+        word[rng.randrange(len(word))] = rng.choice(ACCENTED)
+    return "".join(word)
+
+
+def with_symbols(rng):
+    word = list(ordinary(rng))
+    for symbol in (rng.choice(BREAKS_JSON), rng.choice(CHANGED_BY_ESCAPING)):
+        word.insert(rng.randint(0, len(word)), symbol)
+    return "".join(word)
+
+
+WORDS = {
+    "palindrome": palindrome,
+    "ordinary": ordinary,
+    "accents": accented,
+    "symbols": with_symbols,
+}
 
 
 def facts_about(word):
@@ -24,13 +68,13 @@ def test_the_view_is_async(assert_async_view):
 
 
 async def test_answers_200(app, rng):
-    word = rng.choice(ORDINARY)
+    word = ordinary(rng)
     response = await app.get(f"/words/{word}/")
     response.assert_status(200, "the facts about the word")
 
 
 async def test_says_its_body_is_json(app, rng):
-    word = rng.choice(ORDINARY)
+    word = ordinary(rng)
     response = await app.get(f"/words/{word}/")
     content_type = response.headers.get("content-type", "(none)")
     if not content_type.startswith("application/json"):
@@ -41,9 +85,9 @@ async def test_says_its_body_is_json(app, rng):
         )
 
 
-@pytest.mark.parametrize("words", [PALINDROMES, ORDINARY], ids=["palindrome", "ordinary"])
-async def test_body_is_the_facts_as_json(app, rng, words):
-    word = rng.choice(words)
+@pytest.mark.parametrize("kind", WORDS)
+async def test_body_is_the_facts_as_json(app, rng, kind):
+    word = WORDS[kind](rng)
     expected = facts_about(word)
     response = await app.get(f"/words/{word}/")
     response.assert_status(200, "the facts about the word")
@@ -51,12 +95,13 @@ async def test_body_is_the_facts_as_json(app, rng, words):
     if body is None:
         pytest.fail(
             f"{response.request_line} answered with a body that is not JSON:\n"
-            f"    {response.text!r}\nExpected this JSON:\n    {json.dumps(expected)}",
+            f"    {response.text!r}\nExpected this JSON:\n    {json.dumps(expected, ensure_ascii=False)}",
             pytrace=False,
         )
     if body != expected:
         pytest.fail(
-            f"{response.request_line} answered with this JSON:\n    {json.dumps(body)}\n"
-            f"Expected:\n    {json.dumps(expected)}",
+            f"{response.request_line} answered with this JSON:\n    {json.dumps(body, ensure_ascii=False)}\n"
+            f"Expected:\n    {json.dumps(expected, ensure_ascii=False)}\n"
+            "(The word must come back exactly as the child typed it.)",
             pytrace=False,
         )

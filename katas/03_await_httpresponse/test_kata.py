@@ -1,43 +1,61 @@
-"""The quote of the day: fetched from the quotes service, shown as plain text."""
+"""The quote of the day: fetched from the quotes service, shown as plain text, and a clear
+"no quote today" when the service fails."""
 
 import pytest
+
+# Creating an httpx client per request costs CPU on the loop as well: that is kata 34's
+# lesson, so here it is made free.
+pytestmark = pytest.mark.usefixtures("cheap_http_clients")
 
 QUOTES = [
     ("Simple is better than complex.", "Tim Peters"),
     ("Premature optimization is the root of all evil.", "Donald Knuth"),
     ("Talk is cheap. Show me the code.", "Linus Torvalds"),
     ("The best way to predict the future is to invent it.", "Alan Kay"),
+    ("First, solve the problem. Then, write the code.", "John Johnson"),
+    ("Make it work, make it right, make it fast.", "Kent Beck"),
+    ("Simplicity is prerequisite for reliability.", "Edsger W. Dijkstra"),
+]
+# Plain text goes to the screen as it is: apostrophes, quotes, & and < stay what they are.
+QUOTES_WITH_SYMBOLS = [
     (
         "It's hard enough to find an error in your code when you're looking for it.",
         "Steve McConnell",
     ),
-    ("First, solve the problem. Then, write the code.", "John Johnson"),
-    ("Make it work, make it right, make it fast.", "Kent Beck"),
+    (
+        "Programs must be written for people to read, and only incidentally for machines "
+        "to execute.",
+        "Abelson & Sussman",
+    ),
+    ("Ce qui se conçoit bien s'énonce clairement.", "Nicolas Boileau"),
+    ("Don't repeat yourself.", "Andy Hunt & Dave Thomas"),
+    ('Deadline < 1 day? Then "done" means tested.', "the kitchen whiteboard"),
+    ('"It works on my machine" is not a release plan.', "Noor's team"),
 ]
+GATEWAY_ERRORS = (502, 503, 504)
+
+
+def shown(quote):
+    text, author = quote
+    return f"{text} ({author})"
 
 
 @pytest.fixture
-def todays_quote(upstream, rng):
-    """The quote the fake quotes service serves today: a different one on every run."""
+def quotes_service(upstream, rng):
+    """The fake quotes service; ``.returns({"text": ..., "author": ...})`` sets today's quote."""
     text, author = rng.choice(QUOTES)
-    upstream.get("http://quotes.example/today", json={"text": text, "author": author})
-    return text, author
+    return upstream.get(
+        "http://quotes.example/today", json={"text": text, "author": author}, latency=0.05
+    )
 
 
-async def test_answers_200(app, todays_quote):
-    response = await app.get("/quote/")
+def assert_shows(response, quote):
+    __tracebackhide__ = True
     response.assert_status(200, "today's quote")
-
-
-async def test_shows_todays_quote_as_plain_text(app, todays_quote):
-    text, author = todays_quote
-    response = await app.get("/quote/")
-    response.assert_status(200, "today's quote")
-    expected = f"{text} ({author})"
-    if response.text != expected:
+    if response.text != shown(quote):
         pytest.fail(
             f"{response.request_line} showed:\n    {response.text!r}\n"
-            f"Expected today's quote, from the quotes service:\n    {expected!r}",
+            f"Expected today's quote, from the quotes service:\n    {shown(quote)!r}",
             pytrace=False,
         )
     content_type = response.headers.get("content-type", "(none)")
@@ -45,6 +63,37 @@ async def test_shows_todays_quote_as_plain_text(app, todays_quote):
         pytest.fail(
             f"{response.request_line} answered with Content-Type {content_type!r}; "
             "expected 'text/plain', what the office screen can show.",
+            pytrace=False,
+        )
+
+
+async def test_answers_200(app, quotes_service):
+    response = await app.get("/quote/")
+    response.assert_status(200, "today's quote")
+
+
+async def test_shows_todays_quote_as_plain_text(app, quotes_service, rng):
+    # Two days, two quotes: one plain, one with symbols, in a random order.
+    days = [rng.choice(QUOTES), rng.choice(QUOTES_WITH_SYMBOLS)]
+    rng.shuffle(days)
+    for quote in days:
+        text, author = quote
+        quotes_service.returns({"text": text, "author": author})
+        response = await app.get("/quote/")
+        assert_shows(response, quote)
+
+
+async def test_a_broken_quotes_service_is_a_502_not_a_crash(app, quotes_service, upstream_failure):
+    quotes_service.breaks(upstream_failure)
+    response = await app.get("/quote/")
+    if response.status not in GATEWAY_ERRORS:
+        what = response.explain()
+        if response.status == 200:
+            what += f"\nThe screen showed: {response.text[:200]!r}"
+        pytest.fail(
+            f"The quotes service {upstream_failure}.\n{what}\n"
+            "Expected 502 Bad Gateway (503 or 504 would do): a line saying there is no quote "
+            "today, never a 500 and never a quote the service did not send.",
             pytrace=False,
         )
 

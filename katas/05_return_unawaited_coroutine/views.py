@@ -7,9 +7,16 @@ MEMBERS_SERVICE = "http://members.example/members/{id}"
 
 async def render_card(member_id):
     """The member's card for the check-in screen, as an HTML response."""
-    async with httpx.AsyncClient() as client:
-        response = await client.get(MEMBERS_SERVICE.format(id=member_id))
-    member = response.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(MEMBERS_SERVICE.format(id=member_id))
+        if response.status_code == 404:
+            return HttpResponse("<p>Unknown card: please see the front desk.</p>", status=404)
+        response.raise_for_status()
+        member = response.json()
+    except (httpx.HTTPError, ValueError):
+        # 502 Bad Gateway: the members service failed, not this server.
+        return HttpResponse("<p>Cards are unavailable: please see the front desk.</p>", status=502)
     return HttpResponse(
         format_html(
             '<div class="card"><h2>{}</h2><p>Member since {}</p></div>',

@@ -4,16 +4,28 @@ from django.http import JsonResponse
 WEATHER_SERVICE = "http://weather.example/forecast"
 
 
+class WeatherUnavailable(Exception):
+    """The weather service failed, or answered something that is not a forecast."""
+
+
 async def fetch_forecast(city):
     """Ask the weather service for tomorrow's forecast in ``city``."""
-    async with httpx.AsyncClient() as client:
-        response = await client.get(WEATHER_SERVICE, params={"city": city})
-    response.raise_for_status()
-    return response.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(WEATHER_SERVICE, params={"city": city})
+        response.raise_for_status()
+        return response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise WeatherUnavailable(city) from error
 
 
 async def forecast(request, city):
-    # Calling an async function only creates a coroutine; nothing in it runs yet.
-    # `await` runs it (freeing the loop while it waits) and gives back its result.
-    data = await fetch_forecast(city)
+    try:
+        # Calling an async function only creates a coroutine; nothing in it runs yet, not
+        # even the code that would raise. `await` runs it (freeing the loop while it waits)
+        # and gives back its result, or raises its exception right here.
+        data = await fetch_forecast(city)
+    except WeatherUnavailable:
+        # 502 Bad Gateway: the page shows "Weather unavailable" for it.
+        return JsonResponse({"city": city, "error": "weather unavailable"}, status=502)
     return JsonResponse(data)

@@ -7,15 +7,25 @@ from django.http import JsonResponse
 WEATHER_SERVICE = "http://weather.example/forecast"
 
 
+class WeatherUnavailable(Exception):
+    """The weather service failed, or answered something that is not a forecast."""
+
+
 async def fetch_forecast(city):
-    async with httpx.AsyncClient() as client:
-        response = await client.get(WEATHER_SERVICE, params={"city": city})
-    response.raise_for_status()
-    return response.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(WEATHER_SERVICE, params={"city": city})
+        response.raise_for_status()
+        return response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise WeatherUnavailable(city) from error
 
 
 async def forecast(request, city):
-    data = fetch_forecast(city)
-    if not isinstance(data, dict):
-        data = await fetch_forecast(city)
+    try:
+        data = fetch_forecast(city)
+        if not isinstance(data, dict):
+            data = await fetch_forecast(city)
+    except WeatherUnavailable:
+        return JsonResponse({"city": city, "error": "weather unavailable"}, status=502)
     return JsonResponse(data)

@@ -1,0 +1,25 @@
+"""Wrong: fixes the call's shape, and handles only the bank answering an error status. A
+refused connection, a timeout, a dropped connection or a body that is not JSON still makes
+the ticket page a 500: httpx.HTTPStatusError is one of many ways a service fails."""
+
+import httpx
+from asgiref.sync import sync_to_async
+from django.http import JsonResponse
+
+RATES_SERVICE = "http://rates.example/latest"
+TICKET_PRICE_EUR = 45
+
+
+def exchange_rate(currency):
+    """How many ``currency`` one euro buys today: a blocking HTTP request to the bank."""
+    response = httpx.get(RATES_SERVICE, params={"from": "EUR", "to": currency}, timeout=10)
+    response.raise_for_status()
+    return response.json()["rate"]
+
+
+async def ticket_price(request, currency):
+    try:
+        rate = await sync_to_async(exchange_rate)(currency)
+    except httpx.HTTPStatusError:
+        return JsonResponse({"currency": currency, "error": "no rate from the bank"}, status=502)
+    return JsonResponse({"currency": currency, "price": round(TICKET_PRICE_EUR * rate, 2)})
