@@ -3,20 +3,26 @@
 A learner edits katas/ (that is the point), so the self-check (verify, bench, the golden
 outputs) must not judge those files: a solved kata would read as "the starter passes every
 test: no bug to fix". It reads the learner files from the repository's last commit instead,
-laid out like katas/ in a scratch folder that ``--target`` can point at. Outside a git
-checkout there is nothing else to read, so it judges katas/ as it is, and says so.
+laid out like katas/ in a scratch folder that ``--target`` can point at.
+
+An author at work changes a kata's tests, kata.toml or README as well, which a learner never
+does: such a kata is judged as it is in the working tree, starter and tests together. Outside
+a git checkout there is nothing else to read, so katas/ is judged as it is, and it says so.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from dojo.catalog import KataConfigError, load_kata
 
 GIT_TIMEOUT = 30.0
 
@@ -42,12 +48,27 @@ def shipped_starters(root: Path) -> Iterator[Shipped]:
     with tempfile.TemporaryDirectory(prefix="dojo-shipped-") as scratch:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(scratch, filter="data")
-        changed = _git(root, "diff", "--name-only", "HEAD", "--", "katas") or b""
-        yield Shipped(
-            Path(scratch) / "katas",
-            "the starters as last committed (git HEAD)",
-            [line for line in changed.decode(errors="replace").splitlines() if line],
-        )
+        output = _git(root, "diff", "--name-only", "HEAD", "--", "katas") or b""
+        changed = [line for line in output.decode(errors="replace").splitlines() if line]
+        for kata in _being_authored(root, changed):
+            shutil.rmtree(Path(scratch) / "katas" / kata, ignore_errors=True)
+        yield Shipped(Path(scratch) / "katas", "the starters as last committed (git HEAD)", changed)
+
+
+def _being_authored(root: Path, changed: list[str]) -> set[str]:
+    """The katas with changes a learner does not make: to tests, kata.toml, the README."""
+    authored = set()
+    for path in changed:
+        parts = Path(path).parts
+        if len(parts) < 3:
+            continue
+        try:
+            learner_files = load_kata(root / "katas" / parts[1]).files
+        except KataConfigError:
+            learner_files = ()
+        if parts[2] not in learner_files:
+            authored.add(parts[1])
+    return authored
 
 
 def _git(root: Path, *args: str) -> bytes | None:

@@ -42,3 +42,16 @@ def test_outside_a_git_checkout_katas_are_judged_as_they_are(tmp_path: Path) -> 
     with shipped_starters(root) as shipped:
         assert shipped.path == root / "katas"
         assert "no git history" in shipped.source
+
+
+def test_a_kata_whose_tests_changed_is_judged_as_its_author_left_it(tmp_path: Path) -> None:
+    root = copy_project(tmp_path)
+    kata = write_kata(root, "01_hello")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "course")
+    (kata / "views.py").write_text("# TODO: a new bug\nBROKEN = True\n")
+    (kata / "test_kata.py").write_text("def test_new():\n    pass\n")  # an author at work
+
+    with shipped_starters(root) as shipped:
+        assert not (shipped.path / "01_hello").exists()  # katas/ is judged as it is
