@@ -48,7 +48,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from asgiref.sync import iscoroutinefunction
+from asgiref.sync import SyncToAsync, iscoroutinefunction
 from django.core.signals import request_started
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.urls import Resolver404, resolve
@@ -225,7 +225,7 @@ class HouseRules:
         self._check_sync_calls(what, watch)
         # Only this window's requests: others running beside it may still be at work.
         self._check_tasks([task for task in self._tasks if task.key in keys])
-        self._check_connections(watch)
+        self._check_connections(since=watch.start)
 
     def begin_request(self, method: str, path: str) -> None:
         """The harness is about to send ``method path``: what runs from here serves it."""
@@ -244,6 +244,18 @@ class HouseRules:
         try:
             view: Any = resolve(urlsplit(path).path).func
         except Resolver404:
+            return
+        if isinstance(view, SyncToAsync):
+            self._note(
+                Violation(
+                    "async_view",
+                    f"{method} {path}",
+                    "the view is a plain `def` wrapped whole in sync_to_async: all of it runs "
+                    "in a worker thread, as a sync view would.",
+                    why="Expected an `async def` view that awaits its I/O: in this kata the view "
+                    "stays async.",
+                )
+            )
             return
         if iscoroutinefunction(view):
             return
@@ -328,12 +340,12 @@ class HouseRules:
                 )
                 return
 
-    def _check_connections(self, watch: LoopWatch) -> None:
+    def _check_connections(self, since: float) -> None:
         if not self.applies("db_connection_left_open"):
             return
         for opened in self._connections:
             if (
-                opened.at >= watch.start
+                opened.at >= since
                 and opened.thread not in self._request_threads
                 and opened.thread != self.loop_thread
                 and opened.wrapper.connection is not None
@@ -382,6 +394,8 @@ class HouseRules:
         gc.collect()
         _Garbage.collected = True
         self._check_sleeps()
+        # Connections opened outside any request the harness watched (a stream, a task).
+        self._check_connections(since=0.0)
         if self.applies("unawaited_coroutine"):
             self.violations.extend(self._unawaited)
         if self.applies("client_left_open") and self.clients is not None:
