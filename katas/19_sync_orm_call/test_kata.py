@@ -3,15 +3,30 @@ other books, or 404, without blocking the event loop on the database."""
 
 from .models import Book
 
+# Real titles and names hold quotes, ampersands, angle brackets and accents.
+FLOURISHES = ["", "", " & Sons", ' "Redux"', " <Vol. 2>", " — Ærø", "'s Tale", " (Édition)"]
+
+
+def flourish(text, rng):
+    return text + rng.choice(FLOURISHES)
+
 
 async def add_books(fake, rng):
-    """A book, a few more by the same author, and one by someone else."""
-    author = fake.person()
-    book = await Book.objects.acreate(title=fake.title(), author=author, year=fake.year())
-    more = rng.randint(1, 4)
+    """A book, none or a few more by the same author, and some by other authors; returns
+    the book and how many more its author has."""
+    author = flourish(fake.person(), rng)
+
+    async def book_by(name):
+        return await Book.objects.acreate(
+            title=flourish(fake.title(), rng), author=name, year=fake.year()
+        )
+
+    book = await book_by(author)
+    more = rng.randint(0, 4)
     for _ in range(more):
-        await Book.objects.acreate(title=fake.title(), author=author, year=fake.year())
-    await Book.objects.acreate(title=fake.title(), author=fake.person(), year=fake.year())
+        await book_by(author)
+    for _ in range(rng.randint(1, 3)):
+        await book_by(fake.person())
     return book, more
 
 
@@ -32,7 +47,10 @@ async def test_shows_the_book_and_how_many_more_by_its_author(app, database, fak
 
 async def test_unknown_book_is_404(app, database, fake, rng):
     await add_books(fake, rng)
-    missing = rng.randint(1000, 9999)
+    # A book the shop sold out and removed: its id was real a moment ago.
+    gone = await Book.objects.acreate(title=fake.title(), author=fake.person(), year=fake.year())
+    missing = gone.pk
+    await gone.adelete()
     response = await app.get(f"/books/{missing}/")
     response.assert_status(404, f"Not Found: there is no book {missing}")
 

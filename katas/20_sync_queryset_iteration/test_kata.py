@@ -1,52 +1,67 @@
-"""GET /shelves/<genre>/ lists the shelf's books, newest first, from an async view, without
-blocking the event loop on the database."""
+"""GET /shelves/<genre>/ lists the shelf's books, newest first and then by title, from an
+async view, without blocking the event loop on the database."""
 
 from .models import Book
 
-GENRES = ["poetry", "crime", "travel", "cooking", "history", "science"]
+# Each shelf, and its neighbours: genres whose names begin or end with the shelf's. A shelf
+# holds its own genre only.
+SHELVES = {
+    "crime": ["true-crime", "crime-fiction"],
+    "science": ["popular-science", "science-fiction"],
+    "history": ["art-history", "history-of-science"],
+    "travel": ["time-travel", "travel-writing"],
+    "poetry": ["prose-poetry", "poetry-in-translation"],
+}
+# Real titles hold quotes, ampersands, angle brackets and accents.
+FLOURISHES = ["", "", " & Sons", ' "Redux"', " <Vol. 2>", " — Ærø", "'s Tale", " (Édition)"]
 
 
 async def stock_the_shop(fake, rng, genre):
-    """A few books on the ``genre`` shelf, among others; returns the shelf's books.
+    """Books on the ``genre`` shelf and on its neighbours; returns the shelf's books.
 
-    They arrive in the reverse of "newest first", so the database's own order never is."""
-    others = [g for g in GENRES if g != genre]
-    arrivals = [Book(genre=genre) for _ in range(rng.randint(3, 6))]
-    arrivals += [Book(genre=rng.choice(others)) for _ in range(rng.randint(2, 4))]
+    Several of the shelf's books share a year, so the order within a year (by title) is
+    always put to the test. The books arrive in the reverse of the shelf's order, so the
+    database's own order never is the right one."""
+    years = rng.sample(range(1950, 2026), 3)
+    arrivals = [Book(genre=genre, year=year) for year in years for _ in range(rng.randint(1, 3))]
+    arrivals += [Book(genre=genre, year=rng.choice(years))]  # at least one year is shared
+    arrivals += [Book(genre=other, year=fake.year()) for other in SHELVES[genre] * 2]
     for book in arrivals:
-        book.title, book.author, book.year = fake.title(), fake.person(), fake.year()
-    for book in reversed(sorted(arrivals, key=newest_first_key)):
+        book.title = fake.title() + rng.choice(FLOURISHES)
+        book.author = fake.person()
+    for book in reversed(sorted(arrivals, key=shelf_order)):
         await book.asave()
     return [book for book in arrivals if book.genre == genre]
 
 
-def newest_first_key(book):
+def shelf_order(book):
     return (-book.year, book.title)
 
 
-def newest_first(books):
-    ordered = sorted(books, key=newest_first_key)
+def on_the_shelf(books):
+    ordered = sorted(books, key=shelf_order)
     return [{"title": book.title, "author": book.author, "year": book.year} for book in ordered]
 
 
-async def test_lists_the_shelf_newest_first(app, database, fake, rng):
-    genre = rng.choice(GENRES)
+async def test_lists_the_shelf_newest_first_then_by_title(app, database, fake, rng):
+    genre = rng.choice(list(SHELVES))
     books = await stock_the_shop(fake, rng, genre)
     response = await app.get(f"/shelves/{genre}/")
     response.assert_json(
-        {"genre": genre, "books": newest_first(books)},
-        f"the {len(books)} books on the {genre} shelf, newest first",
+        {"genre": genre, "books": on_the_shelf(books)},
+        f"the {len(books)} books on the {genre} shelf, newest first, and by title within a year",
     )
 
 
 async def test_an_empty_shelf_lists_no_books(app, database, fake, rng):
-    await stock_the_shop(fake, rng, "poetry")
-    response = await app.get("/shelves/comics/")
-    response.assert_json({"genre": "comics", "books": []}, "an empty list: no comics in stock")
+    empty, stocked = rng.sample(list(SHELVES), 2)
+    await stock_the_shop(fake, rng, stocked)
+    response = await app.get(f"/shelves/{empty}/")
+    response.assert_json({"genre": empty, "books": []}, f"an empty list: no {empty} in stock")
 
 
 async def test_queries_do_not_block_the_event_loop(app, database, fake, rng):
-    genre = rng.choice(GENRES)
+    genre = rng.choice(list(SHELVES))
     await stock_the_shop(fake, rng, genre)
     await app.get(f"/shelves/{genre}/")
     database.assert_no_query_on_loop()

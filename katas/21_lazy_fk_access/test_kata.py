@@ -3,41 +3,60 @@ without blocking the event loop on the database."""
 
 from .models import Author, Book
 
-COUNTRIES = ["Nigeria", "Chile", "Japan", "Poland", "Canada", "Egypt", "Norway", "India"]
+COUNTRIES = ["Nigeria", "Chile", "Japan", "Poland", "Canada", "Egypt", "Norway", "Côte d'Ivoire"]
+# Real names and titles hold quotes, ampersands, angle brackets and accents.
+FLOURISHES = ["", "", " & Sons", ' "Redux"', " <Vol. 2>", " — Ærø", "'s Tale", " (Édition)"]
 
 
 async def stock_the_shop(fake, rng):
-    """A few authors with a few books each; returns every book."""
+    """A few authors (one without books yet) and their books, which arrive in no particular
+    order of author; returns every book. Authors' and books' ids never meet, so an author
+    looked up by a book's id is never found by chance."""
+    authors = [
+        await Author.objects.acreate(
+            pk=pk, name=fake.person() + rng.choice(FLOURISHES), country=rng.choice(COUNTRIES)
+        )
+        for pk in rng.sample(range(100, 1000), 4)
+    ]
+    writers = authors[: rng.randint(2, 3)]
+    shelved = rng.sample(writers * 3, rng.randint(len(writers) + 1, len(writers) * 3))
     books = []
-    for _ in range(3):
-        author = await Author.objects.acreate(name=fake.person(), country=rng.choice(COUNTRIES))
-        for _ in range(rng.randint(1, 3)):
-            books.append(
-                await Book.objects.acreate(title=fake.title(), year=fake.year(), author=author)
-            )
+    for pk, author in zip(rng.sample(range(1000, 10_000), len(shelved)), shelved, strict=True):
+        title = fake.title() + rng.choice(FLOURISHES)
+        books.append(
+            await Book.objects.acreate(pk=pk, title=title, year=fake.year(), author=author)
+        )
     return books
 
 
-async def test_shows_the_book_with_its_author(app, database, fake, rng):
-    book = rng.choice(await stock_the_shop(fake, rng))
-    author = await Author.objects.aget(pk=book.author_id)
-    response = await app.get(f"/books/{book.pk}/")
-    response.assert_json(
-        {
-            "id": book.pk,
-            "title": book.title,
-            "year": book.year,
-            "author": {"name": author.name, "country": author.country},
-        },
-        f"book {book.pk} with its author, {author.name}",
-    )
+def page_of(book, author):
+    return {
+        "id": book.pk,
+        "title": book.title,
+        "year": book.year,
+        "author": {"name": author.name, "country": author.country},
+    }
+
+
+async def test_shows_each_book_with_its_own_author(app, database, fake, rng):
+    books = await stock_the_shop(fake, rng)
+    authors = {author.pk: author async for author in Author.objects.all()}
+    for book in rng.sample(books, len(books)):
+        author = authors[book.author_id]
+        response = await app.get(f"/books/{book.pk}/")
+        response.assert_json(
+            page_of(book, author), f"book {book.pk} with its author, {author.name}"
+        )
 
 
 async def test_unknown_book_is_404(app, database, fake, rng):
-    await stock_the_shop(fake, rng)
-    missing = rng.randint(1000, 9999)
+    books = await stock_the_shop(fake, rng)
+    # A book the shop sold out and removed: its id was real a moment ago.
+    gone = rng.choice(books)
+    missing = gone.pk
+    await gone.adelete()
     response = await app.get(f"/books/{missing}/")
-    response.assert_status(404, f"Not Found: there is no book {missing}")
+    response.assert_status(404, f"Not Found: book {missing} is no longer in the shop")
 
 
 async def test_queries_do_not_block_the_event_loop(app, database, fake, rng):

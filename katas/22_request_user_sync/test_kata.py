@@ -6,11 +6,19 @@ import secrets
 from django.contrib.auth.models import User
 
 ANONYMOUS = {"authenticated": False}
+# Real surnames hold apostrophes, hyphens and accents.
+SURNAMES = ["{}", "{}", "O'{}", "{}-Ærø", "d'{}", "{}-Núñez"]
 
 
-async def a_customer(fake):
+async def a_customer(fake, rng):
     first, last = fake.person().split()
-    return await User.objects.acreate(username=fake.username(), first_name=first, last_name=last)
+    return await User.objects.acreate(
+        username=fake.username(), first_name=first, last_name=rng.choice(SURNAMES).format(last)
+    )
+
+
+def greeting(user):
+    return {"authenticated": True, "username": user.username, "name": user.get_full_name()}
 
 
 async def test_a_visitor_is_anonymous(app, database):
@@ -18,14 +26,19 @@ async def test_a_visitor_is_anonymous(app, database):
     response.assert_json(ANONYMOUS, "a visitor without a session is anonymous")
 
 
-async def test_a_logged_in_user_is_greeted_by_name(app, database, login, fake):
-    user = await a_customer(fake)
+async def test_a_logged_in_user_is_greeted_by_name(app, database, login, fake, rng):
+    user = await a_customer(fake, rng)
     me = await login(user)
     response = await me.get("/me/")
-    response.assert_json(
-        {"authenticated": True, "username": user.username, "name": user.get_full_name()},
-        f"the logged-in user, {user.username}",
-    )
+    response.assert_json(greeting(user), f"the logged-in user, {user.username}")
+
+
+async def test_each_customer_sees_their_own_name(app, database, login, fake, rng):
+    users = [await a_customer(fake, rng) for _ in range(rng.randint(3, 5))]
+    sessions = [await login(user) for user in users]
+    for user, me in rng.sample(list(zip(users, sessions, strict=True)), len(users)):
+        response = await me.get("/me/")
+        response.assert_json(greeting(user), f"{user.username}'s own name, not another's")
 
 
 async def test_an_unknown_session_is_anonymous(app, database):
@@ -34,16 +47,32 @@ async def test_an_unknown_session_is_anonymous(app, database):
     response.assert_json(ANONYMOUS, "anonymous: the session cookie matches no session")
 
 
-async def test_a_deactivated_user_is_anonymous(app, database, login, fake):
-    user = await a_customer(fake)
+async def test_a_user_deactivated_since_logging_in_is_anonymous(app, database, login, fake, rng):
+    user = await a_customer(fake, rng)
     me = await login(user)
+    (await me.get("/me/")).assert_json(greeting(user), f"{user.username}, before the change")
     await User.objects.filter(pk=user.pk).aupdate(is_active=False)
     response = await me.get("/me/")
     response.assert_json(ANONYMOUS, f"anonymous: {user.username}'s account was deactivated")
 
 
-async def test_queries_do_not_block_the_event_loop(app, database, login, fake):
-    me = await login(await a_customer(fake))
+async def test_a_user_whose_password_changed_since_logging_in_is_anonymous(
+    app, database, login, fake, rng
+):
+    user = await a_customer(fake, rng)
+    me = await login(user)
+    (await me.get("/me/")).assert_json(greeting(user), f"{user.username}, before the change")
+    # The password was reset elsewhere: Django logs out every session opened before.
+    await User.objects.filter(pk=user.pk).aupdate(password=f"!{secrets.token_urlsafe(20)}")
+    response = await me.get("/me/")
+    response.assert_json(
+        ANONYMOUS,
+        f"anonymous: {user.username}'s password changed after this session logged in",
+    )
+
+
+async def test_queries_do_not_block_the_event_loop(app, database, login, fake, rng):
+    me = await login(await a_customer(fake, rng))
     await me.get("/me/")
     database.assert_no_query_on_loop()
 

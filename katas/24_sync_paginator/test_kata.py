@@ -7,14 +7,24 @@ import math
 from .models import Article
 
 PER_PAGE = 5
+# Real titles hold quotes, ampersands, angle brackets and accents.
+FLOURISHES = ["", "", " & Sons", ' "Redux"', " <Vol. 2>", " — Ærø", "'s Tale", " (Édition)"]
 
 
 async def publish_news(fake, rng):
-    """Between 11 and 23 articles (three to five pages); returns them newest first."""
+    """Between 11 and 23 articles (three to five pages); returns them newest first.
+
+    Articles come two or three to a day, so every page has some published on the same day,
+    whose order (by title) is put to the test."""
+    count = rng.randint(11, 23)
+    days = sorted(rng.sample(range(300), count // 2), reverse=True)
     first_day = datetime.date(2025, 1, 1)
     articles = [
-        Article(title=fake.title(), published=first_day + datetime.timedelta(rng.randint(0, 300)))
-        for _ in range(rng.randint(11, 23))
+        Article(
+            title=fake.title() + rng.choice(FLOURISHES),
+            published=first_day + datetime.timedelta(days[min(n // 2, len(days) - 1)]),
+        )
+        for n in range(count)
     ]
     articles.sort(key=lambda article: (-article.published.toordinal(), article.title))
     # Saved oldest first: the table's own order is never the order the page must show.
@@ -49,8 +59,12 @@ async def test_the_first_page_shows_the_newest_articles(app, database, fake, rng
 
 async def test_a_page_in_the_middle(app, database, fake, rng):
     articles = await publish_news(fake, rng)
-    response = await app.get("/news/?page=2")
-    response.assert_json(expected_page(articles, 2), "page 2: articles 6 to 10")
+    page = rng.randint(2, math.ceil(len(articles) / PER_PAGE) - 1)
+    first = (page - 1) * PER_PAGE + 1
+    response = await app.get(f"/news/?page={page}")
+    response.assert_json(
+        expected_page(articles, page), f"page {page}: articles {first} to {first + 4}"
+    )
 
 
 async def test_the_last_page_has_the_rest_and_no_next(app, database, fake, rng):
@@ -67,6 +81,30 @@ async def test_a_page_past_the_end_is_404(app, database, fake, rng):
     past = math.ceil(len(articles) / PER_PAGE) + rng.randint(1, 5)
     response = await app.get(f"/news/?page={past}")
     response.assert_status(404, f"Not Found: {len(articles)} articles make no page {past}")
+
+
+async def test_a_page_number_that_is_no_page_is_404(app, database, fake, rng):
+    await publish_news(fake, rng)
+    for page in ("0", "-1", "1.5", "two", rng.choice(["last", "1e3", "0x2", "½"])):
+        response = await app.get(f"/news/?page={page}")
+        response.assert_status(404, f"Not Found: there is no page {page!r}")
+
+
+async def test_news_without_articles_is_one_empty_page(app, database):
+    response = await app.get("/news/")
+    response.assert_json(
+        {
+            "page": 1,
+            "pages": 1,
+            "count": 0,
+            "has_next": False,
+            "has_previous": False,
+            "articles": [],
+        },
+        "page 1 of 1, empty: no news yet",
+    )
+    response = await app.get("/news/?page=2")
+    response.assert_status(404, "Not Found: no news makes no page 2")
 
 
 async def test_queries_do_not_block_the_event_loop(app, database, fake, rng):

@@ -11,6 +11,20 @@ from django.views.decorators.http import require_POST
 from .models import Account
 
 
+def read_order(body):
+    """The order's two account numbers and its amount in cents, or None if it makes no sense."""
+    try:
+        order = json.loads(body)
+        source, destination, amount = order["from"], order["to"], order["amount"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(source, str) or not isinstance(destination, str) or source == destination:
+        return None
+    if type(amount) is not int or amount <= 0:
+        return None
+    return source, destination, amount
+
+
 class TransferRefused(Exception):
     pass
 
@@ -39,10 +53,13 @@ def deposit(number, amount):
 
 @require_POST
 async def transfer(request):
-    order = json.loads(request.body)
+    order = read_order(request.body)
+    if order is None:
+        return JsonResponse({"error": "expected from, to and a positive amount"}, status=400)
+    source_number, destination_number, amount = order
     try:
-        source = await withdraw(order["from"], order["amount"])
-        destination = await deposit(order["to"], order["amount"])
+        source = await withdraw(source_number, amount)
+        destination = await deposit(destination_number, amount)
     except Account.DoesNotExist:
         return JsonResponse({"error": "no such account"}, status=404)
     except TransferRefused as refusal:

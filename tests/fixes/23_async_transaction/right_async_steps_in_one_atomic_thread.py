@@ -1,0 +1,79 @@
+"""Right: keeps the async withdraw() and deposit(), and runs them with async_to_sync inside
+one atomic function that the view awaits through sync_to_async. The async ORM calls made
+under async_to_sync come back to that function's thread, so they all run on its connection,
+inside its transaction."""
+
+import json
+
+from asgiref.sync import async_to_sync, sync_to_async
+from django.db import transaction
+from django.http import JsonResponse
+from django.views.decorators.http import require_POST
+
+from .models import Account
+
+
+def read_order(body):
+    """The order's two account numbers and its amount in cents, or None if it makes no sense."""
+    try:
+        order = json.loads(body)
+        source, destination, amount = order["from"], order["to"], order["amount"]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(source, str) or not isinstance(destination, str) or source == destination:
+        return None
+    if type(amount) is not int or amount <= 0:
+        return None
+    return source, destination, amount
+
+
+class TransferRefused(Exception):
+    pass
+
+
+async def withdraw(number, amount):
+    account = await Account.objects.aget(number=number)
+    if account.balance < amount:
+        raise TransferRefused(f"account {number} does not hold {amount} cents")
+    account.balance -= amount
+    await account.asave(update_fields=["balance"])
+    return account
+
+
+async def deposit(number, amount):
+    account = await Account.objects.aget(number=number)
+    if account.closed:
+        raise TransferRefused(f"account {number} is closed")
+    account.balance += amount
+    await account.asave(update_fields=["balance"])
+    return account
+
+
+async def both_steps(source_number, destination_number, amount):
+    return await withdraw(source_number, amount), await deposit(destination_number, amount)
+
+
+@sync_to_async
+@transaction.atomic
+def move_money(source_number, destination_number, amount):
+    return async_to_sync(both_steps)(source_number, destination_number, amount)
+
+
+@require_POST
+async def transfer(request):
+    order = read_order(request.body)
+    if order is None:
+        return JsonResponse({"error": "expected from, to and a positive amount"}, status=400)
+    try:
+        source, destination = await move_money(*order)
+    except Account.DoesNotExist:
+        return JsonResponse({"error": "no such account"}, status=404)
+    except TransferRefused as refusal:
+        return JsonResponse({"error": str(refusal)}, status=409)
+
+    return JsonResponse(
+        {
+            "from": {"number": source.number, "balance": source.balance},
+            "to": {"number": destination.number, "balance": destination.balance},
+        }
+    )
