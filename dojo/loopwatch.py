@@ -83,6 +83,9 @@ class Run:
     start: float
     end: float
     sites: tuple[CodeSite, ...]
+    # The loop's thread was seen waiting in the kernel (a sleep, a socket), not computing nor
+    # waiting for a CPU: only that kind of hold adds up in LoopWatch.held.
+    blocked: bool = True
 
     @property
     def seconds(self) -> float:
@@ -95,6 +98,7 @@ class _Samples:
 
     busy: int = 0
     learner: collections.Counter[CodeSite] = field(default_factory=collections.Counter)
+    blocked: int = 0
 
 
 class LoopMonitor:
@@ -106,6 +110,8 @@ class LoopMonitor:
         self.thread = threading.get_ident()
         self._busy_since: float | None = time.perf_counter()
         self._sites: tuple[CodeSite, ...] = ()
+        self._blocked = True
+        self._stat = Path(f"/proc/self/task/{threading.get_native_id()}/stat")
         self._windows: list[_Samples] = []
         self._stop = threading.Event()
         # Called (from the watchdog's thread) once per run that the learner's code has held
@@ -141,7 +147,7 @@ class LoopMonitor:
         since, sites = self._busy_since, self._sites
         self._busy_since, self._sites = None, ()
         if since is not None and sites:
-            self.runs.append(Run(since, now, sites))
+            self.runs.append(Run(since, now, sites, self._blocked))
         try:
             return self._select(timeout)
         finally:
@@ -158,20 +164,33 @@ class LoopMonitor:
                 continue
             frame = sys._current_frames().get(self.thread)
             sites = tuple(learner_sites(frame, self.code_roots))
+            blocked = bool(sites) and self._in_kernel_wait()
             for window in list(self._windows):
                 window.busy += 1
                 if sites:
                     window.learner[sites[0]] += 1
+                    window.blocked += blocked
             # Note the learner's lines once per run, and only for a run already long enough
             # to hold up others; the run may have ended while the stack was read.
             running_for = time.perf_counter() - since
             still_this_run = self._busy_since == since
             if sites and not self._sites and running_for >= SAMPLE_AFTER and still_this_run:
-                self._sites = sites
+                self._sites, self._blocked = sites, blocked
             if sites and running_for > self.spin_limit and self._spun != since:
                 self._spun = since
                 if self.on_spin is not None and still_this_run:
                     self.on_spin(sites)
+
+    def _in_kernel_wait(self) -> bool:
+        """Whether the loop's thread sleeps in the kernel (Linux: state S or D in /proc),
+        rather than computing or waiting for a CPU. A machine too busy to run the thread
+        leaves it runnable (R), so a correct view slowed by the load does not count as
+        blocking. Where /proc cannot tell, every hold counts."""
+        try:
+            state = self._stat.read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        return state in ("S", "D")
 
 
 _monitors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopMonitor] = (
@@ -240,13 +259,13 @@ class LoopWatch:
 
     @property
     def held(self) -> float:
-        """How long, in all, the learner's code held the loop: the runs the watchdog caught
-        it in, or, when the slices are too short to catch one by one (a blocking wait cut
-        into 1 ms pieces), one poll's worth for each time it found the learner's code on
-        the running loop. Under load the watchdog polls less often, so the estimate only
-        errs low."""
-        caught = sum(run.seconds for run in self.runs)
-        return max(caught, sum(self._samples.learner.values()) * POLL)
+        """How long, in all, the learner's code held the loop waiting in the kernel (a
+        sleep, a socket): the runs the watchdog caught it in, or, when the slices are too
+        short to catch one by one (a blocking wait cut into 1 ms pieces), one poll's worth
+        for each time it found the learner's code so. Under load the watchdog polls less
+        often, so the estimate only errs low. Computing on the loop shows in ``cpu``."""
+        caught = sum(run.seconds for run in self.runs if run.blocked)
+        return max(caught, self._samples.blocked * POLL)
 
     @property
     def cpu_share(self) -> float:

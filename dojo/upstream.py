@@ -222,6 +222,7 @@ class FakeRoute:
     ) -> tuple[float, Answer | None]:
         """How long the next call takes and what it answers (None: the standing answer)."""
         latency = self.latency(request) if callable(self.latency) else self.latency
+        latency *= self.upstream.time_scale
         if limited:
             return latency, _too_many_requests
         if self._script.once:
@@ -255,6 +256,8 @@ class Upstream:
     def __init__(self) -> None:
         self.routes: dict[str, FakeRoute] = {}
         self.connections: dict[str, int] = {}
+        # Every latency is multiplied by this (see the upstream fixture).
+        self.time_scale = 1.0
         # Set by the house rules: the learner's line on a stack (a call's caller).
         self.locate: Callable[[FrameType | None], CodeSite | None] = lambda frame: None
         self.calls: list[UpstreamCall] = []
