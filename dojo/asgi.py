@@ -318,10 +318,17 @@ class App:
         return BurstReport(method, path, list(responses), intervals, elapsed, watch.longest)
 
     async def _send(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> Response:
+        if self.rules is None:
+            return await self._exchange(method, path, body, headers)
+        with self.rules.serving(method, path):
+            return await self._exchange(method, path, body, headers)
+
+    async def _exchange(
+        self, method: str, path: str, body: bytes, headers: dict[str, str]
+    ) -> Response:
+        """One request through the ASGI handler, and what came back."""
         self._counter += 1
         request_id = str(self._counter)
-        if self.rules is not None:
-            self.rules.begin_request(method, path)
         scope = http_scope(method, path, headers, request_id, client_port=40000 + self._counter)
         body_sent = False
         finished = asyncio.Event()

@@ -130,6 +130,7 @@ class _Connection:
     site: CodeSite | None
     request: str
     at: float
+    key: int = field(default_factory=_request_key.get)
 
 
 @dataclass
@@ -227,15 +228,23 @@ class HouseRules:
         self._check_tasks([task for task in self._tasks if task.key in keys])
         self._check_connections(since=watch.start)
 
-    def begin_request(self, method: str, path: str) -> None:
-        """The harness is about to send ``method path``: what runs from here serves it."""
+    @contextlib.contextmanager
+    def serving(self, method: str, path: str) -> Iterator[None]:
+        """The harness sends ``method path`` inside this block: what starts here serves it
+        (tasks and threads started within carry that on; the test's own code after it
+        does not)."""
         self.check_view(method, path)
-        current_request.set(f"{method} {path}")
+        line = current_request.set(f"{method} {path}")
         key = next(_next_key)
-        _request_key.set(key)
+        token = _request_key.set(key)
         window = _window_keys.get()
         if window is not None:
             window.add(key)
+        try:
+            yield
+        finally:
+            _request_key.reset(token)
+            current_request.reset(line)
 
     def check_view(self, method: str, path: str) -> None:
         """Note it if the view answering ``path`` is not an async view."""
@@ -346,6 +355,7 @@ class HouseRules:
         for opened in self._connections:
             if (
                 opened.at >= since
+                and opened.key != 0  # opened while serving a request, not by the test itself
                 and opened.thread not in self._request_threads
                 and opened.thread != self.loop_thread
                 and opened.wrapper.connection is not None

@@ -49,6 +49,7 @@ from django.test.utils import override_settings
 
 from dojo.asgi import App, BurstReport
 from dojo.config import kata_folder, settings_key
+from dojo.houserules import HouseRules
 from dojo.loopwatch import CodeSite, site_of
 from dojo.timeline import REQUEST_ID_HEADER
 
@@ -179,8 +180,13 @@ class ServerApp(App):
     """The kata's site as a server serves it: an exception that escapes Django (a broken
     middleware chain, a URLconf that fails to load) is a 500, not a traceback in the test."""
 
-    def __init__(self, code_roots: tuple[Path, ...], middleware: Sequence[str] = ()) -> None:
-        super().__init__(code_roots, middleware=middleware)
+    def __init__(
+        self,
+        code_roots: tuple[Path, ...],
+        middleware: Sequence[str] = (),
+        rules: HouseRules | None = None,
+    ) -> None:
+        super().__init__(code_roots, middleware=middleware, rules=rules)
         self.handler = _AnswersLikeAServer(self.handler, self._errors)
 
 
@@ -188,12 +194,16 @@ class MiddlewareApp(ServerApp):
     """The kata's site behind the kata's own middleware, with a probe in front of the view."""
 
     def __init__(
-        self, code_roots: tuple[Path, ...], middleware: Sequence[str], kata: str | None = None
+        self,
+        code_roots: tuple[Path, ...],
+        middleware: Sequence[str],
+        kata: str | None = None,
+        rules: HouseRules | None = None,
     ) -> None:
         self.probe = ThreadProbe(code_roots, kata)
         token = _building.set(self.probe)
         try:
-            super().__init__(code_roots, middleware=[*middleware, PROBE_MIDDLEWARE])
+            super().__init__(code_roots, middleware=[*middleware, PROBE_MIDDLEWARE], rules=rules)
         finally:
             _building.reset(token)
 
@@ -233,7 +243,8 @@ class MiddlewareApp(ServerApp):
 def server_app(request: pytest.FixtureRequest) -> Iterator[ServerApp]:
     """``app``, answering as a server does when an exception escapes Django (a URLconf that
     fails to load): a 500 whose ``.exception`` names the error, not a traceback."""
-    site = ServerApp(request.config.stash[settings_key].code_roots)
+    rules = request.getfixturevalue("_dojo_house_rules")
+    site = ServerApp(request.config.stash[settings_key].code_roots, rules=rules)
     with site:
         yield site
 
@@ -251,7 +262,10 @@ def middleware_app(request: pytest.FixtureRequest) -> Iterator[MiddlewareApp]:
     code_roots = request.config.stash[settings_key].code_roots
     kata = kata_folder(request.node.path)
     site = MiddlewareApp(
-        code_roots, [str(path) for path in marker.args], kata.name if kata else None
+        code_roots,
+        [str(path) for path in marker.args],
+        kata.name if kata else None,
+        rules=request.getfixturevalue("_dojo_house_rules"),
     )
     with site:
         yield site
