@@ -1,32 +1,48 @@
 """The basket quote: prices every item with the pricing service, concurrently but never with
-more requests in flight than the service allows."""
+more requests in flight than the service allows, and never a total with an item left out."""
 
 import pytest
 
-# The pricing service answers 429 Too Many Requests above this many requests in flight.
+PRICING_SERVICE = "http://pricing.example/prices"
+# The pricing team's rule: at most this many of the shop's requests in flight (the real
+# service answers 429 Too Many Requests above it).
 ALLOWED_IN_FLIGHT = 3
-LARGE_BASKET = 9
+# Each item takes its own time to price, so answers come back in another order than the
+# requests went out.
+FAST = (0.02, 0.1)
+# Some items take much longer: a cap that starts the next requests on a timer, instead of
+# when a request in flight has finished, sends a fourth while a slow one is still out.
+SLOW = (0.45, 0.5)
 
 
 @pytest.fixture
 def catalogue(rng):
-    """Today's prices, in cents, of a few items; new ones on every run."""
+    """Today's prices, in cents, of the shop's items; new ones on every run."""
     return {
-        f"SKU-{number}": rng.randint(199, 19999) for number in rng.sample(range(1000, 9999), 12)
+        f"SKU-{number}": rng.randint(199, 19999) for number in rng.sample(range(1000, 9999), 16)
     }
 
 
 @pytest.fixture
-def pricing(upstream, catalogue):
-    """The pricing service: ``GET /price?sku=...``, 0.2 s per request, 3 in flight at most."""
-    return upstream.get(
-        "http://pricing.example/price",
-        json=lambda request: {
-            "sku": request.url.params["sku"],
-            "price_cents": catalogue[request.url.params["sku"]],
-        },
-        latency=0.2,
-    ).limit(ALLOWED_IN_FLIGHT)
+def pricing(upstream, catalogue, rng):
+    """The pricing service, ``GET /prices/<sku>``: one fake route per item, each answering
+    at its own speed."""
+    return {
+        sku: upstream.get(
+            f"{PRICING_SERVICE}/{sku}",
+            json={"sku": sku, "price_cents": cents},
+            latency=rng.uniform(*FAST),
+        )
+        for sku, cents in catalogue.items()
+    }
+
+
+def basket_of(rng, catalogue, size):
+    return rng.sample(sorted(catalogue), size)
+
+
+def large_basket(rng, catalogue):
+    return basket_of(rng, catalogue, rng.randint(7, 12))
 
 
 def quote_of(basket, catalogue):
@@ -34,45 +50,101 @@ def quote_of(basket, catalogue):
     return {"items": items, "total_cents": sum(item["price_cents"] for item in items)}
 
 
+def has_json_error(response):
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        return False
+    body = response.json()
+    return isinstance(body, dict) and "error" in body
+
+
+def pricing_calls(upstream):
+    return [call for call in upstream.calls if call.url.startswith(PRICING_SERVICE)]
+
+
 async def test_a_small_basket_is_quoted(app, pricing, catalogue, rng):
-    basket = rng.sample(sorted(catalogue), 2)
+    basket = basket_of(rng, catalogue, rng.randint(2, 3))
     response = await app.post("/basket/quote/", json={"skus": basket})
-    response.assert_json(quote_of(basket, catalogue), "a price for each of the 2 items")
+    response.assert_json(
+        quote_of(basket, catalogue), f"a price for each of the {len(basket)} items"
+    )
+
+
+async def test_an_empty_basket_is_quoted_without_asking_the_pricing_service(app, upstream, pricing):
+    response = await app.post("/basket/quote/", json={"skus": []})
+    response.assert_json({"items": [], "total_cents": 0}, "an empty quote")
+    if pricing_calls(upstream):
+        pytest.fail(
+            f"POST /basket/quote/ with an empty basket asked the pricing service "
+            f"{len(pricing_calls(upstream))} time(s); expected no request at all.",
+            pytrace=False,
+        )
 
 
 async def test_a_large_basket_is_quoted_in_full(app, pricing, catalogue, rng):
-    basket = rng.sample(sorted(catalogue), LARGE_BASKET)
+    basket = large_basket(rng, catalogue)
     response = await app.post("/basket/quote/", json={"skus": basket})
     response.assert_json(
-        quote_of(basket, catalogue), f"a price for each of the {LARGE_BASKET} items"
+        quote_of(basket, catalogue), f"a price for each of the {len(basket)} items"
     )
 
 
 async def test_never_more_requests_in_flight_than_the_service_allows(
     app, upstream, pricing, catalogue, rng
 ):
-    basket = rng.sample(sorted(catalogue), LARGE_BASKET)
+    basket = large_basket(rng, catalogue)
+    # One of the first items is slow to price today.
+    slow = basket[rng.randrange(ALLOWED_IN_FLIGHT)]
+    pricing[slow].latency = rng.uniform(*SLOW)
     response = await app.post("/basket/quote/", json={"skus": basket})
-    peak = pricing.peak_in_flight
+    calls = pricing_calls(upstream)
+    peak = upstream.peak_in_flight
     if peak > ALLOWED_IN_FLIGHT:
-        refused = sum(1 for call in pricing.calls if call.status == 429)
         pytest.fail(
-            f"POST /basket/quote/ with {LARGE_BASKET} items sent {peak} requests to the pricing "
-            f"service at once; it allows {ALLOWED_IN_FLIGHT}, and refused {refused} of them "
-            f"with 429 Too Many Requests. The quote came back {response.outcome()}.\n"
-            f"Expected at most {ALLOWED_IN_FLIGHT} requests in flight at any moment.\n\n"
-            f"{upstream.timeline()}",
+            f"POST /basket/quote/ with {len(basket)} items had {peak} requests to the pricing "
+            f"service in flight at once; it allows {ALLOWED_IN_FLIGHT} (the real service "
+            f"refuses the others with 429 Too Many Requests). {slow} took "
+            f"{pricing[slow].latency:.2f} s to price today. The quote came back "
+            f"{response.outcome()}.\nExpected at most {ALLOWED_IN_FLIGHT} requests in flight "
+            "at any moment: the next one starts only when one in flight has finished.\n\n"
+            f"{upstream.timeline(calls)}",
             pytrace=False,
         )
+    response.assert_json(
+        quote_of(basket, catalogue), f"a price for each of the {len(basket)} items"
+    )
 
 
 async def test_a_large_basket_uses_all_3_requests_allowed_at_once(
     app, upstream, pricing, catalogue, rng
 ):
-    basket = rng.sample(sorted(catalogue), LARGE_BASKET)
+    basket = large_basket(rng, catalogue)
     await app.post("/basket/quote/", json={"skus": basket})
     # One at a time is safe, but a basket of 9 would take 9 round trips instead of 3.
-    upstream.assert_calls_overlapped(ALLOWED_IN_FLIGHT, route=pricing)
+    upstream.assert_calls_overlapped(ALLOWED_IN_FLIGHT)
+
+
+async def test_an_item_the_service_cannot_price_makes_the_quote_a_502(
+    app, upstream, pricing, catalogue, rng, upstream_failure
+):
+    basket = basket_of(rng, catalogue, rng.randint(2, 3))
+    broken = rng.choice(basket)
+    pricing[broken].breaks(upstream_failure)
+    response = await app.post("/basket/quote/", json={"skus": basket})
+    if response.status == 200:
+        pytest.fail(
+            f"The pricing service {upstream_failure} when asked for {broken}, and "
+            f"POST /basket/quote/ still answered 200:\n    {response.text[:300]}\n"
+            f'Expected 502 (Bad Gateway) with an "error": a quote without {broken}\'s price '
+            "would be a lie.",
+            pytrace=False,
+        )
+    response.assert_status(502, f"Bad Gateway: the pricing service {upstream_failure}")
+    if not has_json_error(response):
+        pytest.fail(
+            f"POST /basket/quote/ answered 502 with {response.text[:200]!r}.\n"
+            'Expected a JSON body with an "error" key, for the basket page to show.',
+            pytrace=False,
+        )
 
 
 def test_the_view_is_async(assert_async_view):

@@ -1,7 +1,9 @@
-"""The delivery estimate: asks the carrier, and answers 504 within the page's budget when the
-carrier does not answer, leaving nothing waiting for it."""
+"""The delivery estimate: asks the carrier, answers 504 within the page's budget when the
+carrier does not answer, a gateway error when it is broken, and leaves nothing waiting for
+it, whether the deadline passed or the customer left."""
 
 import asyncio
+from urllib.parse import urlencode
 
 import pytest
 
@@ -12,8 +14,12 @@ BUDGET = 0.5
 ALLOWED = 3 * BUDGET
 # The tests wait this long for any answer before they give up on the view.
 PATIENCE = 3.0
-CARRIERS = ["ParcelPost", "SwiftShip", "GreenCourier", "NordFreight"]
-POSTCODES = ["10115", "80331", "1010", "8001", "75002", "1050"]
+# On a normal day the carrier answers well within the budget (at least 3 times faster).
+NORMAL_DAY = (0.03, 0.15)
+# Statuses that tell the page "no estimate from the carrier right now".
+GATEWAY_ERRORS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+CARRIERS = ["ParcelPost", "SwiftShip", "GreenCourier", "NordFreight", "Ček & Co"]
+POSTCODES = ["10115", "80331", "1010", "8001", "75002", "SW1A 1AA", "1012 AB", "H3Z 2Y7"]
 
 
 @pytest.fixture
@@ -27,14 +33,22 @@ def estimate(rng):
 
 
 @pytest.fixture
-def carrier(upstream, estimate):
-    """The carrier's API: an estimate in 0.15 s on a normal day."""
-    return upstream.get("http://carrier.example/estimate", json=estimate, latency=0.15)
+def carrier(upstream, estimate, rng):
+    """The carrier's API: an estimate, well within the page's budget on a normal day."""
+    return upstream.get(
+        "http://carrier.example/estimate", json=estimate, latency=rng.uniform(*NORMAL_DAY)
+    )
 
 
 @pytest.fixture
-def path(rng):
-    return f"/products/SKU-{rng.randint(1000, 9999)}/delivery/?postcode={rng.choice(POSTCODES)}"
+def product(rng):
+    """The SKU and the postcode the page asks about."""
+    return {"sku": f"SKU-{rng.randint(1000, 9999)}", "postcode": rng.choice(POSTCODES)}
+
+
+@pytest.fixture
+def path(product):
+    return f"/products/{product['sku']}/delivery/?{urlencode({'postcode': product['postcode']})}"
 
 
 async def get_within(app, path, seconds=PATIENCE):
@@ -60,25 +74,39 @@ def is_json_with_error(response):
     return isinstance(body, dict) and "error" in body
 
 
-async def test_the_estimate_comes_from_the_carrier(app, carrier, estimate, path):
+def fail_unless_json_error(response, path):
+    __tracebackhide__ = True
+    if not is_json_with_error(response):
+        pytest.fail(
+            f"GET {path} returned {response.status} with {response.text[:200]!r}.\n"
+            'Expected a JSON body with an "error" key, for the page to show.',
+            pytrace=False,
+        )
+
+
+def fail_if_still_waiting(carrier, when):
+    __tracebackhide__ = True
+    still_waiting = [call for call in carrier.calls if not call.finished]
+    if still_waiting:
+        pytest.fail(
+            f"{when}, but its call to the carrier was still waiting: the view walked away "
+            "from it without cancelling it. Every such request leaves one more call waiting "
+            "for ever.\nExpected the call to the carrier to be cancelled as well.\n\n"
+            f"{carrier.upstream.timeline()}",
+            pytrace=False,
+        )
+
+
+async def test_the_estimate_comes_from_the_carrier(app, carrier, estimate, product, path):
     response = await get_within(app, path)
-    sku = path.split("/")[2]
-    postcode = path.rsplit("=", 1)[1]
-    response.assert_json(
-        {"sku": sku, "postcode": postcode, **estimate}, "the carrier's delivery estimate"
-    )
+    response.assert_json({**product, **estimate}, "the carrier's delivery estimate")
 
 
 async def test_a_carrier_that_never_answers_gets_a_504_within_the_budget(app, carrier, path):
     carrier.hangs()
     response = await get_within(app, path)
     response.assert_status(504, "Gateway Timeout: the carrier did not answer in time")
-    if not is_json_with_error(response):
-        pytest.fail(
-            f"GET {path} returned 504 with {response.text[:200]!r}.\n"
-            'Expected a JSON body with an "error" key, for the page to show.',
-            pytrace=False,
-        )
+    fail_unless_json_error(response, path)
     asked_at = carrier.calls[0].start if carrier.calls else response.start
     waited = response.end - asked_at
     if waited > ALLOWED:
@@ -88,16 +116,32 @@ async def test_a_carrier_that_never_answers_gets_a_504_within_the_budget(app, ca
             f"allow up to {ALLOWED:g} s).",
             pytrace=False,
         )
-    still_waiting = [call for call in carrier.calls if not call.finished]
-    if still_waiting:
+    fail_if_still_waiting(carrier, f"GET {path} answered 504 after {response.elapsed:.2f} s")
+
+
+async def test_a_broken_carrier_is_a_gateway_error_not_a_crash(
+    app, carrier, path, upstream_failure
+):
+    carrier.breaks(upstream_failure)
+    response = await get_within(app, path)
+    if response.status not in GATEWAY_ERRORS:
+        wanted = " or ".join(f"{status} ({name})" for status, name in GATEWAY_ERRORS.items())
+        body = f"\nBody: {response.text[:200]!r}" if response.status == 200 else ""
         pytest.fail(
-            f"GET {path} answered 504 after {response.elapsed:.2f} s, but its call to the "
-            "carrier was still waiting: the view walked away from it without cancelling it. "
-            "Every timed-out request leaves one more call waiting for ever.\n"
-            "Expected the call to the carrier to be cancelled when the deadline passed.\n\n"
-            f"{carrier.upstream.timeline()}",
+            f"The carrier {upstream_failure}.\n{response.explain()}{body}\n"
+            f'Expected {wanted}, with an "error" in the JSON body: the page then shows '
+            '"delivery date unavailable", never a crash or a made-up date.',
             pytrace=False,
         )
+    fail_unless_json_error(response, path)
+
+
+async def test_a_customer_who_leaves_stops_the_call_to_the_carrier(stream, carrier, path):
+    carrier.hangs()
+    # The customer closes the page while the view waits for the carrier.
+    report = await stream(path, disconnect_when=lambda: bool(carrier.calls))
+    report.assert_view_stopped()
+    fail_if_still_waiting(carrier, f"The customer left GET {path} and the view stopped")
 
 
 def test_the_view_is_async(assert_async_view):

@@ -1,11 +1,29 @@
-"""The exchange rates: fetched from the bank, cached for a minute, and fetched once even when
-a crowd of requests finds the cache empty."""
+"""The exchange rates: fetched from the bank, cached for a minute, and fetched once per
+currency even when a crowd of requests finds the cache empty; a failed fetch is not kept,
+and a client who leaves does not cancel the fetch the others are waiting for."""
+
+import asyncio
+import time
+from collections import Counter
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends import base as cache_base
+from django.core.cache.backends import locmem
 
-CURRENCIES = ["USD", "GBP", "JPY", "CHF", "SEK", "NOK", "PLN", "CZK", "AUD", "CAD"]
-CROWD = 10
+# The tests share one event loop, as the requests of one server process do: a lock or a
+# task the view keeps at module level lives across tests as it would across requests.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+BANK_RATES = "http://fx.example/latest"
+CURRENCIES = ["EUR", "USD", "GBP", "JPY", "CHF", "SEK", "NOK", "PLN", "CZK", "AUD", "CAD"]
+MINUTE = 60
+CROWD = 12
+# The bank's speed differs from test to test.
+BANK_LATENCY = (0.02, 0.05)
+# On the morning of the newsletter it is slower: a crowd arrives while the first fetch is
+# still in flight.
+BUSY_BANK_LATENCY = (0.15, 0.25)
 
 
 @pytest.fixture(autouse=True)
@@ -16,73 +34,209 @@ def empty_cache():
     cache.clear()
 
 
-def new_rates(rng):
-    return {currency: round(rng.uniform(0.2, 9.0), 4) for currency in rng.sample(CURRENCIES, 4)}
+@pytest.fixture
+def cache_clock(monkeypatch):
+    """The clock the cache reads to expire its entries, which a test can move forward
+    (``cache_clock.advance(MINUTE)``) without waiting."""
+
+    class Clock:
+        offset = 0.0
+
+        def time(self):
+            return time.time() + self.offset
+
+        def advance(self, seconds):
+            self.offset += seconds
+
+    clock = Clock()
+    # Django's cache computes each entry's expiry, and checks it, with time.time().
+    monkeypatch.setattr(cache_base, "time", clock)
+    monkeypatch.setattr(locmem, "time", clock)
+    return clock
+
+
+def new_rates(rng, base):
+    others = [currency for currency in CURRENCIES if currency != base]
+    return {currency: round(rng.uniform(0.01, 150), 4) for currency in rng.sample(others, 4)}
 
 
 @pytest.fixture
 def todays_rates(rng):
-    return new_rates(rng)
+    """Today's rates, against every base currency; new ones on every run."""
+    return {base: new_rates(rng, base) for base in CURRENCIES}
 
 
 @pytest.fixture
-def bank(upstream, todays_rates):
-    """The bank's rates API: 0.2 s per call, billed per call."""
+def bank(upstream, todays_rates, rng):
+    """The bank's rates API, ``GET /latest?base=...``, billed per call."""
     return upstream.get(
-        "http://fx.example/latest",
-        json=lambda request: {"base": request.url.params["base"], "rates": todays_rates},
-        latency=0.2,
+        BANK_RATES,
+        json=lambda request: {
+            "base": request.url.params["base"],
+            "rates": todays_rates[request.url.params["base"]],
+        },
+        latency=rng.uniform(*BANK_LATENCY),
     )
 
 
-def fail_on_bank_calls(bank, expected, what):
+@pytest.fixture
+def base(rng):
+    return rng.choice(CURRENCIES)
+
+
+def calls_for(bank, base):
+    return [call for call in bank.calls if f"base={base}" in call.url]
+
+
+def fail_on_bank_calls(bank, base, expected, what):
     __tracebackhide__ = True
-    calls = bank.call_count
+    calls = len(calls_for(bank, base))
     if calls != expected:
         pytest.fail(
-            f"{what} asked the bank {calls} time{'' if calls == 1 else 's'}; expected "
-            f"{'once' if expected == 1 else f'{expected} times'}.\n\n{bank.upstream.timeline()}",
+            f"{what} asked the bank for {base} {calls} time{'' if calls == 1 else 's'}; "
+            f"expected {'once' if expected == 1 else f'{expected} times'}.\n\n"
+            f"{bank.upstream.timeline()}",
             pytrace=False,
         )
 
 
-async def test_the_rates_come_from_the_bank(app, bank, todays_rates):
-    response = await app.get("/rates/?base=EUR")
-    response.assert_json({"base": "EUR", "rates": todays_rates}, "the bank's rates for EUR")
+def fail_unless_json_error(response, status, meaning):
+    __tracebackhide__ = True
+    response.assert_status(status, meaning)
+    body = (
+        response.json()
+        if response.headers.get("content-type", "").startswith("application/json")
+        else None
+    )
+    if not isinstance(body, dict) or "error" not in body:
+        pytest.fail(
+            f"{response.request_line} answered {status} with {response.text[:200]!r}.\n"
+            'Expected a JSON body with an "error" key.',
+            pytrace=False,
+        )
 
 
-async def test_the_next_request_is_served_from_the_cache(app, bank, todays_rates):
-    await app.get("/rates/?base=EUR")
-    response = await app.get("/rates/?base=EUR")
-    response.assert_json({"base": "EUR", "rates": todays_rates}, "the cached rates for EUR")
-    fail_on_bank_calls(bank, 1, "Two requests in a row")
-
-
-async def test_the_rates_are_fetched_again_when_the_cache_entry_expires(app, bank, rng):
-    earlier, later = new_rates(rng), new_rates(rng)
-    bank.then_returns({"base": "EUR", "rates": earlier}, {"base": "EUR", "rates": later})
-    await app.get("/rates/?base=EUR")
-    cache.clear()  # the minute is over: the cached entry is gone
-    response = await app.get("/rates/?base=EUR")
+async def test_the_rates_come_from_the_bank(app, bank, todays_rates, base):
+    response = await app.get(f"/rates/?base={base}")
     response.assert_json(
-        {"base": "EUR", "rates": later}, "the bank's new rates, once the cached ones expired"
-    )
-    fail_on_bank_calls(bank, 2, "A request, the cache entry expiring, then another request")
-
-
-async def test_a_crowd_on_an_empty_cache_asks_the_bank_once(burst, bank, todays_rates):
-    report = await burst("/rates/?base=EUR", n=CROWD)
-    report.assert_all_status(200, "the rates")
-    expected = {"base": "EUR", "rates": todays_rates}
-    for response in report.responses:
-        response.assert_json(expected, "the bank's rates for EUR")
-    fail_on_bank_calls(
-        bank,
-        1,
-        f"{CROWD} requests that arrived together on an empty cache (the first one fetches, "
-        f"the other {CROWD - 1} should wait for its answer)",
+        {"base": base, "rates": todays_rates[base]}, f"the bank's rates for {base}"
     )
 
 
-def test_the_view_is_async(assert_async_view):
+async def test_the_next_request_is_served_from_the_cache(app, bank, todays_rates, base):
+    await app.get(f"/rates/?base={base}")
+    response = await app.get(f"/rates/?base={base}")
+    response.assert_json(
+        {"base": base, "rates": todays_rates[base]}, f"the cached rates for {base}"
+    )
+    fail_on_bank_calls(bank, base, 1, "Two requests in a row")
+
+
+async def test_the_rates_are_kept_for_a_minute_then_fetched_again(
+    app, bank, rng, base, cache_clock
+):
+    earlier, later = new_rates(rng, base), new_rates(rng, base)
+    bank.then_returns({"base": base, "rates": earlier}, {"base": base, "rates": later})
+    await app.get(f"/rates/?base={base}")
+
+    cache_clock.advance(MINUTE - 5)
+    response = await app.get(f"/rates/?base={base}")
+    response.assert_json(
+        {"base": base, "rates": earlier}, "the rates cached 55 s ago: they are kept a minute"
+    )
+    fail_on_bank_calls(bank, base, 1, "A request, then another 55 s later,")
+
+    cache_clock.advance(10)
+    response = await app.get(f"/rates/?base={base}")
+    response.assert_json(
+        {"base": base, "rates": later}, "the bank's new rates: the cached ones are 65 s old"
+    )
+    fail_on_bank_calls(bank, base, 2, "Requests at 0, 55 and 65 s")
+
+
+async def test_a_crowd_on_an_empty_cache_asks_the_bank_once_per_currency(
+    app, bank, todays_rates, rng
+):
+    bank.latency = rng.uniform(*BUSY_BANK_LATENCY)
+    bases = rng.sample(CURRENCIES, 3)
+    crowd = [bases[i % len(bases)] for i in range(CROWD)]
+    rng.shuffle(crowd)
+    responses = await asyncio.gather(*(app.get(f"/rates/?base={base}") for base in crowd))
+    for base, response in zip(crowd, responses, strict=True):
+        response.assert_json(
+            {"base": base, "rates": todays_rates[base]}, f"the bank's rates for {base}"
+        )
+    asked = Counter(call.url.rsplit("base=", 1)[-1] for call in bank.calls)
+    if any(asked[base] != 1 for base in bases):
+        counts = ", ".join(f"{base} {asked[base]} time(s)" for base in bases)
+        pytest.fail(
+            f"{CROWD} requests that arrived together on an empty cache, for "
+            f"{', '.join(bases)}, asked the bank for {counts}.\nExpected one call per "
+            "currency: the first request for a currency fetches, the others wait for its "
+            f"answer.\n\n{bank.upstream.timeline()}",
+            pytrace=False,
+        )
+
+
+async def test_a_failed_fetch_is_a_502_and_the_next_request_asks_again(
+    app, bank, todays_rates, base, upstream_failure
+):
+    bank.breaks(upstream_failure, times=1)
+    response = await app.get(f"/rates/?base={base}")
+    if response.status == 200:
+        pytest.fail(
+            f"The bank {upstream_failure}, and {response.request_line} still answered 200:\n"
+            f'    {response.text[:300]}\nExpected 502 (Bad Gateway) with an "error": rates '
+            "the bank did not give are made up.",
+            pytrace=False,
+        )
+    fail_unless_json_error(response, 502, f"Bad Gateway: the bank {upstream_failure}")
+    response = await app.get(f"/rates/?base={base}")
+    response.assert_json(
+        {"base": base, "rates": todays_rates[base]},
+        f"the bank's rates for {base}: it failed once, then answered again",
+    )
+    fail_on_bank_calls(bank, base, 2, "A request while the bank failed, then another one,")
+
+
+async def test_a_client_who_leaves_does_not_cancel_the_fetch_for_the_others(
+    app, stream, bank, todays_rates, base
+):
+    bank.latency = 0.3
+    path = f"/rates/?base={base}"
+    others_waiting = asyncio.Event()
+    # The first client starts the fetch, then leaves while the others wait for it.
+    leaver = asyncio.create_task(stream(path, disconnect_when=others_waiting.is_set))
+    while not bank.calls and not leaver.done():
+        await asyncio.sleep(0.005)
+    others = [asyncio.create_task(app.get(path)) for _ in range(CROWD - 1)]
+    # Time for the others to find the cache empty and join the fetch in flight.
+    await asyncio.sleep(0.1)
+    others_waiting.set()
+    await leaver
+    for outcome in await asyncio.gather(*others, return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            what = (
+                f"its GET {path} was cancelled: the cancellation meant for the client who "
+                "left went into the fetch it was waiting for."
+                if isinstance(outcome, asyncio.CancelledError)
+                else f"its GET {path} raised {type(outcome).__name__}: {outcome}"
+            )
+        elif outcome.status != 200:
+            what = outcome.explain()
+        else:
+            outcome.assert_json(
+                {"base": base, "rates": todays_rates[base]}, f"the bank's rates for {base}"
+            )
+            continue
+        pytest.fail(
+            f"The first client of {path} left while {CROWD - 1} others waited for the "
+            f"bank's answer to its fetch; for one of the others, {what}\nExpected the others to "
+            "get the rates all the same: one client leaving must not cancel the fetch that "
+            f"everyone else is waiting for.\n\n{bank.upstream.timeline()}",
+            pytrace=False,
+        )
+
+
+async def test_the_view_is_async(assert_async_view):
     assert_async_view("/rates/")

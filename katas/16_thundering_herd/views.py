@@ -29,4 +29,9 @@ async def latest_rates(base):
 
 async def rates(request):
     base = request.GET.get("base", "EUR")
-    return JsonResponse({"base": base, "rates": await latest_rates(base)})
+    try:
+        rates = await latest_rates(base)
+    except (httpx.HTTPError, ValueError):
+        # No rates from the bank: say so, rather than show made-up ones.
+        return JsonResponse({"base": base, "error": "the bank's rates are unavailable"}, status=502)
+    return JsonResponse({"base": base, "rates": rates})

@@ -1,13 +1,19 @@
 """The account page: each request sees its own user's profile and orders, even when many
-requests are served at the same time."""
+requests are served at the same time; a broken service is a 502; and nothing of a request
+is kept once it has answered."""
 
 import asyncio
+import gc
 
 import pytest
+from django.http import HttpRequest
 
 USERS = ["ana", "bo", "chen", "dara", "emil", "farah", "goran", "hana", "ivo", "jun"]
-SURNAMES = ["Silva", "Novak", "Okafor", "Larsen", "Moreau", "Tanaka", "Kowalski", "Haddad"]
+SURNAMES = ["Silva", "Novak", "Okafor", "Larsen", "Moreau", "Tanaka", "Kowalski", "O'Hara"]
+FIRST_NAMES = ["Zoë", "Łukasz", "Ana", "Bo", "Chidi", "Dara", "Émile", "Björk", "Ivo"]
 TOGETHER = 5
+# Each service answers at its own speed, different from test to test.
+LATENCY = (0.05, 0.15)
 
 
 @pytest.fixture
@@ -15,7 +21,7 @@ def people(rng):
     """Each user's name and recent orders; new ones on every run."""
     return {
         user: {
-            "name": f"{user.title()} {rng.choice(SURNAMES)}",
+            "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
             "orders": [
                 {"id": rng.randint(10_000, 99_999), "total_eur": rng.randint(5, 400)}
                 for _ in range(rng.randint(1, 3))
@@ -26,8 +32,8 @@ def people(rng):
 
 
 @pytest.fixture
-def services(upstream, people):
-    """The profile and order services, 0.3 s per answer, about the ``?user=`` asked for."""
+def services(upstream, people, rng):
+    """The profile and order services, about the ``?user=`` asked for."""
 
     def profile(request):
         user = request.url.params["user"]
@@ -37,8 +43,12 @@ def services(upstream, people):
         return {"orders": people[request.url.params["user"]]["orders"]}
 
     return {
-        "profiles": upstream.get("http://profiles.example/profile", json=profile, latency=0.3),
-        "orders": upstream.get("http://orders.example/recent", json=orders, latency=0.3),
+        "profiles": upstream.get(
+            "http://profiles.example/profile", json=profile, latency=rng.uniform(*LATENCY)
+        ),
+        "orders": upstream.get(
+            "http://orders.example/recent", json=orders, latency=rng.uniform(*LATENCY)
+        ),
     }
 
 
@@ -49,6 +59,29 @@ def page_of(user, people):
 async def visit_together(app, users):
     """GET /account/ as each of ``users``, all at the same time."""
     return await asyncio.gather(*(app.get("/account/", headers={"X-User": u}) for u in users))
+
+
+def request_tasks():
+    """The finished tasks that served requests and are still alive: asyncio holds a task
+    only while it runs, so a finished one lives on only if something else keeps it."""
+    gc.collect()
+    return [
+        obj
+        for obj in gc.get_objects()
+        if issubclass(type(obj), asyncio.Task)
+        and obj.done()
+        and getattr(obj.get_coro(), "__qualname__", "").startswith("ASGIHandler.")
+    ]
+
+
+def requests_of(users):
+    """The HttpRequest objects of ``users``' requests that are still alive."""
+    gc.collect()
+    return [
+        obj
+        for obj in gc.get_objects()
+        if issubclass(type(obj), HttpRequest) and obj.headers.get("X-User") in users
+    ]
 
 
 async def test_the_account_page_shows_the_users_profile_and_orders(app, services, people, rng):
@@ -79,8 +112,8 @@ async def test_parallel_requests_each_see_their_own_user(app, services, people, 
     ]
     if wrong:
         seen = "\n".join(
-            f"  as {user!r}: user {page['user']!r}, name {page['name']!r}, "
-            f"orders {[order['id'] for order in page['orders']]}"
+            f"  as {user!r}: user {page.get('user')!r}, name {page.get('name')!r}, "
+            f"orders {[order['id'] for order in page.get('orders', [])]}"
             for user, page in wrong
         )
         user, _ = wrong[0]
@@ -89,6 +122,46 @@ async def test_parallel_requests_each_see_their_own_user(app, services, people, 
             f"{', '.join(users)}: {len(wrong)} of them got another user's data.\n{seen}\n"
             f"Expected each request to see its own user; as {user!r}:\n"
             f"    {page_of(user, people)!r}",
+            pytrace=False,
+        )
+
+
+async def test_a_broken_order_service_is_a_502_not_a_crash(app, services, rng, upstream_failure):
+    user = rng.choice(USERS)
+    services["orders"].breaks(upstream_failure)
+    response = await app.get("/account/", headers={"X-User": user})
+    response.assert_status(502, f"Bad Gateway: the order service {upstream_failure}")
+    body = (
+        response.json()
+        if response.headers.get("content-type", "").startswith("application/json")
+        else None
+    )
+    if not isinstance(body, dict) or "error" not in body:
+        pytest.fail(
+            f"GET /account/ answered 502 with {response.text[:200]!r}.\n"
+            'Expected a JSON body with an "error" key, for the page to show.',
+            pytrace=False,
+        )
+
+
+async def test_nothing_of_a_request_is_kept_once_it_has_answered(app, services, rng):
+    users = rng.sample(USERS, TOGETHER)
+    tasks_before = set(map(id, request_tasks()))
+    for response in await visit_together(app, users):
+        response.assert_status(200, "the account page")
+    kept_tasks = [task for task in request_tasks() if id(task) not in tasks_before]
+    kept_requests = requests_of(users)
+    if kept_tasks or kept_requests:
+        what = (
+            f"{len(kept_requests)} of their request objects"
+            if kept_requests
+            else f"{len(kept_tasks)} of the tasks that served them"
+        )
+        pytest.fail(
+            f"{TOGETHER} requests to GET /account/ had answered, and {what} were still held "
+            "in memory: something keeps a piece of every request it serves, keyed by the "
+            "request or its task, and never lets go. On a server that runs for weeks, that "
+            "only grows.\nExpected each request's state to go away with the request.",
             pytrace=False,
         )
 

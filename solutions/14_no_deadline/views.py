@@ -10,8 +10,8 @@ CARRIER_BUDGET = 0.5
 
 async def delivery_estimate(request, sku):
     postcode = request.GET.get("postcode", "")
-    async with httpx.AsyncClient() as client:
-        try:
+    try:
+        async with httpx.AsyncClient() as client:
             # Every call to another service needs a deadline: without one, a carrier that
             # never answers keeps the page (and the customer) waiting for ever. When the
             # deadline passes, asyncio.timeout cancels the call, so nothing is left waiting
@@ -20,9 +20,13 @@ async def delivery_estimate(request, sku):
                 response = await client.get(
                     CARRIER_SERVICE, params={"sku": sku, "postcode": postcode}
                 )
-        except TimeoutError:
-            return JsonResponse(
-                {"sku": sku, "error": "the carrier did not answer in time"}, status=504
-            )
-    response.raise_for_status()
-    return JsonResponse({"sku": sku, "postcode": postcode, **response.json()})
+        response.raise_for_status()
+        estimate = response.json()
+    except TimeoutError:
+        return JsonResponse({"sku": sku, "error": "the carrier did not answer in time"}, status=504)
+    except (httpx.HTTPError, ValueError):
+        # A broken carrier: the page shows "delivery date unavailable", not an error page.
+        return JsonResponse(
+            {"sku": sku, "error": "the carrier could not give an estimate"}, status=502
+        )
+    return JsonResponse({"sku": sku, "postcode": postcode, **estimate})

@@ -23,7 +23,8 @@ async def dashboard(request):
     async with httpx.AsyncClient(timeout=5) as client:
         # Plain gather raises the first failure at once and abandons the other calls, still
         # running, behind the 500. With return_exceptions=True it waits for every widget and
-        # hands back a failed widget's exception as its result: one broken service costs one
+        # hands back a failed widget's exception as its result, whatever the failure (an
+        # error status, a body that is not JSON, no connection): one broken service costs one
         # widget, not the page.
         results = await asyncio.gather(
             *(load_widget(client, url, user) for url in WIDGETS.values()),

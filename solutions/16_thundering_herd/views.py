@@ -36,9 +36,11 @@ async def latest_rates(base):
     if rates is None:
         # Check-then-await is a race: every request that finds the cache empty while the
         # first one waits for the bank starts a fetch of its own. Single flight: the first
-        # miss starts the fill as a task, and every later miss awaits that same task.
-        # shield() keeps a request that goes away (its client hung up) from cancelling the
-        # fill that the others are waiting for.
+        # miss starts the fill as a task, one per key, and every later miss awaits that same
+        # task. The task leaves _fills when it is done, whether it succeeded or failed, so a
+        # failed fetch is not kept: the next miss starts a new one. shield() keeps a request
+        # that goes away (its client hung up) from cancelling the fill that the others are
+        # waiting for.
         task = _fills.get(key)
         if task is None:
             task = _fills[key] = asyncio.create_task(fill(key, base))
@@ -49,4 +51,9 @@ async def latest_rates(base):
 
 async def rates(request):
     base = request.GET.get("base", "EUR")
-    return JsonResponse({"base": base, "rates": await latest_rates(base)})
+    try:
+        rates = await latest_rates(base)
+    except (httpx.HTTPError, ValueError):
+        # No rates from the bank: say so, rather than show made-up ones.
+        return JsonResponse({"base": base, "error": "the bank's rates are unavailable"}, status=502)
+    return JsonResponse({"base": base, "rates": rates})

@@ -38,6 +38,8 @@ async def account(request):
             profile = await fetch_profile(client)
             orders = await fetch_orders(client)
         return JsonResponse({"user": current_user(), "name": profile["name"], "orders": orders})
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "your account is unavailable right now"}, status=502)
     finally:
         # Leave the context as we found it, for whatever runs next in this task.
         _current_user.reset(token)

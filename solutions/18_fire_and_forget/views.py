@@ -22,6 +22,7 @@ async def send_welcome_email(account):
             json={"to": account["email"], "template": "welcome", "name": account["name"]},
         )
     response.raise_for_status()
+    logger.info("welcome email to %s queued as %s", account["email"], response.json()["id"])
 
 
 def _background_task_done(task):
@@ -33,12 +34,16 @@ def _background_task_done(task):
 
 async def signup(request):
     data = json.loads(request.body)
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await client.post(
-            ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
-        )
-    response.raise_for_status()
-    account = response.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.post(
+                ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
+            )
+        response.raise_for_status()
+        account = response.json()
+    except (httpx.HTTPError, ValueError):
+        # No account, so no email: the form asks the user to try again.
+        return JsonResponse({"error": "the account could not be created, try again"}, status=502)
     logger.info("new account %s", account["id"])
 
     # A task that nobody awaits needs two things done for it: a strong reference until it

@@ -1,5 +1,5 @@
 """Right: bounds the call with asyncio.wait_for, which cancels it when the time is up, and
-answers 504."""
+answers 504; any failure of the carrier is a 503, as "unavailable" as a timeout is."""
 
 import asyncio
 
@@ -16,7 +16,10 @@ async def delivery_estimate(request, sku):
             response = await asyncio.wait_for(
                 client.get(CARRIER_SERVICE, params={"sku": sku, "postcode": postcode}), 0.5
             )
+            response.raise_for_status()
+            estimate = response.json()
         except TimeoutError:
             return JsonResponse({"error": "no estimate in time"}, status=504)
-    response.raise_for_status()
-    return JsonResponse({"sku": sku, "postcode": postcode, **response.json()})
+        except Exception:
+            return JsonResponse({"error": "no estimate"}, status=503)
+    return JsonResponse({"sku": sku, "postcode": postcode, **estimate})

@@ -9,10 +9,13 @@ CARRIER_SERVICE = "http://carrier.example/estimate"
 
 async def delivery_estimate(request, sku):
     postcode = request.GET.get("postcode", "")
-    async with httpx.AsyncClient() as client:
-        try:
+    try:
+        async with httpx.AsyncClient() as client:
             response = await client.get(CARRIER_SERVICE, params={"sku": sku, "postcode": postcode})
-        except httpx.TimeoutException:
-            return JsonResponse({"sku": sku, "error": "carrier timeout"}, status=504)
-    response.raise_for_status()
-    return JsonResponse({"sku": sku, "postcode": postcode, **response.json()})
+        response.raise_for_status()
+        estimate = response.json()
+    except httpx.TimeoutException:
+        return JsonResponse({"sku": sku, "error": "carrier timeout"}, status=504)
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"sku": sku, "error": "carrier unavailable"}, status=502)
+    return JsonResponse({"sku": sku, "postcode": postcode, **estimate})

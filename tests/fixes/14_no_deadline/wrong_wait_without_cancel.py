@@ -9,15 +9,19 @@ from django.http import JsonResponse
 CARRIER_SERVICE = "http://carrier.example/estimate"
 
 
+async def ask_carrier(sku, postcode):
+    async with httpx.AsyncClient(timeout=None) as client:
+        response = await client.get(CARRIER_SERVICE, params={"sku": sku, "postcode": postcode})
+    response.raise_for_status()
+    return response.json()
+
+
 async def delivery_estimate(request, sku):
     postcode = request.GET.get("postcode", "")
-    async with httpx.AsyncClient(timeout=None) as client:
-        call = asyncio.create_task(
-            client.get(CARRIER_SERVICE, params={"sku": sku, "postcode": postcode})
-        )
-        done, _ = await asyncio.wait({call}, timeout=0.5)
+    call = asyncio.create_task(ask_carrier(sku, postcode))
+    done, _ = await asyncio.wait({call}, timeout=0.5)
     if not done:
         return JsonResponse({"sku": sku, "error": "carrier timeout"}, status=504)
-    response = call.result()
-    response.raise_for_status()
-    return JsonResponse({"sku": sku, "postcode": postcode, **response.json()})
+    if call.exception() is not None:
+        return JsonResponse({"sku": sku, "error": "carrier unavailable"}, status=502)
+    return JsonResponse({"sku": sku, "postcode": postcode, **call.result()})

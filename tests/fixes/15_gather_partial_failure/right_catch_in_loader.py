@@ -1,5 +1,6 @@
-"""Right: the loader turns any httpx error (an error status or a failed connection) into
-None, so plain gather never sees an exception and waits for every widget."""
+"""Right: the loader turns any failure of its service (an error status, a failed connection,
+a body that is not JSON) into None, so plain gather never sees an exception and waits for
+every widget."""
 
 import asyncio
 
@@ -17,9 +18,9 @@ async def load_widget(client, url, user):
     try:
         response = await client.get(url, params={"user": user})
         response.raise_for_status()
-    except httpx.HTTPError:
+        return response.json()
+    except (httpx.HTTPError, ValueError):
         return None
-    return response.json()
 
 
 async def dashboard(request):

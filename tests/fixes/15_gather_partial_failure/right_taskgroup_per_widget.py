@@ -26,7 +26,7 @@ async def dashboard(request):
     async def fill(client, name, url):
         try:
             widgets[name] = await load_widget(client, url, user)
-        except httpx.HTTPError:
+        except (httpx.HTTPError, ValueError):
             widgets[name] = None
             unavailable.append(name)
 

@@ -1,5 +1,5 @@
-"""Wrong: handles a widget's error status but not a service that cannot be reached; a
-refused connection still turns the dashboard into a 500."""
+"""Wrong: handles a widget's error status but not a service that cannot be reached, times
+out, or drops the connection; those still turn the dashboard into a 500."""
 
 import asyncio
 

@@ -27,7 +27,7 @@ async def dashboard(request):
             results = await asyncio.gather(
                 *(load_widget(client, url, user) for url in WIDGETS.values())
             )
-        except httpx.HTTPError:
+        except (httpx.HTTPError, ValueError):
             return JsonResponse({"widgets": dict.fromkeys(WIDGETS), "unavailable": list(WIDGETS)})
 
     return JsonResponse({"widgets": dict(zip(WIDGETS, results, strict=True)), "unavailable": []})

@@ -1,6 +1,7 @@
 """Right: a lock kept in the cache itself (cache.aadd sets a key only if it is absent): the
 request that adds it fetches, the others poll the cache until the rates are there. Works
-across server processes too."""
+across server processes too; the lock is released even when the fetch fails or its client
+leaves."""
 
 import asyncio
 
@@ -10,7 +11,6 @@ from django.http import JsonResponse
 
 BANK_RATES = "http://fx.example/latest"
 RATES_TTL = 60
-LOCK_TTL = 10
 
 
 async def fetch_rates(base):
@@ -18,6 +18,9 @@ async def fetch_rates(base):
         response = await client.get(BANK_RATES, params={"base": base})
     response.raise_for_status()
     return response.json()["rates"]
+
+
+LOCK_TTL = 10
 
 
 async def latest_rates(base):
@@ -34,9 +37,13 @@ async def latest_rates(base):
             finally:
                 await cache.adelete(f"{key}:filling")
         await asyncio.sleep(0.02)
-    raise TimeoutError(f"no rates for {base} after waiting for another request's fetch")
+    raise httpx.TimeoutException("no rates after waiting for another request's fetch")
 
 
 async def rates(request):
     base = request.GET.get("base", "EUR")
-    return JsonResponse({"base": base, "rates": await latest_rates(base)})
+    try:
+        rates = await latest_rates(base)
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"base": base, "error": "rates unavailable"}, status=502)
+    return JsonResponse({"base": base, "rates": rates})

@@ -1,6 +1,8 @@
 """Right: check, lock, check again; the first request to take the lock fills the cache and
-the others, once they get the lock, find it filled. (One lock for the module is fine with
-one event loop per process; kata 35 is about sharing such objects across loops.)"""
+the others, once they get the lock, find it filled. One lock for every currency makes the
+fills of different currencies wait for each other, which is slower but still correct. (One
+lock for the module is fine with one event loop per process; kata 35 is about sharing such
+objects across loops.)"""
 
 import asyncio
 
@@ -10,7 +12,6 @@ from django.http import JsonResponse
 
 BANK_RATES = "http://fx.example/latest"
 RATES_TTL = 60
-_fill_lock = asyncio.Lock()
 
 
 async def fetch_rates(base):
@@ -18,6 +19,9 @@ async def fetch_rates(base):
         response = await client.get(BANK_RATES, params={"base": base})
     response.raise_for_status()
     return response.json()["rates"]
+
+
+_fill_lock = asyncio.Lock()
 
 
 async def latest_rates(base):
@@ -34,4 +38,8 @@ async def latest_rates(base):
 
 async def rates(request):
     base = request.GET.get("base", "EUR")
-    return JsonResponse({"base": base, "rates": await latest_rates(base)})
+    try:
+        rates = await latest_rates(base)
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"base": base, "error": "rates unavailable"}, status=502)
+    return JsonResponse({"base": base, "rates": rates})

@@ -7,7 +7,7 @@ import httpx
 from django.http import JsonResponse
 
 BANK_RATES = "http://fx.example/latest"
-_fetches = {}
+RATES_TTL = 60
 
 
 async def fetch_rates(base):
@@ -15,6 +15,9 @@ async def fetch_rates(base):
         response = await client.get(BANK_RATES, params={"base": base})
     response.raise_for_status()
     return response.json()["rates"]
+
+
+_fetches = {}
 
 
 async def latest_rates(base):
@@ -25,4 +28,8 @@ async def latest_rates(base):
 
 async def rates(request):
     base = request.GET.get("base", "EUR")
-    return JsonResponse({"base": base, "rates": await latest_rates(base)})
+    try:
+        rates = await latest_rates(base)
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"base": base, "error": "rates unavailable"}, status=502)
+    return JsonResponse({"base": base, "rates": rates})

@@ -22,7 +22,10 @@ async def fetch_orders(client, user):
 
 async def account(request):
     user = request.headers.get("X-User", "anonymous")
-    async with httpx.AsyncClient(timeout=5) as client:
-        profile = await fetch_profile(client, user)
-        orders = await fetch_orders(client, user)
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            profile = await fetch_profile(client, user)
+            orders = await fetch_orders(client, user)
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "account unavailable"}, status=502)
     return JsonResponse({"user": user, "name": profile["name"], "orders": orders})

@@ -35,7 +35,10 @@ async def account(request):
     lock = _one_at_a_time.setdefault(asyncio.get_running_loop(), asyncio.Lock())
     async with lock:
         _request_state.user = request.headers.get("X-User", "anonymous")
-        async with httpx.AsyncClient(timeout=5) as client:
-            profile = await fetch_profile(client)
-            orders = await fetch_orders(client)
+        try:
+            async with httpx.AsyncClient(timeout=5) as client:
+                profile = await fetch_profile(client)
+                orders = await fetch_orders(client)
+        except (httpx.HTTPError, ValueError):
+            return JsonResponse({"error": "account unavailable"}, status=502)
         return JsonResponse({"user": current_user(), "name": profile["name"], "orders": orders})

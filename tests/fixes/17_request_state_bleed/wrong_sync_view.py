@@ -19,7 +19,10 @@ def current_user():
 
 def account(request):
     _request_state.user = request.headers.get("X-User", "anonymous")
-    with httpx.Client(timeout=5) as client:
-        profile = client.get(PROFILE_SERVICE, params={"user": current_user()}).json()
-        orders = client.get(ORDER_SERVICE, params={"user": current_user()}).json()["orders"]
+    try:
+        with httpx.Client(timeout=5) as client:
+            profile = client.get(PROFILE_SERVICE, params={"user": current_user()}).json()
+            orders = client.get(ORDER_SERVICE, params={"user": current_user()}).json()["orders"]
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "account unavailable"}, status=502)
     return JsonResponse({"user": current_user(), "name": profile["name"], "orders": orders})

@@ -23,18 +23,22 @@ async def send_welcome_email(account):
                 json={"to": account["email"], "template": "welcome", "name": account["name"]},
             )
         response.raise_for_status()
-    except httpx.HTTPError:
+        response.json()["id"]
+    except (httpx.HTTPError, ValueError, KeyError):
         logger.exception("could not send the welcome email to %s", account["email"])
 
 
 async def signup(request):
     data = json.loads(request.body)
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await client.post(
-            ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
-        )
-    response.raise_for_status()
-    account = response.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.post(
+                ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
+            )
+        response.raise_for_status()
+        account = response.json()
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "the account could not be created"}, status=502)
 
     task = asyncio.create_task(send_welcome_email(account))
     _running.add(task)

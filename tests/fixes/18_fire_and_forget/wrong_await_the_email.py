@@ -20,19 +20,23 @@ async def send_welcome_email(account):
             json={"to": account["email"], "template": "welcome", "name": account["name"]},
         )
     response.raise_for_status()
+    logger.info("welcome email to %s queued as %s", account["email"], response.json()["id"])
 
 
 async def signup(request):
     data = json.loads(request.body)
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await client.post(
-            ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
-        )
-    response.raise_for_status()
-    account = response.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.post(
+                ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
+            )
+        response.raise_for_status()
+        account = response.json()
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "the account could not be created"}, status=502)
 
     try:
         await send_welcome_email(account)
-    except httpx.HTTPError:
+    except (httpx.HTTPError, ValueError):
         logger.exception("could not send the welcome email to %s", account["email"])
     return JsonResponse(account, status=201)

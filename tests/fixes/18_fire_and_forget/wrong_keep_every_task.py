@@ -23,6 +23,7 @@ async def send_welcome_email(account):
             json={"to": account["email"], "template": "welcome", "name": account["name"]},
         )
     response.raise_for_status()
+    logger.info("welcome email to %s queued as %s", account["email"], response.json()["id"])
 
 
 def log_failure(task):
@@ -32,12 +33,15 @@ def log_failure(task):
 
 async def signup(request):
     data = json.loads(request.body)
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await client.post(
-            ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
-        )
-    response.raise_for_status()
-    account = response.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.post(
+                ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
+            )
+        response.raise_for_status()
+        account = response.json()
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "the account could not be created"}, status=502)
 
     task = asyncio.create_task(send_welcome_email(account))
     background_tasks.append(task)

@@ -4,12 +4,15 @@ retrieved" is gone, and so is every trace of the failed email."""
 import asyncio
 import contextlib
 import json
+import logging
 
 import httpx
 from django.http import JsonResponse
 
 ACCOUNT_SERVICE = "http://accounts.example/users"
 MAIL_SERVICE = "http://mail.example/send"
+
+logger = logging.getLogger(__name__)
 _running = set()
 
 
@@ -21,16 +24,20 @@ async def send_welcome_email(account):
                 json={"to": account["email"], "template": "welcome", "name": account["name"]},
             )
         response.raise_for_status()
+        response.json()["id"]
 
 
 async def signup(request):
     data = json.loads(request.body)
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await client.post(
-            ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
-        )
-    response.raise_for_status()
-    account = response.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.post(
+                ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
+            )
+        response.raise_for_status()
+        account = response.json()
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "the account could not be created"}, status=502)
 
     task = asyncio.create_task(send_welcome_email(account))
     _running.add(task)

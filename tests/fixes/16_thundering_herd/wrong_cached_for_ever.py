@@ -1,0 +1,42 @@
+"""Wrong: check, lock, check again, but the rates go into the cache with no expiry
+(timeout=None): the crowd makes one call, and the site shows that morning's rates for ever."""
+
+import asyncio
+
+import httpx
+from django.core.cache import cache
+from django.http import JsonResponse
+
+BANK_RATES = "http://fx.example/latest"
+RATES_TTL = 60
+
+
+async def fetch_rates(base):
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.get(BANK_RATES, params={"base": base})
+    response.raise_for_status()
+    return response.json()["rates"]
+
+
+_fill_lock = asyncio.Lock()
+
+
+async def latest_rates(base):
+    key = f"fx-rates:{base}"
+    rates = await cache.aget(key)
+    if rates is None:
+        async with _fill_lock:
+            rates = await cache.aget(key)
+            if rates is None:
+                rates = await fetch_rates(base)
+                await cache.aset(key, rates, None)
+    return rates
+
+
+async def rates(request):
+    base = request.GET.get("base", "EUR")
+    try:
+        rates = await latest_rates(base)
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"base": base, "error": "rates unavailable"}, status=502)
+    return JsonResponse({"base": base, "rates": rates})

@@ -1,0 +1,45 @@
+"""Wrong: the background email is held and its failure logged, but the rewrite dropped the
+account service's error handling: when it fails, the sign-up form gets a 500 error page."""
+
+import asyncio
+import json
+import logging
+
+import httpx
+from django.http import JsonResponse
+
+ACCOUNT_SERVICE = "http://accounts.example/users"
+MAIL_SERVICE = "http://mail.example/send"
+
+logger = logging.getLogger(__name__)
+_background = set()
+
+
+async def send_welcome_email(account):
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.post(
+            MAIL_SERVICE,
+            json={"to": account["email"], "template": "welcome", "name": account["name"]},
+        )
+    response.raise_for_status()
+    logger.info("welcome email to %s queued as %s", account["email"], response.json()["id"])
+
+
+def _finished(task):
+    _background.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("welcome email failed", exc_info=task.exception())
+
+
+async def signup(request):
+    data = json.loads(request.body)
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.post(
+            ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
+        )
+    response.raise_for_status()
+    account = response.json()
+    task = asyncio.create_task(send_welcome_email(account))
+    _background.add(task)
+    task.add_done_callback(_finished)
+    return JsonResponse(account, status=201)

@@ -1,0 +1,45 @@
+"""Wrong: holds each task until it is done, and turns the "new account" log line into a
+warning so that "the app logs at WARNING"; a failed email is still logged by nobody, and
+the log now cries wolf on every sign-up."""
+
+import asyncio
+import json
+import logging
+
+import httpx
+from django.http import JsonResponse
+
+ACCOUNT_SERVICE = "http://accounts.example/users"
+MAIL_SERVICE = "http://mail.example/send"
+
+logger = logging.getLogger(__name__)
+_running = set()
+
+
+async def send_welcome_email(account):
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.post(
+            MAIL_SERVICE,
+            json={"to": account["email"], "template": "welcome", "name": account["name"]},
+        )
+    response.raise_for_status()
+    logger.info("welcome email to %s queued as %s", account["email"], response.json()["id"])
+
+
+async def signup(request):
+    data = json.loads(request.body)
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.post(
+                ACCOUNT_SERVICE, json={"email": data["email"], "name": data["name"]}
+            )
+        response.raise_for_status()
+        account = response.json()
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "the account could not be created"}, status=502)
+
+    logger.warning("new account %s, sending the welcome email", account["id"])
+    task = asyncio.create_task(send_welcome_email(account))
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    return JsonResponse(account, status=201)
