@@ -1,5 +1,6 @@
-"""The city alerts view: GET shows the forecast and the alerts (both asked for at once), POST
-takes the provider's signed webhook, and the class-based view stays async."""
+"""The city alerts view: GET shows the forecast and the alerts (both asked for at once, and
+no page at all when a service fails), POST takes the provider's signed webhook on a site with
+Django's CSRF protection on, and the class-based view stays async."""
 
 import hashlib
 import hmac
@@ -10,13 +11,19 @@ from asgiref.sync import iscoroutinefunction
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import resolve
 
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
+pytestmark = [
+    # The site as it runs in production: Django's CSRF protection on, as in every project
+    # made by startproject. A webhook cannot send a CSRF token; its signature proves it.
+    pytest.mark.middleware("django.middleware.csrf.CsrfViewMiddleware"),
+    pytest.mark.usefixtures("cheap_http_clients"),
+]
 
 FORECAST_URL = "http://weather.example/forecast"
 ALERTS_URL = "http://alerts.example/active"
 WEBHOOK_SECRET = b"alerts-provider-shared-secret"
-CITIES = ["oslo", "lima", "accra", "hanoi", "quito", "perth", "porto", "tunis"]
+CITIES = ["oslo", "lima", "accra", "hanoi", "quito", "perth", "porto", "tunis", "tromsø"]
 LEVELS = ["yellow", "orange", "red"]
+GATEWAY_ERRORS = (502, 503, 504)
 
 
 @pytest.fixture
@@ -25,15 +32,29 @@ def _dojo_kata_imports():
     URLconf loads, which a server shows as a 500 for every request; so do these tests."""
 
 
+@pytest.fixture
+def site(middleware_app):
+    """The alerts site behind Django's CSRF middleware, answering as a server does (a 500)
+    when Django cannot even load the view."""
+    return middleware_app
+
+
+def an_alert(rng):
+    return {"id": rng.randint(1, 99_999), "level": rng.choice(LEVELS)}
+
+
 def fake_services(upstream, rng):
-    """A random city, with a random forecast and random alerts from the two services."""
+    """A random city, with a random forecast and random alerts from the two services, each
+    answering at its own speed."""
     city = rng.choice(CITIES)
     high = rng.randint(-5, 40)
     forecast = {"high": high, "low": high - rng.randint(2, 15), "sky": rng.choice(["sun", "rain"])}
-    alerts = [{"id": rng.randint(1, 9999), "level": rng.choice(LEVELS)}]
-    upstream.get(FORECAST_URL, json=forecast)
-    upstream.get(ALERTS_URL, json=alerts)
-    return city, forecast, alerts
+    alerts = [an_alert(rng) for _ in range(rng.randint(0, 3))]
+    services = {
+        "forecast": upstream.get(FORECAST_URL, json=forecast, latency=rng.uniform(0.02, 0.06)),
+        "alerts": upstream.get(ALERTS_URL, json=alerts, latency=rng.uniform(0.02, 0.06)),
+    }
+    return city, forecast, alerts, services
 
 
 def signed(alert, secret=WEBHOOK_SECRET):
@@ -43,25 +64,62 @@ def signed(alert, secret=WEBHOOK_SECRET):
     return body, {"content-type": "application/json", "x-signature": signature}
 
 
-async def test_get_shows_the_forecast_and_the_alerts(server_app, upstream, rng):
-    city, forecast, alerts = fake_services(upstream, rng)
-    response = await server_app.get(f"/alerts/{city}/")
+def forged(alert, how):
+    """A webhook call that the provider did not send: signed with a guessed secret, not
+    signed at all, or signed and then changed on the way."""
+    if how == "wrong_secret":
+        return signed(alert, secret=b"an-attacker-guess")
+    body, headers = signed(alert)
+    if how == "no_signature":
+        del headers["x-signature"]
+        return body, headers
+    return json.dumps({**alert, "level": "red", "id": alert["id"] + 1}).encode(), headers
+
+
+async def test_get_shows_the_forecast_and_the_alerts(site, upstream, rng):
+    city, forecast, alerts, _ = fake_services(upstream, rng)
+    response = await site.get(f"/alerts/{city}/")
     expected = {"city": city, "forecast": forecast, "alerts": alerts}
     response.assert_json(expected, f"the forecast and the alerts for {city}")
 
 
-async def test_get_asks_both_services_at_once(server_app, upstream, rng):
-    city, _, _ = fake_services(upstream, rng)
-    response = await server_app.get(f"/alerts/{city}/")
+async def test_get_asks_both_services_at_once(site, upstream, rng):
+    city, _, _, _ = fake_services(upstream, rng)
+    response = await site.get(f"/alerts/{city}/")
     response.assert_status(200, "the forecast and the alerts")
     upstream.assert_calls_overlapped(2)
 
 
-async def test_post_accepts_a_signed_alert(server_app, rng):
+async def test_a_broken_weather_service_is_a_502_not_a_crash(site, upstream, rng, upstream_failure):
+    city, _, _, services = fake_services(upstream, rng)
+    broken = rng.choice(list(services))
+    services[broken].breaks(upstream_failure)
+    response = await site.get(f"/alerts/{city}/")
+    if response.status not in GATEWAY_ERRORS:
+        what = response.explain()
+        if response.status == 200:
+            what += f"\nIts body: {response.text[:300]!r}"
+        pytest.fail(
+            f"The {broken} service {upstream_failure}.\n{what}\n"
+            "Expected 502 Bad Gateway (503 or 504 would do): never a 500, and never a page "
+            "that shows the city without its forecast or its alerts.",
+            pytrace=False,
+        )
+
+
+async def test_post_accepts_a_signed_alert(site, rng):
     city = rng.choice(CITIES)
-    alert = {"id": rng.randint(1, 9999), "level": rng.choice(LEVELS)}
+    alert = an_alert(rng)
     body, headers = signed(alert)
-    response = await server_app.post(f"/alerts/{city}/", data=body, headers=headers)
+    response = await site.post(f"/alerts/{city}/", data=body, headers=headers)
+    if response.status == 403 and "CSRF" in response.text:
+        pytest.fail(
+            f"{response.request_line}, signed by the provider, was refused by Django's CSRF "
+            "protection (403): the provider cannot send a CSRF token.\n"
+            "Expected the webhook to stay exempt from CSRF checks (csrf_exempt), as it was: "
+            "its signature is what proves who sent it.",
+            pytrace=False,
+        )
     response.assert_status(202, "the signed webhook call accepted")
     expected = {"accepted": alert["id"], "city": city}
     if response.json() != expected:
@@ -71,11 +129,12 @@ async def test_post_accepts_a_signed_alert(server_app, rng):
         )
 
 
-async def test_post_refuses_a_bad_signature(server_app, rng):
+@pytest.mark.parametrize("how", ["wrong_secret", "no_signature", "tampered_body"])
+async def test_post_refuses_a_call_the_provider_did_not_sign(site, rng, how):
     city = rng.choice(CITIES)
-    body, headers = signed({"id": rng.randint(1, 9999)}, secret=b"an-attacker-guess")
-    response = await server_app.post(f"/alerts/{city}/", data=body, headers=headers)
-    response.assert_status(403, "a webhook call with a bad signature is refused")
+    body, headers = forged(an_alert(rng), how)
+    response = await site.post(f"/alerts/{city}/", data=body, headers=headers)
+    response.assert_status(403, f"a webhook call with {how.replace('_', ' ')} is refused")
 
 
 def test_the_view_stays_async():

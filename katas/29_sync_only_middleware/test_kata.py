@@ -1,20 +1,36 @@
-"""The order page behind the request-ID middleware: ids are kept or made, passed on to the
-orders service, and the middleware chain stays async (no thread held per request)."""
+"""The order page behind the request-ID middleware: ids are kept or made, one per request
+even when requests come at once, passed on to the orders service and back to the caller
+(failed calls included), the middleware chain stays async (no thread held per request), and
+it still works where a sync-only middleware comes after it."""
+
+import asyncio
+import sys
+import threading
+from concurrent.futures import Future
 
 import pytest
+from asgiref.sync import AsyncToSync
+from django.dispatch import Signal
+
+from dojo.loopwatch import site_of
+
+REQUEST_ID = "katas.29_sync_only_middleware.middleware.RequestIDMiddleware"
+STORE = "katas.29_sync_only_middleware.legacy.StoreMiddleware"
 
 pytestmark = [
-    pytest.mark.middleware("katas.29_sync_only_middleware.middleware.RequestIDMiddleware"),
+    pytest.mark.middleware(REQUEST_ID),
     pytest.mark.usefixtures("cheap_http_clients"),
 ]
 
 ORDERS_URL = "http://orders.example/orders/{}"
 HEADER = "x-request-id"
+GATEWAY_ERRORS = (502, 503, 504)
 
 
-def fake_orders(upstream, rng):
-    """An order with random content; the orders service remembers the request ids it saw."""
-    order_id = rng.randint(1000, 9999)
+def fake_orders(upstream, rng, latency=0.05, on_call=None):
+    """A random order; the orders service remembers the request ids it saw, and runs
+    ``on_call`` while the view waits for it."""
+    order_id = rng.randint(1000, 99999)
     order = {
         "id": order_id,
         "items": rng.randint(1, 9),
@@ -25,17 +41,21 @@ def fake_orders(upstream, rng):
 
     def reply(request):
         seen.append(request.headers.get("X-Request-ID"))
+        if on_call is not None:
+            on_call()
         return order
 
-    upstream.get(ORDERS_URL.format(order_id), json=reply)
-    return order_id, order, seen
+    route = upstream.get(ORDERS_URL.format(order_id), json=reply, latency=latency)
+    return order_id, order, seen, route
 
 
-async def test_the_callers_request_id_is_kept_and_passed_on(middleware_app, upstream, rng):
-    order_id, order, seen = fake_orders(upstream, rng)
-    request_id = f"{rng.getrandbits(64):016x}"
-    response = await middleware_app.get(f"/orders/{order_id}/", headers={HEADER: request_id})
-    response.assert_json(order, f"order {order_id}, as the orders service sent it")
+def a_request_id(rng):
+    return f"{rng.getrandbits(64):016x}"
+
+
+def assert_id_kept(response, request_id, seen):
+    """Fail unless the caller's id came back unchanged and the orders service saw it."""
+    __tracebackhide__ = True
     returned = response.headers.get(HEADER)
     if returned != request_id:
         pytest.fail(
@@ -50,35 +70,138 @@ async def test_the_callers_request_id_is_kept_and_passed_on(middleware_app, upst
         )
 
 
-async def test_a_request_without_an_id_gets_a_new_one(middleware_app, upstream, rng):
-    order_id, order, seen = fake_orders(upstream, rng)
-    first = await middleware_app.get(f"/orders/{order_id}/")
-    second = await middleware_app.get(f"/orders/{order_id}/")
-    first.assert_json(order, f"order {order_id}, as the orders service sent it")
-    ids = [first.headers.get(HEADER), second.headers.get(HEADER)]
-    if not all(ids) or ids[0] == ids[1]:
+def threads_waiting_for_the_loop(code_roots):
+    """The threads blocked right now until the event loop does some work for them (inside
+    async_to_sync, or on a future's result), each with the line of the kata that put it
+    there, if its stack has one. Django's own signal sending is not the kata's doing."""
+    waits = {AsyncToSync.__call__.__code__, Future.result.__code__}
+    found = {}
+    for ident, frame in sys._current_frames().items():
+        if ident == threading.get_ident():
+            continue
+        top, codes = frame, set()
+        while frame is not None:
+            codes.add(frame.f_code)
+            frame = frame.f_back
+        if codes & waits and Signal.send.__code__ not in codes:
+            found[ident] = (
+                site_of(top, code_roots)
+                or "(none of your lines is on its stack: asyncio.to_thread or an "
+                "executor handed it the work)"
+            )
+    return found
+
+
+@pytest.mark.middleware(REQUEST_ID, STORE)
+async def test_it_still_works_in_front_of_a_sync_only_middleware(request, upstream, rng):
+    # StoreMiddleware (legacy.py) declares nothing: Django adapts the chain to sync from
+    # there on. Threads are held here whatever RequestIDMiddleware does; what it must do is
+    # keep working, with a sync get_response if it says it can work sync.
+    try:
+        site, problem = request.getfixturevalue("middleware_app"), None
+    except Exception as error:
+        problem = error
+    # Failing outside the except block keeps "During handling of the above exception" out.
+    if problem is not None:
         pytest.fail(
-            f"Two requests without an id came back with X-Request-ID {ids!r}.\n"
-            "Expected a new, different id for each.",
+            "Django could not build a middleware chain with RequestIDMiddleware in front of "
+            f"the sync-only StoreMiddleware: {type(problem).__name__}: {problem}\n"
+            "Where the rest of the chain is sync, Django hands a middleware that says it can "
+            "work sync (sync_capable, True unless it says otherwise) a sync get_response, and "
+            "expects a sync middleware back. A server would not even start.",
             pytrace=False,
         )
-    if seen != ids:
+    order_id, order, seen, _ = fake_orders(upstream, rng)
+    request_id = a_request_id(rng)
+    response = await site.get(f"/orders/{order_id}/", headers={HEADER: request_id})
+    response.assert_json(order, f"order {order_id}, behind the store middleware")
+    assert_id_kept(response, request_id, seen)
+
+
+async def test_the_callers_request_id_is_kept_and_passed_on(middleware_app, upstream, rng):
+    order_id, order, seen, _ = fake_orders(upstream, rng)
+    request_id = a_request_id(rng)
+    response = await middleware_app.get(f"/orders/{order_id}/", headers={HEADER: request_id})
+    response.assert_json(order, f"order {order_id}, as the orders service sent it")
+    assert_id_kept(response, request_id, seen)
+
+
+async def test_requests_without_an_id_each_get_a_new_one(middleware_app, upstream, rng):
+    # Several customers at once, each with an order of their own.
+    orders = [fake_orders(upstream, rng, rng.uniform(0.1, 0.2)) for _ in range(4)]
+    responses = await asyncio.gather(
+        *(middleware_app.get(f"/orders/{order_id}/") for order_id, _, _, _ in orders)
+    )
+    ids = [response.headers.get(HEADER) for response in responses]
+    for response, (order_id, order, seen, _) in zip(responses, orders, strict=True):
+        response.assert_json(order, f"order {order_id}, as the orders service sent it")
+        if seen != [response.headers.get(HEADER)]:
+            pytest.fail(
+                f"{response.request_line} came back with X-Request-ID "
+                f"{response.headers.get(HEADER)!r}, but the orders service saw {seen!r} for "
+                f"it.\nAll the ids the callers got: {ids!r}\n"
+                "Expected the same id on both sides, for each request: one request's id must "
+                "never reach another's.",
+                pytrace=False,
+            )
+    if not all(ids) or len(set(ids)) != len(ids):
         pytest.fail(
-            f"The orders service saw X-Request-ID {seen!r}, the caller got {ids!r}.\n"
-            "Expected the same id on both sides.",
+            f"{len(ids)} requests without an id, sent at once, came back with X-Request-ID "
+            f"{ids!r}.\nExpected a new, different id for each.",
+            pytrace=False,
+        )
+
+
+async def test_a_failed_order_page_still_carries_its_request_id(
+    middleware_app, upstream, rng, upstream_failure
+):
+    order_id, _, _, orders = fake_orders(upstream, rng)
+    orders.breaks(upstream_failure)
+    request_id = a_request_id(rng)
+    response = await middleware_app.get(f"/orders/{order_id}/", headers={HEADER: request_id})
+    if response.status not in GATEWAY_ERRORS:
+        pytest.fail(
+            f"The orders service {upstream_failure}.\n{response.explain()}\n"
+            "Expected the view's 502 Bad Gateway, untouched by the middleware.",
+            pytrace=False,
+        )
+    returned = response.headers.get(HEADER)
+    if returned != request_id:
+        pytest.fail(
+            f"{response.request_line} failed ({response.status}) and came back with "
+            f"X-Request-ID: {returned!r}; expected {request_id!r}.\n"
+            "A failed request is the one support needs to find in the logs by its id.",
             pytrace=False,
         )
 
 
 async def test_requests_still_overlap(middleware_burst, upstream, rng):
-    order_id, _, _ = fake_orders(upstream, rng)
+    order_id, _, _, _ = fake_orders(upstream, rng, latency=0.2)
     report = await middleware_burst(f"/orders/{order_id}/", n=5)
     report.assert_all_status(200)
     report.assert_served_concurrently()
 
 
 async def test_the_middleware_chain_stays_async(middleware_app, upstream, rng):
-    order_id, _, _ = fake_orders(upstream, rng)
+    before = threads_waiting_for_the_loop(middleware_app.code_roots)
+    held = {}
+
+    def look_at_the_threads():
+        # The orders service is answering: every request is inside the view, waiting.
+        now = threads_waiting_for_the_loop(middleware_app.code_roots)
+        held.update((ident, site) for ident, site in now.items() if ident not in before)
+
+    order_id, _, _, _ = fake_orders(upstream, rng, latency=0.2, on_call=look_at_the_threads)
     report = await middleware_app.burst(f"/orders/{order_id}/", n=5)
     report.assert_all_status(200)
     middleware_app.assert_chain_stays_async()
+    if held:
+        where = "\n".join(f"  {site}" for site in dict.fromkeys(map(str, held.values())))
+        pytest.fail(
+            f"While the requests were inside the view, {len(held)} worker thread"
+            f"{'s' if len(held) > 1 else ''} sat blocked waiting for the event loop to finish "
+            f"them (async_to_sync, or a future's result):\n{where}\n"
+            "Every request in flight holds a thread of its own, as under WSGI.\n"
+            "Expected the middleware chain to stay async: no thread waiting while the view runs.",
+            pytrace=False,
+        )

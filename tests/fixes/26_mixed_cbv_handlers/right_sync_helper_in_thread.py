@@ -10,7 +10,9 @@ import logging
 import httpx
 from asgiref.sync import sync_to_async
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
 logger = logging.getLogger("weather.alerts")
 
@@ -20,6 +22,15 @@ ALERTS_URL = "http://alerts.example/active"
 WEBHOOK_SECRET = b"alerts-provider-shared-secret"
 
 
+async def ask(client, url, city):
+    """One service's JSON answer for ``city``; raises if the service failed in any way."""
+    reply = await client.get(url, params={"city": city})
+    reply.raise_for_status()
+    return reply.json()
+
+
+# The provider cannot send a CSRF token: the signature is what proves who sent the POST.
+@method_decorator(csrf_exempt, name="dispatch")
 class CityAlertsView(View):
     """GET: a city's forecast and its active alerts. POST: the provider's webhook, which
     announces a new alert."""
@@ -27,10 +38,16 @@ class CityAlertsView(View):
     async def get(self, request, city):
         async with httpx.AsyncClient(timeout=5) as client:
             forecast, alerts = await asyncio.gather(
-                client.get(FORECAST_URL, params={"city": city}),
-                client.get(ALERTS_URL, params={"city": city}),
+                ask(client, FORECAST_URL, city),
+                ask(client, ALERTS_URL, city),
+                return_exceptions=True,
             )
-        return JsonResponse({"city": city, "forecast": forecast.json(), "alerts": alerts.json()})
+        failed = [answer for answer in (forecast, alerts) if isinstance(answer, Exception)]
+        if failed:
+            # No page rather than one that leaves an alert out: 502 Bad Gateway.
+            logger.warning("weather services failed for %s: %r", city, failed)
+            return JsonResponse({"city": city, "error": "weather unavailable"}, status=502)
+        return JsonResponse({"city": city, "forecast": forecast, "alerts": alerts})
 
     async def post(self, request, city):
         return await sync_to_async(self.accept_alert)(request, city)

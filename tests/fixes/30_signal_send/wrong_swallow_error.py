@@ -2,10 +2,13 @@
 receiver never ran: nothing was reserved at the warehouse."""
 
 import json
+import logging
 
 from django.http import JsonResponse
 
 from .signals import order_placed
+
+logger = logging.getLogger("shop.orders")
 
 
 async def place_order(request):
@@ -17,5 +20,9 @@ async def place_order(request):
         order_placed.send(sender=None, order=order)
     except RuntimeError:
         pass
+    except Exception:
+        # A receiver failed (the warehouse is down, say): the order is not placed.
+        logger.exception("order %s: a receiver of order_placed failed", order["id"])
+        return JsonResponse({"error": "the order could not be placed, try again"}, status=503)
 
     return JsonResponse({"order": order["id"], "status": "placed"}, status=201)

@@ -1,0 +1,58 @@
+"""Right: post is async like get; get asks both services in a TaskGroup, which cancels the
+other call as soon as one fails, and answers 503 then."""
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+
+import httpx
+from django.http import JsonResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+logger = logging.getLogger("weather.alerts")
+
+FORECAST_URL = "http://weather.example/forecast"
+ALERTS_URL = "http://alerts.example/active"
+# Shared with the alerts provider, which signs every webhook call with it.
+WEBHOOK_SECRET = b"alerts-provider-shared-secret"
+
+
+async def ask(client, url, city):
+    """One service's JSON answer for ``city``; raises if the service failed in any way."""
+    reply = await client.get(url, params={"city": city})
+    reply.raise_for_status()
+    return reply.json()
+
+
+# The provider cannot send a CSRF token: the signature is what proves who sent the POST.
+@method_decorator(csrf_exempt, name="dispatch")
+class CityAlertsView(View):
+    """GET: a city's forecast and its active alerts. POST: the provider's webhook, which
+    announces a new alert."""
+
+    async def get(self, request, city):
+        failed = False
+        try:
+            async with httpx.AsyncClient(timeout=5) as client, asyncio.TaskGroup() as group:
+                forecast = group.create_task(ask(client, FORECAST_URL, city))
+                alerts = group.create_task(ask(client, ALERTS_URL, city))
+        except* (httpx.HTTPError, ValueError):
+            failed = True
+        if failed:
+            return JsonResponse({"city": city, "error": "weather unavailable"}, status=503)
+        return JsonResponse(
+            {"city": city, "forecast": forecast.result(), "alerts": alerts.result()}
+        )
+
+    async def post(self, request, city):
+        expected = hmac.new(WEBHOOK_SECRET, request.body, hashlib.sha256).hexdigest()
+        signature = request.headers.get("X-Signature", "")
+        if not hmac.compare_digest(signature, expected):
+            return JsonResponse({"error": "bad signature"}, status=403)
+        alert = json.loads(request.body)
+        logger.info("new alert %s for %s", alert["id"], city)
+        return JsonResponse({"accepted": alert["id"], "city": city}, status=202)

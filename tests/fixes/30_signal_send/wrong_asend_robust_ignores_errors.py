@@ -1,0 +1,27 @@
+"""Wrong: awaits asend_robust(), which never raises, and never looks at what it returns. Every
+receiver runs, but when the warehouse fails the customer is still told "placed", for stock
+nobody reserved (Django only logs the error)."""
+
+import json
+import logging
+
+from django.http import JsonResponse
+
+from .signals import order_placed
+
+logger = logging.getLogger("shop.orders")
+
+
+async def place_order(request):
+    order = json.loads(request.body)
+    if not order.get("lines"):
+        return JsonResponse({"error": "an order needs at least one line"}, status=400)
+
+    try:
+        await order_placed.asend_robust(sender=None, order=order)
+    except Exception:
+        # A receiver failed (the warehouse is down, say): the order is not placed.
+        logger.exception("order %s: a receiver of order_placed failed", order["id"])
+        return JsonResponse({"error": "the order could not be placed, try again"}, status=503)
+
+    return JsonResponse({"order": order["id"], "status": "placed"}, status=201)
