@@ -35,6 +35,12 @@ class Shipped:
     path: Path
     source: str
     changed: list[str] = field(default_factory=list)
+    authored: set[str] = field(default_factory=set)
+
+    @property
+    def learner_changes(self) -> list[str]:
+        """Changed files of katas that are not being authored: a learner's work."""
+        return [path for path in self.changed if Path(path).parts[1] not in self.authored]
 
 
 @contextlib.contextmanager
@@ -50,9 +56,15 @@ def shipped_starters(root: Path) -> Iterator[Shipped]:
             tar.extractall(scratch, filter="data")
         output = _git(root, "diff", "--name-only", "HEAD", "--", "katas") or b""
         changed = [line for line in output.decode(errors="replace").splitlines() if line]
-        for kata in _being_authored(root, changed):
+        authored = _being_authored(root, changed)
+        for kata in authored:
             shutil.rmtree(Path(scratch) / "katas" / kata, ignore_errors=True)
-        yield Shipped(Path(scratch) / "katas", "the starters as last committed (git HEAD)", changed)
+        yield Shipped(
+            Path(scratch) / "katas",
+            "the starters as last committed (git HEAD)",
+            changed,
+            authored,
+        )
 
 
 def _being_authored(root: Path, changed: list[str]) -> set[str]:

@@ -28,11 +28,16 @@ def main(args: argparse.Namespace) -> int:
             f"Verifying the katas: starters ({shipped.source}) and solutions, side by side...",
             flush=True,
         )
-        if shipped.changed:
+        if shipped.learner_changes:
             print(
-                f"  {len(shipped.changed)} file(s) in katas/ differ from the last commit "
-                "(your work, or an author's edit): not judged here. make kata N=... runs "
-                "yours; commit an edited starter to verify it.",
+                f"  {len(shipped.learner_changes)} of your files in katas/ differ from the last "
+                "commit: verify judges the committed starters; make kata N=... runs yours.",
+                flush=True,
+            )
+        if shipped.authored:
+            print(
+                "  Being authored (tests or kata.toml changed), so judged as they are now: "
+                f"{', '.join(sorted(shipped.authored))}.",
                 flush=True,
             )
         reports = verify(REPO_ROOT, only, shipped.path)
