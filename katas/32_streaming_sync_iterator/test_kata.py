@@ -1,37 +1,66 @@
 """GET /orders/export.csv streams the CSV export: every order, with the first rows reaching
-the browser while later pages are still being fetched, and the event loop free meanwhile."""
+the browser while later pages are still being fetched, the event loop free meanwhile; a
+failure of the orders service cuts the download off, and a browser that leaves stops it."""
 
+import asyncio
 import csv
 import io
+import time
 
+import httpx
 import pytest
+
+pytestmark = pytest.mark.usefixtures("cheap_http_clients")
 
 EXPORT = "/orders/export.csv"
 PAGES = 3
-PER_PAGE = 3
-CUSTOMERS = ["Ada Berg", "Kofi Okafor", "Leila Sato", "Mateo Rossi", "Priya Novak", "Sven Ito"]
+CUSTOMERS = [
+    "Ada Berg",
+    "Kofi Okafor",
+    "Zoë Ångström",
+    "Nguyễn Văn An",
+    'Bikes "R" Us',
+    "O'Neil, Sons & Co",
+    "Łukasz Wróbel; Kraków",
+    "Søren <Sørensen>",
+]
+# Page 1 comes at once; the next ones are slow, so a browser can leave while one is coming.
+SLOW_PAGE = 0.3
+# After the browser left, the orders service must stay quiet this long for the test to
+# conclude that nothing goes on fetching pages.
+QUIET = 0.2
 
 
 @pytest.fixture
 def pages(rng):
-    """The orders service's pages of orders, different every run."""
-    ids = rng.sample(range(10_000, 99_999), PAGES * PER_PAGE)
+    """The orders service's pages of orders, different every run (one to four a page)."""
+    sizes = [rng.randint(1, 4) for _ in range(PAGES)]
+    ids = rng.sample(range(10_000, 99_999), sum(sizes))
     orders = [
         {"id": order_id, "customer": rng.choice(CUSTOMERS), "total": rng.randint(100, 99_999)}
         for order_id in ids
     ]
-    return [orders[start : start + PER_PAGE] for start in range(0, len(orders), PER_PAGE)]
+    starts = [sum(sizes[:page]) for page in range(PAGES)]
+    return [orders[start : start + size] for start, size in zip(starts, sizes, strict=True)]
+
+
+def page_payload(pages, page):
+    """What the orders service answers for ``page`` (counted from 1)."""
+    return {"orders": pages[page - 1], "next_page": page + 1 if page < len(pages) else None}
+
+
+def page_asked(call):
+    return int(httpx.URL(call.url).params["page"])
 
 
 @pytest.fixture
 def orders_service(upstream, pages):
     """One page of orders per call, 0.15 s each, like a paginated API."""
-
-    def page_of_orders(request):
-        page = int(request.url.params["page"])
-        return {"orders": pages[page - 1], "next_page": page + 1 if page < len(pages) else None}
-
-    return upstream.get("http://orders.example/orders", json=page_of_orders, latency=0.15)
+    return upstream.get(
+        "http://orders.example/orders",
+        json=lambda request: page_payload(pages, int(request.url.params["page"])),
+        latency=0.15,
+    )
 
 
 def expected_rows(pages):
@@ -42,7 +71,26 @@ def expected_rows(pages):
     ]
 
 
+def order_rows(report):
+    """The order rows the browser received (the header line left out)."""
+    return list(csv.reader(io.StringIO(report.text)))[1:]
+
+
+async def until_quiet(route, quiet=QUIET, limit=2.0):
+    """Wait until no call to ``route`` has been in flight for ``quiet`` seconds, so that
+    anything still fetching pages for the export shows itself meanwhile."""
+    deadline = time.perf_counter() + limit
+    quiet_since = time.perf_counter()
+    while time.perf_counter() < deadline:
+        if any(not call.finished for call in route.calls):
+            quiet_since = time.perf_counter()
+        elif time.perf_counter() - quiet_since >= quiet:
+            return
+        await asyncio.sleep(0.01)
+
+
 async def test_the_export_has_every_order(stream, orders_service, pages):
+    orders_service.latency = 0.02
     report = await stream(EXPORT)
     report.assert_status(200, "the CSV export")
     content_type = report.headers.get("content-type", "")
@@ -58,9 +106,22 @@ async def test_the_export_has_every_order(stream, orders_service, pages):
     )
 
 
+async def test_an_export_with_no_orders_is_just_the_header(stream, orders_service):
+    orders_service.latency = 0.02
+    orders_service.returns({"orders": [], "next_page": None})
+    report = await stream(EXPORT)
+    report.assert_status(200, "the CSV export, with no orders in it")
+    rows = list(csv.reader(io.StringIO(report.text)))
+    assert rows == [["id", "customer", "total"]], (
+        f"The orders service had no orders, and GET {EXPORT} returned these CSV rows:\n"
+        f"    {rows!r}\nExpected the header line alone."
+    )
+
+
 async def test_first_rows_reach_the_browser_before_the_last_page_is_fetched(
     stream, orders_service, pages
 ):
+    orders_service.latency = 0.05
     report = await stream(EXPORT)
     report.assert_status(200, "the CSV export")
     first_order = f"{pages[0][0]['id']},"
@@ -83,7 +144,79 @@ async def test_first_rows_reach_the_browser_before_the_last_page_is_fetched(
     )
 
 
-async def test_streaming_leaves_the_event_loop_free(stream, orders_service, cheap_http_clients):
+async def test_streaming_leaves_the_event_loop_free(stream, orders_service):
     report = await stream(EXPORT)
     report.assert_status(200, "the CSV export")
     report.assert_loop_not_blocked()
+
+
+async def test_a_failing_orders_service_cuts_the_download_off(
+    stream, orders_service, pages, rng, upstream_failure
+):
+    orders_service.latency = 0.02
+    broken = rng.randint(2, PAGES)
+    # Pages before `broken` come back as usual; from `broken` on, the service fails.
+    orders_service.breaks(upstream_failure)
+    orders_service.then_returns(*(page_payload(pages, page) for page in range(1, broken)))
+    report = await stream(EXPORT)
+    total = sum(len(page) for page in pages)
+    if report.exception is None:
+        pytest.fail(
+            f"The orders service {upstream_failure} when asked for page {broken} of {PAGES}, "
+            f"but GET {EXPORT} ended as if the export were complete ({report.outcome()}): "
+            f"the accountant gets a file with {len(order_rows(report))} of the {total} orders "
+            "and no sign that any are missing.\n"
+            "Expected the download to fail visibly: let the error end the response, so that "
+            "the connection is cut off before the end of the body and the browser marks the "
+            f"download as failed.\n\n{report.arrivals()}\n\n{orders_service.upstream.timeline()}",
+            pytrace=False,
+        )
+    later = sorted({page_asked(call) for call in orders_service.calls} - set(range(broken + 1)))
+    if later:
+        pytest.fail(
+            f"The orders service {upstream_failure} when asked for page {broken}, and the "
+            f"export went on to ask for page {later[0]}, for a file that was already broken.\n"
+            "Expected the export to stop at the page that failed.\n\n"
+            f"{orders_service.upstream.timeline()}",
+            pytrace=False,
+        )
+
+
+async def test_the_export_stops_when_the_browser_leaves(stream, orders_service, pages):
+    orders_service.latency = 0.05
+
+    def page_then_slow_down(request):
+        orders_service.latency = SLOW_PAGE
+        return page_payload(pages, int(request.url.params["page"]))
+
+    orders_service.returns(page_then_slow_down)
+    # The accountant closes the tab while page 2 is on its way.
+    report = await stream(EXPORT, disconnect_when=lambda: orders_service.call_count >= 2)
+    await until_quiet(orders_service)
+    if report.disconnected_at is None:
+        pytest.fail(
+            f"GET {EXPORT} finished before page 2 was even requested ({report.outcome()}); "
+            f"expected {PAGES} pages to be fetched one after another.\n\n"
+            f"{orders_service.upstream.timeline()}",
+            pytrace=False,
+        )
+    late = [call for call in orders_service.calls if call.start > report.disconnected_at]
+    if late:
+        pytest.fail(
+            f"The browser left GET {EXPORT} while page 2 was on its way, but the export went "
+            f"on: page {page_asked(late[0])} was requested from the orders service "
+            f"{late[0].start - report.disconnected_at:.2f} s after the browser had gone, for a "
+            "file nobody will receive.\n"
+            "Expected the export to stop when the browser leaves: Django then stops reading "
+            "the response's iterator and cancels what it awaits; nothing may go on fetching "
+            f"pages on its own.\n\n{orders_service.upstream.timeline()}",
+            pytrace=False,
+        )
+    if report.sent_after_disconnect:
+        pytest.fail(
+            f"The browser left GET {EXPORT} while page 2 was on its way, but the view sent "
+            f"{report.sent_after_disconnect} more message(s) after it had gone.\n"
+            "Expected nothing more to be sent: the view must stop when Django cancels it.\n\n"
+            f"{report.timeline()}",
+            pytrace=False,
+        )

@@ -1,12 +1,23 @@
-"""POST /exports/orders/ starts an export and waits for its file; when the client leaves
-first, the view stops at once and cancels the export, and a dropped status call is retried."""
+"""POST /exports/orders/ starts an export and waits for its file; a dropped status call is
+tried again, a reports service that keeps failing is a 502 and the export is cancelled, and
+when the client leaves first, the view stops at once and cancels the export."""
+
+import asyncio
 
 import pytest
+
+from dojo.failures import FAILURES
 
 EXPORTS = "/exports/orders/"
 # The reports service holds a status call until the file is ready: this long when the
 # client leaves, so a view that does not stop is still busy well after the client has gone.
 SLOW_EXPORT = 0.9
+# A view that keeps the client waiting this long, when every status call fails fast, is
+# retrying without end.
+GIVE_UP_WITHIN = 3.0
+# The ways a single status call gets dropped, and is worth trying again: every failure of
+# the catalogue but a body that is not JSON (which a retry may or may not cover).
+DROPPED_CALLS = [failure for failure in FAILURES if failure.name != "malformed_json"]
 
 
 @pytest.fixture
@@ -22,10 +33,10 @@ def reports(upstream, export_id, rng, cheap_http_clients):
 
     class Reports:
         start = upstream.post(
-            "http://reports.example/exports", json={"id": export_id}, latency=0.05
+            "http://reports.example/exports", json={"id": export_id}, latency=0.02
         )
-        status = upstream.get(url, json={"id": export_id, "url": download}, latency=0.2)
-        cancel = upstream.route("DELETE", url, json={"cancelled": True}, latency=0.05)
+        status = upstream.get(url, json={"id": export_id, "url": download}, latency=0.02)
+        cancel = upstream.route("DELETE", url, json={"cancelled": True}, latency=0.02)
         link = download
 
     return Reports
@@ -39,47 +50,99 @@ async def leave_while_waiting(stream, reports):
     )
 
 
+def expect_no_cancel(reports, what):
+    __tracebackhide__ = True
+    if reports.cancel.call_count:
+        pytest.fail(
+            f"{what}, but the view also cancelled the export (DELETE) that the client was "
+            "collecting.\nExpected the export to be cancelled only when nobody will collect "
+            f"it.\n\n{reports.status.upstream.timeline()}",
+            pytrace=False,
+        )
+
+
 async def test_the_download_link_once_the_export_is_ready(app, reports, export_id):
     response = await app.post(EXPORTS, json={})
     response.assert_json(
         {"export": export_id, "download": reports.link}, "the export's download link"
     )
-    assert reports.cancel.call_count == 0, (
-        "The export finished and its link was returned, but the view also cancelled it.\n"
-        "Expected no DELETE of an export that the client is collecting."
-    )
+    expect_no_cancel(reports, "The export finished and its link was returned")
 
 
-async def test_a_dropped_status_call_is_tried_again(app, reports, export_id):
-    reports.status.fails(503, times=1)
+@pytest.mark.parametrize("dropped_call", DROPPED_CALLS, ids=[f.name for f in DROPPED_CALLS])
+async def test_a_dropped_status_call_is_tried_again(app, reports, export_id, dropped_call):
+    reports.status.breaks(dropped_call, times=1)
     response = await app.post(EXPORTS, json={})
     response.assert_json(
         {"export": export_id, "download": reports.link},
-        "the download link, after one more try of the status call that failed",
+        f"the download link, after one more try of the status call that {dropped_call}",
     )
     assert reports.status.call_count == 2, (
         f"The view called the status endpoint {reports.status.call_count} times; expected 2: "
-        "the one that failed with 503 and one more."
+        f"the one that {dropped_call}, and one more."
     )
-    assert reports.cancel.call_count == 0, (
-        "One status call failed and the view tried again, as it should, but it also cancelled "
-        "the export (DELETE) that the client was still waiting for.\n"
-        "Expected the export to be cancelled only when nobody will collect it."
-    )
+    expect_no_cancel(reports, f"One status call {dropped_call} and the view tried again")
+
+
+async def test_a_reports_service_that_keeps_failing_is_a_502_and_the_export_is_cancelled(
+    app, reports, export_id, upstream_failure
+):
+    reports.status.breaks(upstream_failure)
+    try:
+        async with asyncio.timeout(GIVE_UP_WITHIN):
+            response = await app.post(EXPORTS, json={})
+    except TimeoutError:
+        pytest.fail(
+            f"Every status call of export {export_id} failed (the reports service "
+            f"{upstream_failure}), and after {GIVE_UP_WITHIN:g} s and "
+            f"{reports.status.call_count} status calls POST {EXPORTS} was still trying.\n"
+            "Expected the view to give up after a few tries.",
+            pytrace=False,
+        )
+    if response.status not in (502, 503, 504):
+        pytest.fail(
+            f"Every status call of export {export_id} failed: the reports service "
+            f"{upstream_failure}.\n{response.explain()}\n"
+            "Expected 502 Bad Gateway (or 503, 504) once the view gives up: the export "
+            "failed upstream, and the answer should say so plainly.",
+            pytrace=False,
+        )
+    if reports.cancel.call_count != 1:
+        pytest.fail(
+            f"The view gave up on export {export_id} (the reports service {upstream_failure}) "
+            f"and answered {response.status}, but sent {reports.cancel.call_count} DELETE "
+            f"{export_id} calls.\nExpected exactly one: nobody will collect this export, so "
+            "the reports service must be told to stop working on it, whatever stopped the "
+            f"view.\n\n{reports.status.upstream.timeline()}",
+            pytrace=False,
+        )
 
 
 async def test_the_view_stops_when_the_client_leaves(stream, reports):
     report = await leave_while_waiting(stream, reports)
-    late = [call for call in reports.status.calls if call.start > report.disconnected_at]
+    late = [
+        call
+        for call in reports.status.upstream.calls
+        if call.start > report.disconnected_at and call.route != reports.cancel.name
+    ]
     if late:
         pytest.fail(
             f"The client of POST {EXPORTS} left while the view waited for the export, but the "
-            f"view went on: it made {len(late)} more status "
-            f"call{'s' if len(late) > 1 else ''} after the client had gone, for an answer "
-            "that nobody would read.\n"
+            f"view went on: it made {len(late)} more call{'s' if len(late) > 1 else ''} "
+            f"({late[0].method} {late[0].url}) after the client had gone, for an answer that "
+            "nobody would read.\n"
             "Expected the view to stop when the client leaves: Django cancels it "
             "(CancelledError at the `await` it is waiting on), and the view must let that "
             f"through.\n\n{report.timeline()}\n\n{reports.status.upstream.timeline()}",
+            pytrace=False,
+        )
+    if report.sent_after_disconnect:
+        pytest.fail(
+            f"The client of POST {EXPORTS} left while the view waited for the export, but the "
+            "view still sent a response afterwards, to nobody: the cancellation was caught "
+            "somewhere, and the view carried on.\n"
+            "Expected the view to clean up and let the cancellation through (re-raise it), "
+            f"so that it stops.\n\n{report.timeline()}",
             pytrace=False,
         )
     report.assert_view_stopped()

@@ -1,51 +1,119 @@
 """GET /stock/<sku>/ answers with the stock API's numbers, calling the API one request at a
-time, and keeps working when it runs on another event loop (the next test, a sync caller)."""
+time whatever the item, keeps working on another event loop (the next test, a sync caller),
+and a failure of the API is a 502 that leaves the API's turn free for the next request."""
+
+import asyncio
 
 import pytest
 
+from dojo.failures import FAILURES
+from dojo.upstream import peak_overlap
+
 WAREHOUSES = ["Leeds", "Lyon", "Lodz", "Lille", "Linz"]
+# A request that waits this long for its turn, when the stock API answers in 0.05 s, waits
+# for a turn that nobody will give back.
+TURN_WAIT_LIMIT = 1.0
 
 
 @pytest.fixture
-def sku(rng):
-    return f"SKU-{rng.randint(1000, 9999)}"
+def stock_item(upstream, rng):
+    """Add an item to the stock API: ``item = stock_item()`` has a ``sku`` and its
+    ``numbers``. The API serves one call at a time per API key (429 to a second call for an
+    item while the first runs; the tests check the calls for other items themselves)."""
+    made = set()
+
+    def add(latency=None):
+        sku = f"SKU-{rng.randint(1000, 9999)}"
+        while sku in made:
+            sku = f"SKU-{rng.randint(1000, 9999)}"
+        made.add(sku)
+        numbers = {"in_stock": rng.randint(0, 500), "warehouse": rng.choice(WAREHOUSES)}
+        # Unless told, each call takes its own time: answers need not come back in order.
+        route = upstream.get(
+            f"http://stock.example/items/{sku}",
+            json=numbers,
+            latency=latency or (lambda request: rng.uniform(0.05, 0.15)),
+        )
+        route.limit(1)
+        route.sku, route.numbers = sku, numbers
+        return route
+
+    return add
 
 
-@pytest.fixture
-def stock(upstream, rng, sku, cheap_http_clients):
-    """The stock API: one call at a time per API key, 429 to a second one meanwhile."""
-    numbers = {"in_stock": rng.randint(0, 500), "warehouse": rng.choice(WAREHOUSES)}
-    route = upstream.get(f"http://stock.example/items/{sku}", json=numbers, latency=0.1)
-    route.limit(1)
-    route.numbers = numbers
-    return route
-
-
-async def serve_a_burst(burst, stock, sku, where):
-    """Three requests at once: all answered, the stock API called one at a time."""
+async def serve_at_once(app, items, where):
+    """A request for each item, all at once: each answered with its numbers, and the stock
+    API never called twice at the same time."""
     __tracebackhide__ = True
-    before = stock.call_count
-    report = await burst(f"/stock/{sku}/", n=3)
-    report.assert_all_status(200, f"the stock of {sku}, {where}")
-    calls = stock.calls[before:]
-    overlapping = stock.upstream.timeline(calls)
-    assert len(calls) == 3, f"Expected 3 calls to the stock API {where}.\n{overlapping}"
-    for response in report.responses:
-        response.assert_json({"sku": sku, **stock.numbers}, f"the stock of {sku}, {where}")
+    upstream = items[0].upstream
+    before = len(upstream.calls)
+    responses = await asyncio.gather(*(app.get(f"/stock/{item.sku}/") for item in items))
+    for item, response in zip(items, responses, strict=True):
+        response.assert_json({"sku": item.sku, **item.numbers}, f"the stock of {item.sku}, {where}")
+    calls = upstream.calls[before:]
+    peak = peak_overlap((call.start, call.end) for call in calls)
+    if peak > 1:
+        pytest.fail(
+            f"{len(items)} requests at once for {', '.join(item.sku for item in items)}, "
+            f"{where}: the stock API was called {peak} times at the same moment.\n"
+            "It serves one call at a time per API key, whatever the item, and answers 429 "
+            "Too Many Requests to the others.\nExpected the requests to take turns.\n\n"
+            f"{upstream.timeline(calls)}",
+            pytrace=False,
+        )
 
 
-async def test_the_stock_level_of_an_item(app, stock, sku):
-    response = await app.get(f"/stock/{sku}/")
-    response.assert_json({"sku": sku, **stock.numbers}, f"the stock of {sku}")
+async def test_the_stock_level_of_an_item(app, stock_item):
+    item = stock_item()
+    response = await app.get(f"/stock/{item.sku}/")
+    response.assert_json({"sku": item.sku, **item.numbers}, f"the stock of {item.sku}")
 
 
-async def test_requests_take_turns_on_every_event_loop(burst, stock, sku, on_new_loop):
-    await serve_a_burst(burst, stock, sku, "on this test's event loop")
-    await on_new_loop(serve_a_burst, burst, stock, sku, "on a second event loop")
+async def test_requests_take_turns_on_every_event_loop(app, stock_item, on_new_loop):
+    items = [stock_item() for _ in range(3)]
+    await serve_at_once(app, items, "on this test's event loop")
+    await on_new_loop(serve_at_once, app, items, "on a second event loop")
 
 
-async def test_each_event_loop_uses_a_client_of_its_own(app, stock, sku, http_clients, on_new_loop):
-    path = f"/stock/{sku}/"
-    (await app.get(path)).assert_status(200, f"the stock of {sku}")
-    (await on_new_loop(app.get, path)).assert_status(200, f"the stock of {sku}, on a second loop")
+async def test_each_event_loop_uses_a_client_of_its_own(app, stock_item, http_clients, on_new_loop):
+    item = stock_item()
+    path = f"/stock/{item.sku}/"
+    (await app.get(path)).assert_status(200, f"the stock of {item.sku}")
+    (await on_new_loop(app.get, path)).assert_status(
+        200, f"the stock of {item.sku}, on a second loop"
+    )
     http_clients.assert_each_on_one_loop()
+
+
+async def test_a_failing_stock_api_is_a_502_not_a_crash(app, stock_item, upstream_failure):
+    item = stock_item(latency=0.05).breaks(upstream_failure)
+    response = await app.get(f"/stock/{item.sku}/")
+    if response.status not in (502, 503, 504):
+        pytest.fail(
+            f"The stock API {upstream_failure}.\n{response.explain()}\n"
+            "Expected 502 Bad Gateway (or 503, 504): the widget has no stock level to show, "
+            "and should say so rather than break the product page.",
+            pytrace=False,
+        )
+
+
+async def test_the_stock_api_turn_is_given_back_after_a_failure(app, stock_item, rng):
+    failure = rng.choice(FAILURES)
+    failing, other = stock_item(latency=0.05), stock_item(latency=0.05)
+    failing.breaks(failure, times=1)
+    await app.get(f"/stock/{failing.sku}/")
+    try:
+        async with asyncio.timeout(TURN_WAIT_LIMIT):
+            response = await app.get(f"/stock/{other.sku}/")
+    except TimeoutError:
+        pytest.fail(
+            f"The stock API {failure} on a call for {failing.sku}. The next request, for "
+            f"{other.sku}, was still waiting for its turn {TURN_WAIT_LIMIT:g} s later, and the "
+            "stock API was never called for it: the turn taken by the failed call was never "
+            "given back.\nExpected the turn to be given back however the call ends.",
+            pytrace=False,
+        )
+    response.assert_json(
+        {"sku": other.sku, **other.numbers},
+        f"the stock of {other.sku}, after a failed call for {failing.sku}",
+    )

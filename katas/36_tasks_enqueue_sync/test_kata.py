@@ -1,6 +1,7 @@
 """POST /orders/<id>/receipt/ queues the send_receipt task from an async view: the task
-succeeds (the receipt is emailed and noted), it is queued with the order's ID, and queuing
-it does not hold the event loop."""
+succeeds (the receipt is emailed and noted), or fails and says so when the mail service
+does; it is queued with the order's ID, for orders that exist; queuing it does not hold the
+event loop, and the view stays async."""
 
 import asyncio
 import json
@@ -29,7 +30,7 @@ def mail(upstream, cheap_http_clients):
         sent.append(json.loads(request.content))
         return {"message_id": f"msg-{len(sent)}"}
 
-    route = upstream.post("http://mail.example/send", json=send, latency=0.2)
+    route = upstream.post("http://mail.example/send", json=send, latency=0.05)
     route.sent = sent
     return route
 
@@ -140,10 +141,75 @@ async def test_the_receipt_is_sent_and_noted(app, database, mail, order_data, ta
 
 async def test_queuing_leaves_the_event_loop_free(burst, database, mail, order_data, tasks_run):
     order = await Order.objects.acreate(**order_data())
+    # Long enough that receipts sent together overlap, whatever the threads' start-up time.
+    mail.latency = 0.2
     report = await burst(f"/orders/{order.pk}/receipt/", n=3, method="POST")
     report.assert_all_status(202, "Accepted: the receipt is on its way")
     database.assert_no_query_on_loop()
     report.assert_loop_not_blocked()
+    failed = [run for run in tasks_run if run["result"].errors]
+    if failed:
+        pytest.fail(
+            f"Three requests at once all answered 202, but {len(failed)} of their "
+            f"send_receipt tasks failed:\n{describe_failure(failed[0])}",
+            pytrace=False,
+        )
+    # This project's backend runs each task as it is queued: three requests at once, three
+    # receipts on their way at once, unless queuing makes the requests wait for each other.
+    mail.upstream.assert_calls_overlapped(2, route=mail)
+
+
+def test_the_view_stays_async(assert_async_view):
+    assert_async_view("/orders/1/receipt/")
+
+
+async def test_a_receipt_for_an_order_that_does_not_exist_is_a_404(
+    app, database, mail, order_data, tasks_run
+):
+    order = await Order.objects.acreate(**order_data())
+    missing = order.pk + 1 + len(order.email)
+    path = f"/orders/{missing}/receipt/"
+    response = await app.post(path)
+    response.assert_status(404, f"Not Found: there is no order {missing}")
+    if tasks_run or mail.sent:
+        pytest.fail(
+            f"POST {path} answered 404, but {len(tasks_run)} task(s) ran and "
+            f"{len(mail.sent)} email(s) went out.\nExpected nothing queued for an order that "
+            "does not exist.",
+            pytrace=False,
+        )
+
+
+async def test_a_failing_mail_service_fails_the_task_and_says_so(
+    app, database, mail, order_data, tasks_run, upstream_failure
+):
+    order = await Order.objects.acreate(**order_data())
+    mail.breaks(upstream_failure)
+    path = f"/orders/{order.pk}/receipt/"
+    response = await app.post(path)
+    response.assert_status(202, "Accepted: the task was queued (and ran, with this backend)")
+    if mail.call_count != 1:
+        failed = [run for run in tasks_run if run["result"].errors]
+        why = f"\nThe task failed before:\n{describe_failure(failed[0])}" if failed else ""
+        pytest.fail(
+            f"POST {path}: the task asked the mail service {mail.call_count} times; expected "
+            f"once (the mail service {upstream_failure}).{why}",
+            pytrace=False,
+        )
+    body = response.json()
+    if body.get("status") != "FAILED":
+        pytest.fail(
+            f"The mail service {upstream_failure}, so the send_receipt task failed, but POST "
+            f"{path} answered {body!r}.\nExpected the task's real status, FAILED: the answer "
+            "must not claim that a receipt went out.",
+            pytrace=False,
+        )
+    await order.arefresh_from_db()
+    if order.receipt_sent:
+        pytest.fail(
+            f"The mail service {upstream_failure}, yet order {order.pk} is marked receipt_sent.",
+            pytrace=False,
+        )
 
 
 async def test_the_worker_reads_the_order_when_it_runs(app, database, mail, order_data):
@@ -159,7 +225,8 @@ async def test_the_worker_reads_the_order_when_it_runs(app, database, mail, orde
     )
     queued = queue.results[0]
     arguments = (queued.args, queued.kwargs)
-    assert arguments in (([order.pk], {}), ([], {"order_id": order.pk})), (
+    ids = (order.pk, str(order.pk))
+    assert arguments in [([pk], {}) for pk in ids] + [([], {"order_id": pk}) for pk in ids], (
         f"send_receipt was queued with args={queued.args!r}, kwargs={queued.kwargs!r}.\n"
         f"Expected just the order's ID ({order.pk}): the worker runs the task later, "
         "elsewhere, and reads the order fresh."
@@ -175,3 +242,29 @@ async def test_the_worker_reads_the_order_when_it_runs(app, database, mail, orde
         f"The worker ran send_receipt and the receipt went to {sent_to!r}.\n"
         f"Expected it to go to the order's address when the worker ran: {new_email!r}."
     )
+
+
+async def test_an_order_deleted_before_the_worker_runs_gets_no_receipt(
+    app, database, mail, order_data
+):
+    order = await Order.objects.acreate(**order_data())
+    path = f"/orders/{order.pk}/receipt/"
+    with queued_for_a_worker() as queue:
+        response = await app.post(path)
+    response.assert_status(202, "Accepted: the receipt is on its way")
+    if len(queue.results) != 1:
+        pytest.fail(
+            f"POST {path} queued {len(queue.results)} tasks; expected send_receipt, once.",
+            pytrace=False,
+        )
+    queued = queue.results[0]
+    # Before the worker gets to it, the customer deletes the order.
+    await Order.objects.filter(pk=order.pk).adelete()
+    await sync_to_async(queued.task.call)(*queued.args, **queued.kwargs)
+    if mail.sent:
+        pytest.fail(
+            f"Order {order.pk} was deleted before the worker ran send_receipt, yet a receipt "
+            f"went out: {mail.sent!r}.\nExpected the task to read the order when it runs, and "
+            "find nothing to send.",
+            pytrace=False,
+        )

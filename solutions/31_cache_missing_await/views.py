@@ -1,3 +1,5 @@
+import logging
+
 import httpx
 from django.core.cache import cache
 from django.http import JsonResponse
@@ -6,12 +8,22 @@ RATES_URL = "http://rates.example/latest"
 # The rates service bills per call and updates hourly: ten minutes in the cache is plenty.
 CACHE_SECONDS = 600
 
+logger = logging.getLogger(__name__)
+
+
+class RatesUnavailable(Exception):
+    """The rates service gave no usable rates."""
+
 
 async def fetch_rates(base):
-    async with httpx.AsyncClient(timeout=5) as client:
-        reply = await client.get(RATES_URL, params={"base": base})
-    reply.raise_for_status()
-    return reply.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            reply = await client.get(RATES_URL, params={"base": base})
+        reply.raise_for_status()
+        return reply.json()
+    # Timeouts, refused or dropped connections, error statuses, and a body that is not JSON.
+    except (httpx.HTTPError, ValueError) as error:
+        raise RatesUnavailable(f"{type(error).__name__}: {error}") from error
 
 
 async def exchange_rates(request, base):
@@ -20,6 +32,10 @@ async def exchange_rates(request, base):
     # is always truthy, so the view believed it had rates and never asked for them.
     rates = await cache.aget(key)
     if rates is None:
-        rates = await fetch_rates(base)
+        try:
+            rates = await fetch_rates(base)
+        except RatesUnavailable as error:
+            logger.warning("no rates for %s: %s", base, error)
+            return JsonResponse({"error": "The rates service is unavailable."}, status=502)
         await cache.aset(key, rates, CACHE_SECONDS)
     return JsonResponse(rates)

@@ -26,15 +26,21 @@ async def wait_until_ready(client, export_id):
 
 
 async def export_orders(request):
-    async with httpx.AsyncClient(timeout=60) as client:
-        response = await client.post(f"{REPORTS}/exports", json={"report": "orders"})
-        response.raise_for_status()
-        export_id = response.json()["id"]
-        try:
-            export = await wait_until_ready(client, export_id)
-        except BaseException:
-            # Whatever stopped us, nobody will collect this file: cancel the export, so the
-            # reports service stops working on it, and let the error go on.
-            await client.delete(f"{REPORTS}/exports/{export_id}")
-            raise
+    try:
+        async with httpx.AsyncClient(timeout=60) as client:
+            response = await client.post(f"{REPORTS}/exports", json={"report": "orders"})
+            response.raise_for_status()
+            export_id = response.json()["id"]
+            try:
+                export = await wait_until_ready(client, export_id)
+            except BaseException:
+                # Whatever stopped us, nobody will collect this file: cancel the export, so
+                # the reports service stops working on it, and let the error go on.
+                await client.delete(f"{REPORTS}/exports/{export_id}")
+                raise
+    # The reports service failed (an error status, a broken body, a connection that failed):
+    # say so plainly, rather than with a 500.
+    except (httpx.HTTPError, ValueError) as error:
+        logger.warning("export failed: %s: %s", type(error).__name__, error)
+        return JsonResponse({"error": "The reports service failed; try again."}, status=502)
     return JsonResponse({"export": export_id, "download": export["url"]})

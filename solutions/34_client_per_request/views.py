@@ -11,6 +11,12 @@ client = httpx.AsyncClient(timeout=5)
 
 async def forecast(request):
     city = request.GET.get("city", "Oslo")
-    response = await client.get(WEATHER_SERVICE, params={"city": city})
-    response.raise_for_status()
-    return JsonResponse({"city": city, **response.json()})
+    try:
+        response = await client.get(WEATHER_SERVICE, params={"city": city})
+        response.raise_for_status()
+        weather = response.json()
+    # The weather service failed (an error status, a broken body, a connection that failed):
+    # the widget shows "no forecast" rather than a broken page.
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"city": city, "error": "No forecast available."}, status=502)
+    return JsonResponse({"city": city, **weather})

@@ -32,7 +32,13 @@ def stock_api():
 
 async def stock_level(request, sku):
     api = stock_api()
-    async with api.turn:
-        response = await api.client.get(f"{STOCK_API}/{sku}")
-    response.raise_for_status()
-    return JsonResponse({"sku": sku, **response.json()})
+    try:
+        async with api.turn:
+            response = await api.client.get(f"{STOCK_API}/{sku}")
+        response.raise_for_status()
+        numbers = response.json()
+    # The stock API failed (an error status, a broken body, a connection that failed): the
+    # widget says "stock unknown" rather than breaking the product page.
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"sku": sku, "error": "The stock API is unavailable."}, status=502)
+    return JsonResponse({"sku": sku, **numbers})

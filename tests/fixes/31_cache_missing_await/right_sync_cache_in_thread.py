@@ -1,6 +1,8 @@
 """Right: the sync cache API, but run in a worker thread with sync_to_async, which is what
 Django's default aget() and aset() do for a backend without native async support."""
 
+import logging
+
 import httpx
 from asgiref.sync import sync_to_async
 from django.core.cache import cache
@@ -10,18 +12,31 @@ RATES_URL = "http://rates.example/latest"
 # The rates service bills per call and updates hourly: ten minutes in the cache is plenty.
 CACHE_SECONDS = 600
 
+logger = logging.getLogger(__name__)
+
+
+class RatesUnavailable(Exception):
+    """The rates service gave no usable rates."""
+
 
 async def fetch_rates(base):
-    async with httpx.AsyncClient(timeout=5) as client:
-        reply = await client.get(RATES_URL, params={"base": base})
-    reply.raise_for_status()
-    return reply.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            reply = await client.get(RATES_URL, params={"base": base})
+        reply.raise_for_status()
+        return reply.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise RatesUnavailable(f"{type(error).__name__}: {error}") from error
 
 
 async def exchange_rates(request, base):
     key = f"rates:{base}"
     rates = await sync_to_async(cache.get)(key)
     if rates is None:
-        rates = await fetch_rates(base)
+        try:
+            rates = await fetch_rates(base)
+        except RatesUnavailable as error:
+            logger.warning("no rates for %s: %s", base, error)
+            return JsonResponse({"error": "The rates service is unavailable."}, status=502)
         await sync_to_async(cache.set)(key, rates, CACHE_SECONDS)
     return JsonResponse(rates)

@@ -1,6 +1,8 @@
 """Wrong: awaits the rates service and skips the cache lookup that broke: every page is
 right, but every request pays for a call to the rates service."""
 
+import logging
+
 import httpx
 from django.core.cache import cache
 from django.http import JsonResponse
@@ -9,18 +11,29 @@ RATES_URL = "http://rates.example/latest"
 # The rates service bills per call and updates hourly: ten minutes in the cache is plenty.
 CACHE_SECONDS = 600
 
+logger = logging.getLogger(__name__)
+
+
+class RatesUnavailable(Exception):
+    """The rates service gave no usable rates."""
+
 
 async def fetch_rates(base):
-    async with httpx.AsyncClient(timeout=5) as client:
-        reply = await client.get(RATES_URL, params={"base": base})
-    reply.raise_for_status()
-    return reply.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            reply = await client.get(RATES_URL, params={"base": base})
+        reply.raise_for_status()
+        return reply.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise RatesUnavailable(f"{type(error).__name__}: {error}") from error
 
 
 async def exchange_rates(request, base):
     key = f"rates:{base}"
-    rates = None
-    if not rates:
+    try:
         rates = await fetch_rates(base)
-        await cache.aset(key, rates, CACHE_SECONDS)
+    except RatesUnavailable as error:
+        logger.warning("no rates for %s: %s", base, error)
+        return JsonResponse({"error": "The rates service is unavailable."}, status=502)
+    await cache.aset(key, rates, CACHE_SECONDS)
     return JsonResponse(rates)

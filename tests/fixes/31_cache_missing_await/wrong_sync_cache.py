@@ -1,6 +1,8 @@
 """Wrong: drops the "a" and calls the sync cache API from the async view. It caches right,
 but each cache call waits for the cache server with the event loop blocked."""
 
+import logging
+
 import httpx
 from django.core.cache import cache
 from django.http import JsonResponse
@@ -9,18 +11,31 @@ RATES_URL = "http://rates.example/latest"
 # The rates service bills per call and updates hourly: ten minutes in the cache is plenty.
 CACHE_SECONDS = 600
 
+logger = logging.getLogger(__name__)
+
+
+class RatesUnavailable(Exception):
+    """The rates service gave no usable rates."""
+
 
 async def fetch_rates(base):
-    async with httpx.AsyncClient(timeout=5) as client:
-        reply = await client.get(RATES_URL, params={"base": base})
-    reply.raise_for_status()
-    return reply.json()
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            reply = await client.get(RATES_URL, params={"base": base})
+        reply.raise_for_status()
+        return reply.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise RatesUnavailable(f"{type(error).__name__}: {error}") from error
 
 
 async def exchange_rates(request, base):
     key = f"rates:{base}"
     rates = cache.get(key)
     if not rates:
-        rates = await fetch_rates(base)
+        try:
+            rates = await fetch_rates(base)
+        except RatesUnavailable as error:
+            logger.warning("no rates for %s: %s", base, error)
+            return JsonResponse({"error": "The rates service is unavailable."}, status=502)
         cache.set(key, rates, CACHE_SECONDS)
     return JsonResponse(rates)

@@ -19,13 +19,16 @@ async def wait_until_ready(client, export_id):
 
 
 async def export_orders(request):
-    async with httpx.AsyncClient(timeout=60) as client:
-        response = await client.post(f"{REPORTS}/exports", json={"report": "orders"})
-        response.raise_for_status()
-        export_id = response.json()["id"]
-        try:
-            export = await wait_until_ready(client, export_id)
-        except BaseException:
-            await client.delete(f"{REPORTS}/exports/{export_id}")
-            raise
+    try:
+        async with httpx.AsyncClient(timeout=60) as client:
+            response = await client.post(f"{REPORTS}/exports", json={"report": "orders"})
+            response.raise_for_status()
+            export_id = response.json()["id"]
+            try:
+                export = await wait_until_ready(client, export_id)
+            except BaseException:
+                await client.delete(f"{REPORTS}/exports/{export_id}")
+                raise
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "The reports service failed; try again."}, status=502)
     return JsonResponse({"export": export_id, "download": export["url"]})

@@ -24,14 +24,17 @@ async def wait_until_ready(client, export_id):
 
 
 async def export_orders(request):
-    async with httpx.AsyncClient(timeout=60) as client:
-        response = await client.post(f"{REPORTS}/exports", json={"report": "orders"})
-        response.raise_for_status()
-        export_id = response.json()["id"]
-        export = None
-        try:
-            export = await wait_until_ready(client, export_id)
-        finally:
-            if export is None:
-                await client.delete(f"{REPORTS}/exports/{export_id}")
+    try:
+        async with httpx.AsyncClient(timeout=60) as client:
+            response = await client.post(f"{REPORTS}/exports", json={"report": "orders"})
+            response.raise_for_status()
+            export_id = response.json()["id"]
+            export = None
+            try:
+                export = await wait_until_ready(client, export_id)
+            finally:
+                if export is None:
+                    await client.delete(f"{REPORTS}/exports/{export_id}")
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "The reports service failed; try again."}, status=502)
     return JsonResponse({"export": export_id, "download": export["url"]})

@@ -16,6 +16,10 @@ def weather_client():
 
 async def forecast(request):
     city = request.GET.get("city", "Oslo")
-    response = await weather_client().get(WEATHER_SERVICE, params={"city": city})
-    response.raise_for_status()
-    return JsonResponse({"city": city, **response.json()})
+    try:
+        response = await weather_client().get(WEATHER_SERVICE, params={"city": city})
+        response.raise_for_status()
+        weather = response.json()
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"city": city, "error": "No forecast available."}, status=502)
+    return JsonResponse({"city": city, **weather})

@@ -10,6 +10,10 @@ WEATHER_SERVICE = "http://weather.example/forecast"
 async def forecast(request):
     city = request.GET.get("city", "Oslo")
     async with httpx.AsyncClient(timeout=5) as client:
-        response = await client.get(WEATHER_SERVICE, params={"city": city})
-    response.raise_for_status()
-    return JsonResponse({"city": city, **response.json()})
+        try:
+            response = await client.get(WEATHER_SERVICE, params={"city": city})
+            response.raise_for_status()
+            weather = response.json()
+        except (httpx.HTTPError, ValueError):
+            return JsonResponse({"city": city, "error": "No forecast available."}, status=502)
+        return JsonResponse({"city": city, **weather})

@@ -8,11 +8,15 @@ WEATHER_SERVICE = "http://weather.example/forecast"
 
 
 def weather_client():
-    return httpx.AsyncClient(timeout=5, base_url="http://weather.example")
+    return httpx.AsyncClient(timeout=5)
 
 
 async def forecast(request):
     city = request.GET.get("city", "Oslo")
-    response = await weather_client().get("/forecast", params={"city": city})
-    response.raise_for_status()
-    return JsonResponse({"city": city, **response.json()})
+    try:
+        response = await weather_client().get(WEATHER_SERVICE, params={"city": city})
+        response.raise_for_status()
+        weather = response.json()
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"city": city, "error": "No forecast available."}, status=502)
+    return JsonResponse({"city": city, **weather})

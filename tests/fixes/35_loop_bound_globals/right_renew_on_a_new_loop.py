@@ -21,10 +21,14 @@ def stock_api_turn():
 
 
 async def stock_level(request, sku):
-    async with (
-        stock_api_turn(),
-        httpx.AsyncClient(timeout=5, headers={"X-Api-Key": "dojo-demo-key"}) as client,
-    ):
-        response = await client.get(f"{STOCK_API}/{sku}")
-    response.raise_for_status()
-    return JsonResponse({"sku": sku, **response.json()})
+    try:
+        async with (
+            stock_api_turn(),
+            httpx.AsyncClient(timeout=5, headers={"X-Api-Key": "dojo-demo-key"}) as client,
+        ):
+            response = await client.get(f"{STOCK_API}/{sku}")
+        response.raise_for_status()
+        numbers = response.json()
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"sku": sku, "error": "The stock API is unavailable."}, status=502)
+    return JsonResponse({"sku": sku, **numbers})

@@ -10,7 +10,11 @@ STOCK_API = "http://stock.example/items"
 
 
 async def stock_level(request, sku):
-    async with asyncio.Lock(), httpx.AsyncClient(timeout=5) as client:
-        response = await client.get(f"{STOCK_API}/{sku}")
-    response.raise_for_status()
-    return JsonResponse({"sku": sku, **response.json()})
+    try:
+        async with asyncio.Lock(), httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(f"{STOCK_API}/{sku}")
+        response.raise_for_status()
+        numbers = response.json()
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"sku": sku, "error": "The stock API is unavailable."}, status=502)
+    return JsonResponse({"sku": sku, **numbers})

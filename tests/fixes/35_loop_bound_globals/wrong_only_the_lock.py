@@ -15,7 +15,11 @@ _locks = weakref.WeakKeyDictionary()
 
 async def stock_level(request, sku):
     lock = _locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-    async with lock:
-        response = await client.get(f"{STOCK_API}/{sku}")
-    response.raise_for_status()
-    return JsonResponse({"sku": sku, **response.json()})
+    try:
+        async with lock:
+            response = await client.get(f"{STOCK_API}/{sku}")
+        response.raise_for_status()
+        numbers = response.json()
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"sku": sku, "error": "The stock API is unavailable."}, status=502)
+    return JsonResponse({"sku": sku, **numbers})

@@ -1,0 +1,41 @@
+"""Wrong: retries only real failures, and cancels the export when the client leaves, but
+then catches the cancellation in the view and answers "499 client closed request" to a
+client that is gone: the view swallows the cancellation all the same, and goes on."""
+
+import asyncio
+
+import httpx
+from django.http import JsonResponse
+
+REPORTS = "http://reports.example"
+ATTEMPTS = 3
+
+
+async def wait_until_ready(client, export_id):
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            response = await client.get(f"{REPORTS}/exports/{export_id}", params={"wait": 30})
+            response.raise_for_status()
+            return response.json()
+        except Exception:
+            if attempt == ATTEMPTS:
+                raise
+
+
+async def export_orders(request):
+    try:
+        async with httpx.AsyncClient(timeout=60) as client:
+            response = await client.post(f"{REPORTS}/exports", json={"report": "orders"})
+            response.raise_for_status()
+            export_id = response.json()["id"]
+            try:
+                export = await wait_until_ready(client, export_id)
+            except asyncio.CancelledError:
+                await client.delete(f"{REPORTS}/exports/{export_id}")
+                return JsonResponse({"error": "client closed request"}, status=499)
+            except BaseException:
+                await client.delete(f"{REPORTS}/exports/{export_id}")
+                raise
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"error": "The reports service failed; try again."}, status=502)
+    return JsonResponse({"export": export_id, "download": export["url"]})
