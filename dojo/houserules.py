@@ -44,6 +44,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mappin
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -355,7 +356,6 @@ class HouseRules:
         for opened in self._connections:
             if (
                 opened.at >= since
-                and opened.key != 0  # opened while serving a request, not by the test itself
                 and opened.thread not in self._request_threads
                 and opened.thread != self.loop_thread
                 and opened.wrapper.connection is not None
@@ -484,7 +484,7 @@ class HouseRules:
         def connect(wrapper: Any) -> None:
             real_connect(wrapper)
             thread = threading.get_ident()
-            if thread != threading.main_thread().ident:
+            if thread != threading.main_thread().ident and not _thread_sensitive(sys._getframe(1)):
                 site = site_of(sys._getframe(1), self.code_roots)
                 self._connections.append(
                     _Connection(wrapper, thread, site, current_request.get(), time.perf_counter())
@@ -541,6 +541,19 @@ def _origin_site(
         if site is not None:
             return site
     return None
+
+
+def _thread_sensitive(frame: FrameType | None) -> bool:
+    """Whether this thread runs sync_to_async's thread-sensitive work: a request's own
+    thread (Django closes its connections when the request finishes) or, outside any
+    request, the one thread every test's own ORM calls share."""
+    while frame is not None:
+        if frame.f_code.co_name == "thread_handler":
+            owner = frame.f_locals.get("self")
+            if isinstance(owner, SyncToAsync):
+                return bool(getattr(owner, "_thread_sensitive", False))
+        frame = frame.f_back
+    return False
 
 
 async def _turn() -> None:
