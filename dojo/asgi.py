@@ -364,6 +364,8 @@ class App:
         finally:
             finished.set()
         exception = self._errors.pop(request_id, None)
+        if exception is not None and self.rules is not None:
+            self.rules.saw_exception = True
         return Response(
             method=method,
             path=path,
