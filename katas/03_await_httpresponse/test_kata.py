@@ -3,10 +3,6 @@
 
 import pytest
 
-# Creating an httpx client per request costs CPU on the loop as well: that is kata 34's
-# lesson, so here it is made free.
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
-
 QUOTES = [
     ("Simple is better than complex.", "Tim Peters"),
     ("Premature optimization is the root of all evil.", "Donald Knuth"),

@@ -6,10 +6,6 @@ import warnings
 
 import pytest
 
-# Creating an httpx client per request costs CPU on the loop as well: that is kata 34's
-# lesson, so here it is made free.
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
-
 CITIES = [
     "Oslo",
     "Innsbruck",

@@ -5,10 +5,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-# Creating an httpx client per request costs CPU on the loop as well: that is kata 34's
-# lesson, so here it is made free.
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
-
 NAMES = ["Ada Okafor", "Chen Wei", "Dana Kowalski", "Emeka Obi", "Farah Haddad", "Tom Berg"]
 ACCENTED = ["Björn Berg", "Zoë Lefèvre", "Łucja Wójcik", "Søren Ødegård", "Nguyễn Thị Mai"]
 # Members type their own names, nicknames included: the card must show them as text, never

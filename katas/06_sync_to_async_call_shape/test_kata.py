@@ -7,8 +7,6 @@ import pytest
 
 # Creating an httpx client per request costs CPU on the loop as well: that is kata 34's
 # lesson, so here it is made free (a fix that asks the bank with its own AsyncClient is fine).
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
-
 CURRENCIES = ["NOK", "SEK", "DKK", "CHF", "GBP", "PLN", "CZK", "HUF", "ISK", "RON", "JPY", "USD"]
 TICKET_PRICE_EUR = 45
 # The bank answers in this long, like a network round trip...

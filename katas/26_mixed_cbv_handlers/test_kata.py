@@ -15,7 +15,6 @@ pytestmark = [
     # The site as it runs in production: Django's CSRF protection on, as in every project
     # made by startproject. A webhook cannot send a CSRF token; its signature proves it.
     pytest.mark.middleware("django.middleware.csrf.CsrfViewMiddleware"),
-    pytest.mark.usefixtures("cheap_http_clients"),
 ]
 
 FORECAST_URL = "http://weather.example/forecast"

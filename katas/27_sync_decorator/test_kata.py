@@ -16,8 +16,6 @@ from django.urls import resolve
 
 from dojo.loopwatch import site_of
 
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
-
 STOCK_URL = "http://stock.example/items/{}"
 SLOTS_URL = "http://courier.example/slots/{}"
 TOOK = re.compile(r"took (\d+(?:\.\d+)?) ms")

@@ -18,7 +18,6 @@ AUDIT = "katas.28_hybrid_middleware.audit.AuditMiddleware"
 
 pytestmark = [
     pytest.mark.middleware(SERVER_TIMING),
-    pytest.mark.usefixtures("cheap_http_clients"),
 ]
 
 PRICES_URL = "http://prices.example/quotes/{}"

@@ -19,7 +19,6 @@ STORE = "katas.29_sync_only_middleware.legacy.StoreMiddleware"
 
 pytestmark = [
     pytest.mark.middleware(REQUEST_ID),
-    pytest.mark.usefixtures("cheap_http_clients"),
 ]
 
 ORDERS_URL = "http://orders.example/orders/{}"

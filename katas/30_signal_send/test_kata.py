@@ -12,8 +12,6 @@ import pytest
 
 from .signals import order_placed
 
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
-
 WAREHOUSE_URL = "http://warehouse.example/reservations"
 NOT_PLACED = (502, 503, 504)
 

@@ -9,8 +9,6 @@ import pytest
 from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
 
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
-
 RATES_URL = "http://rates.example/latest"
 CURRENCIES = ["EUR", "USD", "GBP", "JPY", "CHF", "SEK", "NOK", "CAD", "PLN", "BRL", "INR", "ZAR"]
 MINUTE = 60

@@ -10,8 +10,6 @@ import time
 import httpx
 import pytest
 
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
-
 EXPORT = "/orders/export.csv"
 PAGES = 3
 CUSTOMERS = [

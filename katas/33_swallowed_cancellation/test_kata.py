@@ -26,7 +26,7 @@ def export_id(rng):
 
 
 @pytest.fixture
-def reports(upstream, export_id, rng, cheap_http_clients):
+def reports(upstream, export_id, rng):
     """The reports service: starts an export, answers its status, cancels it."""
     url = f"http://reports.example/exports/{export_id}"
     download = f"https://files.example/{export_id}/orders-{rng.randint(1, 999)}.csv"

@@ -22,7 +22,7 @@ NAMES = ["ada", "kofi", "leila", "mateo", "priya", "sven", "yara", "zofia"]
 
 
 @pytest.fixture
-def mail(upstream, cheap_http_clients):
+def mail(upstream):
     """The mail service: records each email it is asked to send."""
     sent = []
 
