@@ -1,13 +1,39 @@
 """The order status: an async view that asks the orders service, without leaving the loop."""
 
+import sys
+import threading
+
 import pytest
 
-STATUSES = ["received", "packed", "shipped", "out for delivery"]
+STATUSES = ["received", "packed", "shipped", "out for delivery", "delivered", "returned"]
+GATEWAY_ERRORS = (502, 503, 504)
+# The orders service answers this fast, like a network round trip.
+LATENCY = 0.05
+# The frames of a bridge from sync code into async code, while it waits for what it runs.
+BRIDGES = {
+    "AsyncToSync.__call__": "async_to_sync(...)",
+    "Runner.run": "asyncio.run(...)",
+    "BaseEventLoop.run_until_complete": "loop.run_until_complete(...)",
+}
+
+
+def threads_in_a_bridge():
+    """The threads that are inside a bridge from sync into async code, each with the name of
+    its bridge."""
+    found = {}
+    for thread, frame in sys._current_frames().items():
+        while frame is not None:
+            # The outermost bridge names it best: asyncio.run runs run_until_complete.
+            if frame.f_code.co_qualname in BRIDGES:
+                found[thread] = BRIDGES[frame.f_code.co_qualname]
+            frame = frame.f_back
+    return found
 
 
 @pytest.fixture
 def order(upstream, rng):
-    """An order, different on every run, served by the fake orders service."""
+    """An order, different on every run, served by the fake orders service, which notes,
+    at each call, where the view was while it waited for the answer."""
     order_id = rng.randint(1000, 99999)
     data = {
         "id": order_id,
@@ -15,8 +41,27 @@ def order(upstream, rng):
         "eta": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         "items": rng.randint(1, 5),
     }
-    upstream.get(f"http://orders.example/orders/{order_id}", json=data)
-    return data
+    loop_thread = threading.get_ident()
+    # A thread an earlier test left in a bridge is none of this view's doing.
+    already_bridging = set(threads_in_a_bridge())
+    seen = []
+
+    def answer(request):
+        bridges = threads_in_a_bridge()
+        bridges.pop(loop_thread, None)  # the test's own loop runs under asyncio's runner
+        seen.append(
+            {
+                "thread": threading.current_thread().name,
+                "on_the_loop": threading.get_ident() == loop_thread,
+                "bridges": sorted(
+                    {name for thread, name in bridges.items() if thread not in already_bridging}
+                ),
+            }
+        )
+        return data
+
+    route = upstream.get(f"http://orders.example/orders/{order_id}", json=answer, latency=LATENCY)
+    return {**data, "route": route, "seen": seen}
 
 
 async def test_answers_200(app, order):
@@ -30,6 +75,64 @@ async def test_shows_the_status_from_the_orders_service(app, order):
         {"order": order["id"], "status": order["status"], "eta": order["eta"]},
         f"the status of order {order['id']}, from the orders service",
     )
+    calls = order["route"].call_count
+    if calls != 1:
+        pytest.fail(
+            f"GET /orders/{order['id']}/status/ asked the orders service {calls} times; "
+            "expected once.",
+            pytrace=False,
+        )
+
+
+async def test_the_order_is_awaited_on_the_views_own_event_loop(app, order):
+    response = await app.get(f"/orders/{order['id']}/status/")
+    response.assert_status(200, "the order's status")
+    for seen in order["seen"]:
+        if seen["bridges"]:
+            what = (
+                f"a worker thread sat inside {' and '.join(seen['bridges'])}, waiting for the "
+                "answer: a thread held per customer, just to wait"
+            )
+        elif not seen["on_the_loop"]:
+            what = (
+                f"the call was made from thread {seen['thread']!r}, on an event loop of its "
+                "own: a thread and a new event loop per customer, just to wait"
+            )
+        else:
+            continue
+        pytest.fail(
+            f"GET /orders/{order['id']}/status/ answered, but while the orders service was "
+            f"being asked, {what}.\n"
+            "That is the cost the async view was meant to save.\n"
+            "Expected the view to await the order itself, on the event loop it runs on.",
+            pytrace=False,
+        )
+
+
+async def test_an_order_the_service_does_not_know_is_a_404(app, upstream, rng):
+    order_id = rng.randint(1000, 99999)
+    upstream.get(f"http://orders.example/orders/{order_id}", latency=LATENCY).fails(404)
+
+    response = await app.get(f"/orders/{order_id}/status/")
+
+    response.assert_status(404, f"Not Found: the orders service knows no order {order_id}")
+
+
+async def test_a_broken_orders_service_is_a_gateway_error_not_a_crash(app, order, upstream_failure):
+    order["route"].breaks(upstream_failure)
+
+    response = await app.get(f"/orders/{order['id']}/status/")
+
+    if response.status not in GATEWAY_ERRORS:
+        what = response.explain()
+        if response.status == 200:
+            what += f"\nIts body: {response.text[:200]!r}"
+        pytest.fail(
+            f"The orders service {upstream_failure}.\n{what}\n"
+            "Expected 502 Bad Gateway (503 or 504 would do), so the page says it cannot see "
+            "the order right now: never a 500, and never a status the service did not send.",
+            pytrace=False,
+        )
 
 
 def test_the_view_is_async(assert_async_view):

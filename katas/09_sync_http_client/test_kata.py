@@ -2,46 +2,65 @@
 
 import pytest
 
-# Creating an httpx client per request costs CPU on the loop as well: that is kata 34's
-# lesson, so here it is made free.
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
-
-CURRENCIES = ["USD", "GBP", "NOK", "SEK", "DKK", "CHF", "JPY", "PLN"]
+CURRENCIES = ["EUR", "USD", "GBP", "NOK", "SEK", "DKK", "CHF", "JPY", "PLN"]
+GATEWAY_ERRORS = (502, 503, 504)
 # The rates service takes this long to answer, like a network round trip.
 LATENCY = 0.2
 
 
 @pytest.fixture
-def rates(rng):
-    return {currency: round(rng.uniform(0.2, 160.0), 4) for currency in CURRENCIES}
+def worth(rng):
+    """Today's market: what one unit of each currency is worth, in a common unit."""
+    return {currency: rng.uniform(0.005, 1.5) for currency in CURRENCIES}
+
+
+def todays_rate(worth, base, target):
+    """How many ``target`` one ``base`` buys today, as the rates service says it."""
+    return round(worth[base] / worth[target], 6)
 
 
 @pytest.fixture
-def rates_service(upstream, rates):
-    """rates.example: today's rates for the ``?base=`` currency."""
-    return upstream.get(
-        "http://rates.example/latest",
-        json=lambda request: {"base": request.url.params["base"], "rates": rates},
-        latency=LATENCY,
-    )
+def rates_service(upstream, worth):
+    """rates.example: today's rates for the ``?base=`` currency, into every other one."""
+
+    def rates(request):
+        base = request.url.params["base"]
+        others = [currency for currency in CURRENCIES if currency != base]
+        known = base in worth
+        return {
+            "base": base,
+            "rates": {target: todays_rate(worth, base, target) for target in others if known},
+        }
+
+    return upstream.get("http://rates.example/latest", json=rates, latency=LATENCY)
 
 
 @pytest.fixture
-def price(rng, rates):
-    """A price in EUR to convert, its page, and the conversion the page must show."""
-    amount = rng.randint(1, 900)
-    target = rng.choice(CURRENCIES)
-    rate = rates[target]
-    return {
-        "path": f"/prices/convert/?amount={amount}&from=EUR&to={target}",
-        "expected": {
-            "amount": amount,
-            "from": "EUR",
-            "to": target,
-            "rate": rate,
-            "converted": round(amount * rate, 2),
-        },
-    }
+def convert(rng, worth):
+    """A price to convert, from any currency into any other: its page and its conversion."""
+
+    def price(source=None):
+        amount = rng.randint(1, 900)
+        source = source or rng.choice(CURRENCIES)
+        target = rng.choice([currency for currency in CURRENCIES if currency != source])
+        rate = todays_rate(worth, source, target)
+        return {
+            "path": f"/prices/convert/?amount={amount}&from={source}&to={target}",
+            "expected": {
+                "amount": amount,
+                "from": source,
+                "to": target,
+                "rate": rate,
+                "converted": round(amount * rate, 2),
+            },
+        }
+
+    return price
+
+
+@pytest.fixture
+def price(convert):
+    return convert()
 
 
 async def test_converts_a_price_with_todays_rate(app, rates_service, price):
@@ -51,6 +70,21 @@ async def test_converts_a_price_with_todays_rate(app, rates_service, price):
     assert rates_service.call_count == 1, (
         f"Expected one call to the rates service, but the view made {rates_service.call_count}."
     )
+
+
+async def test_converts_from_any_currency_into_any_other(app, rates_service, convert, rng):
+    rates_service.latency = 0.02  # this test is about the answers, not about time
+    for source in rng.sample(CURRENCIES, k=3):
+        price = convert(source)
+
+        response = await app.get(price["path"])
+
+        expected = price["expected"]
+        response.assert_json(
+            expected,
+            f"{expected['amount']} {expected['from']} converted into {expected['to']} at "
+            "today's rate",
+        )
 
 
 async def test_visitors_are_served_at_the_same_time(burst, upstream, rates_service, price):
@@ -66,3 +100,22 @@ async def test_the_event_loop_stays_free_while_the_rates_load(burst, rates_servi
 
     report.assert_all_status(200, "the converted price")
     report.assert_loop_not_blocked()
+
+
+async def test_a_broken_rates_service_is_a_gateway_error_not_a_crash(
+    app, rates_service, price, upstream_failure
+):
+    rates_service.breaks(upstream_failure)
+
+    response = await app.get(price["path"])
+
+    if response.status not in GATEWAY_ERRORS:
+        what = response.explain()
+        if response.status == 200:
+            what += f"\nIts body: {response.text[:200]!r}"
+        pytest.fail(
+            f"The rates service {upstream_failure}.\n{what}\n"
+            "Expected 502 Bad Gateway (503 or 504 would do), so the product page falls back "
+            "to the shop's own currency: never a 500, and never a rate the service did not send.",
+            pytrace=False,
+        )

@@ -1,27 +1,43 @@
 """Shipping quotes retry a struggling carrier without freezing the site while they wait."""
 
+import asyncio
 import itertools
+import time
 
 import pytest
 
-# Creating an httpx client per request costs CPU on the loop as well: that is kata 34's
-# lesson, so here it is made free.
-pytestmark = pytest.mark.usefixtures("cheap_http_clients")
+from dojo.failures import FAILURES
 
 CARRIER_RATES = "http://parcelpro.example/v2/rates"
 # ParcelPro answers this fast, when it answers at all.
 LATENCY = 0.05
+GATEWAY_ERRORS = (502, 503, 504)
+# The ways a busy carrier fails that a retry can cure. (A body cut off half-way may be
+# retried or reported: see its own test.)
+TRANSIENT = [failure for failure in FAILURES if failure.name != "malformed_json"]
+# The policy: the pause before the first retry, and before the second.
+POLICY = (0.15, 0.30)
+# "Growing": the second pause is at least this many times the first (the policy says 2).
+GROWTH = 1.25
+# Pauses are measured from the carrier's call log, so a loop that wakes late lengthens
+# them. A run during which the loop woke later than this is measured again.
+QUIET = 0.02
+MEASUREMENTS = 4
 
 
 @pytest.fixture
 def parcel(rng):
-    """A parcel to ship: its postcode, its weight and the quote page's path."""
-    postcode = f"{rng.randint(1000, 9999)}"
-    weight = rng.randint(1, 30)
-    return {
-        "postcode": postcode,
-        "path": f"/shipping/quote/?postcode={postcode}&weight_kg={weight}",
-    }
+    """A parcel to ship, its own postcode each time: ``parcel()`` gives its page."""
+    postcodes = iter(rng.sample(range(1000, 10000), k=20))
+
+    def new():
+        postcode = str(next(postcodes))
+        return {
+            "postcode": postcode,
+            "path": f"/shipping/quote/?postcode={postcode}&weight_kg={rng.randint(1, 30)}",
+        }
+
+    return new
 
 
 @pytest.fixture
@@ -39,64 +55,165 @@ def carrier(upstream, quote):
     return upstream.get(CARRIER_RATES, json=quote, latency=LATENCY)
 
 
-def pauses(route):
+def calls_about(carrier, parcel):
+    return [call for call in carrier.calls if f"postcode={parcel['postcode']}" in call.url]
+
+
+def pauses(calls):
     """The seconds between the end of each call and the start of the next."""
-    calls = route.calls
     return [after.start - before.end for before, after in itertools.pairwise(calls)]
 
 
+async def get_timing_the_loop(app, path):
+    """GET ``path``, and how late the event loop woke, at worst, while it was served."""
+    late = 0.0
+
+    async def heartbeat():
+        nonlocal late
+        while True:
+            asleep = time.perf_counter()
+            await asyncio.sleep(0.005)
+            late = max(late, time.perf_counter() - asleep - 0.005)
+
+    beat = asyncio.create_task(heartbeat())
+    try:
+        response = await app.get(path)
+    finally:
+        beat.cancel()
+    return response, late
+
+
 async def test_retries_with_growing_pauses_until_the_carrier_answers(
+    app, upstream, carrier, parcel, quote, rng
+):
+    failure = rng.choice(TRANSIENT)
+    runs = []
+    for _ in range(MEASUREMENTS):
+        shipment = parcel()
+        carrier.breaks(failure, times=2)
+
+        response, late = await get_timing_the_loop(app, shipment["path"])
+
+        response.assert_json({"carrier": "ParcelPro", **quote}, "the quote of the third attempt")
+        calls = calls_about(carrier, shipment)
+        assert len(calls) == 3, (
+            f"Expected 3 calls to ParcelPro (it {failure} twice, then sent the quote), but the "
+            f"view made {len(calls)}.\n\n{upstream.timeline()}"
+        )
+        runs.append((late, calls))
+        # A loop as late as a whole pause was held by the view itself: measuring again would
+        # not help (and the house rules say so).
+        if late <= QUIET or late >= POLICY[0]:
+            break
+    # The run the loop was most punctual in says most about the view's own pauses.
+    late, calls = min(runs, key=lambda run: run[0])
+    first, second = pauses(calls)
+    assert first >= 0.1 and second >= GROWTH * first, (
+        "Expected a pause of at least 0.1 s before the first retry and a longer one (about "
+        "twice as long) before the second, to give the carrier time to recover; the pauses "
+        f"were {first:.2f} s and {second:.2f} s.\n\n{upstream.timeline(calls)}"
+    )
+
+
+async def test_every_transient_failure_is_retried(burst, upstream, carrier, parcel, quote, rng):
+    # Each way ParcelPro fails, met once: four customers at once, each failed twice (the first
+    # four failures go to first attempts, the next four to second ones), and every third
+    # attempt gets the quote. All at once, so it takes one backoff.
+    ways = rng.sample(TRANSIENT, k=len(TRANSIENT))
+    for failure in ways:
+        carrier.breaks(failure, times=1)
+
+    report = await burst(parcel()["path"], n=len(ways) // 2)
+
+    wrong = [response for response in report.responses if response.status != 200]
+    if wrong:
+        listed = "".join(f"\n  - {failure}" for failure in ways)
+        pytest.fail(
+            f"{len(report.responses)} customers asked for a quote at once, and ParcelPro failed "
+            f"each of them twice, in these ways:{listed}\n"
+            f"{len(wrong)} of them got no quote. The first:\n{wrong[0].explain()}\n"
+            "Expected the view to retry a server error, a timeout or a lost connection, and "
+            "to answer with the quote of the third attempt.\n\n"
+            f"{upstream.timeline()}",
+            pytrace=False,
+        )
+    for response in report.responses:
+        response.assert_json({"carrier": "ParcelPro", **quote}, "the quote of the third attempt")
+    starts = sorted(call.start for call in carrier.calls)
+    took = starts[-1] - starts[0]
+    if took > 3 * sum(POLICY):
+        pytest.fail(
+            f"{len(report.responses)} customers' attempts failed at the same moments, and each "
+            f"should then have waited its own pauses ({POLICY[0]:.2f} s, then "
+            f"{POLICY[1]:.2f} s); but the last attempt went out {took:.2f} s after the first: "
+            "the pauses queued behind each other.\n"
+            "Expected every checkout to wait its own pauses, all at the same time.\n\n"
+            f"{upstream.timeline()}",
+            pytrace=False,
+        )
+
+
+async def test_a_garbled_quote_is_retried_or_reported_never_a_crash(
     app, upstream, carrier, parcel, quote
 ):
-    carrier.fails(503, times=2)
+    shipment = parcel()
+    carrier.breaks("malformed_json", times=1)
 
-    response = await app.get(parcel["path"])
+    response = await app.get(shipment["path"])
 
-    response.assert_json({"carrier": "ParcelPro", **quote}, "the quote of the third attempt")
-    assert carrier.call_count == 3, (
-        f"Expected 3 calls to ParcelPro (two 503s, then the quote), but the view made "
-        f"{carrier.call_count}.\n\n{upstream.timeline()}"
-    )
-    assert f"postcode={parcel['postcode']}" in carrier.calls[0].url, (
-        f"Expected ParcelPro to be asked about postcode {parcel['postcode']}, "
-        f"but the view asked {carrier.calls[0].url}"
-    )
-    first, second = pauses(carrier)
-    assert first >= 0.1 and second > first, (
-        "Expected a pause of at least 0.1 s before the first retry and a longer one before "
-        f"the second, to give the carrier time to recover; the pauses were {first:.2f} s "
-        f"and {second:.2f} s.\n\n{upstream.timeline()}"
-    )
+    if response.status == 200:
+        response.assert_json({"carrier": "ParcelPro", **quote}, "the quote of the second attempt")
+    elif response.status not in GATEWAY_ERRORS:
+        pytest.fail(
+            "ParcelPro answered 200 with a body cut off half-way, not valid JSON.\n"
+            f"{response.explain()}\n"
+            "Expected the view to try again (and answer with the quote), or to answer 503 "
+            "(502 or 504 would do): never a 500.",
+            pytrace=False,
+        )
 
 
-async def test_gives_up_after_three_attempts(app, upstream, carrier, parcel):
-    carrier.fails(503)
+async def test_gives_up_after_three_attempts(app, upstream, carrier, parcel, rng):
+    failure = rng.choice(TRANSIENT)
+    carrier.breaks(failure)
+    shipment = parcel()
 
-    response = await app.get(parcel["path"])
+    response = await app.get(shipment["path"])
 
-    response.assert_status(503, "the carrier is not answering")
+    if response.status not in GATEWAY_ERRORS:
+        pytest.fail(
+            f"ParcelPro {failure}, at every attempt.\n{response.explain()}\n"
+            "Expected 503 Service Unavailable (502 or 504 would do): the carrier is not "
+            "answering; never a 500, and never a quote ParcelPro did not send.",
+            pytrace=False,
+        )
     assert carrier.call_count == 3, (
         f"Expected the view to give up after 3 calls, but it made {carrier.call_count}."
         f"\n\n{upstream.timeline()}"
     )
 
 
-async def test_a_refused_parcel_is_not_retried(app, upstream, carrier, parcel):
-    carrier.fails(422)
+async def test_a_refused_parcel_is_not_retried(app, upstream, carrier, parcel, rng):
+    # Four customers, one after the other, each refused with another 4xx.
+    refusals = rng.sample([400, 404, 409, 422], k=4)
+    for status in refusals:
+        carrier.fails(status, times=1)
 
-    response = await app.get(parcel["path"])
+    for _ in refusals:
+        response = await app.get(parcel()["path"])
 
-    response.assert_status(400, "the carrier cannot ship this parcel")
-    assert carrier.call_count == 1, (
-        "Expected a single call: a 4xx answer means the request itself is wrong, and asking "
-        f"again cannot change that. The view made {carrier.call_count}.\n\n{upstream.timeline()}"
+        response.assert_status(400, "the carrier cannot ship this parcel")
+    assert carrier.call_count == len(refusals), (
+        f"Expected a single call per parcel ({len(refusals)} in all): a 4xx answer means the "
+        "request itself is wrong, and asking again cannot change that. The view made "
+        f"{carrier.call_count}.\n\n{upstream.timeline()}"
     )
 
 
-async def test_waiting_to_retry_leaves_the_event_loop_free(burst, carrier, parcel):
-    carrier.fails(503, times=2)
+async def test_waiting_to_retry_leaves_the_event_loop_free(burst, carrier, parcel, rng):
+    carrier.breaks(rng.choice(TRANSIENT), times=1)
 
-    report = await burst(parcel["path"], n=1)
+    report = await burst(parcel()["path"], n=1)
 
-    report.assert_all_status(200, "the quote of the third attempt")
+    report.assert_all_status(200, "the quote of the second attempt")
     report.assert_loop_not_blocked()

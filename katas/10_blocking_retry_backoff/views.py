@@ -9,13 +9,33 @@ ATTEMPTS = 3
 BACKOFF = 0.15
 
 
+class ParcelRefused(Exception):
+    """ParcelPro answered 4xx: the request itself is wrong, and asking again cannot help."""
+
+
+# Failures worth another attempt: a server error (5xx), a refused or dropped connection, a
+# timeout, a body cut off half-way. A busy carrier recovers from these.
+TRANSIENT = (httpx.HTTPStatusError, httpx.TransportError, ValueError)
+
+
+async def ask_once(client, params):
+    """One attempt: ParcelPro's quote, or the exception that says why there is none."""
+    response = await client.get(CARRIER_RATES, params=params)
+    if 400 <= response.status_code < 500:
+        raise ParcelRefused(response.status_code)
+    response.raise_for_status()
+    return response.json()
+
+
 async def ask_carrier(client, params):
-    """GET a quote; on a server error (5xx), try again after a growing pause."""
+    """The quote; after a transient failure, try again after a growing pause."""
     delay = BACKOFF
     for attempt in range(1, ATTEMPTS + 1):
-        response = await client.get(CARRIER_RATES, params=params)
-        if response.status_code < 500 or attempt == ATTEMPTS:
-            return response
+        try:
+            return await ask_once(client, params)
+        except TRANSIENT:
+            if attempt == ATTEMPTS:
+                raise
         # TODO: the pause between two attempts. Who else is kept waiting while it lasts?
         time.sleep(delay)
         delay *= 2
@@ -26,14 +46,13 @@ async def shipping_quote(request):
         "postcode": request.GET.get("postcode", ""),
         "weight_kg": request.GET.get("weight_kg", "1"),
     }
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await ask_carrier(client, params)
-
-    if response.status_code >= 500:
-        return JsonResponse({"error": "ParcelPro is not answering, try again later"}, status=503)
-    if response.status_code >= 400:
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            quote = await ask_carrier(client, params)
+    except ParcelRefused:
         return JsonResponse({"error": "ParcelPro cannot ship this parcel"}, status=400)
-    quote = response.json()
+    except TRANSIENT:
+        return JsonResponse({"error": "ParcelPro is not answering, try again later"}, status=503)
     return JsonResponse(
         {
             "carrier": "ParcelPro",

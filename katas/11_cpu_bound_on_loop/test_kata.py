@@ -1,6 +1,11 @@
 """Logging in checks the password without freezing the rest of the site meanwhile."""
 
+from http.cookies import SimpleCookie
+from importlib import import_module
+
 import pytest
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 
 WORDS = ["maple", "harbour", "copper", "lantern", "meadow", "falcon", "pepper", "glacier"]
@@ -13,9 +18,24 @@ def sign_up(database, fake, rng):
     async def sign_up():
         password = f"{rng.choice(WORDS)}-{rng.choice(WORDS)}-{rng.randint(100, 999)}"
         user = await User.objects.acreate_user(username=fake.username(), password=password)
-        return {"username": user.username, "password": password}
+        return {"username": user.username, "password": password, "id": str(user.pk)}
 
     return sign_up
+
+
+def near_misses(password):
+    """Wrong passwords a customer really types: a slip of one key, caps lock, a stray space."""
+    return [password[:-1], password.upper(), f"{password} "]
+
+
+async def logged_in_user(response):
+    """The id of the user the session cookie in ``response`` logs in, or None."""
+    cookie = SimpleCookie(response.headers.get("set-cookie", ""))
+    morsel = cookie.get(settings.SESSION_COOKIE_NAME)
+    if morsel is None or not morsel.value:
+        return None
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=morsel.value)
+    return await session.aget(SESSION_KEY)
 
 
 async def test_logs_in_with_the_right_password(app, fast_password_hashing, sign_up):
@@ -24,17 +44,41 @@ async def test_logs_in_with_the_right_password(app, fast_password_hashing, sign_
     response = await app.post("/api/login/", json=customer)
 
     response.assert_json({"username": customer["username"]}, "the customer, logged in")
-    assert "sessionid=" in response.headers.get("set-cookie", ""), (
-        "Expected the login to set a session cookie, but it set none."
-    )
+    user = await logged_in_user(response)
+    if user != customer["id"]:
+        pytest.fail(
+            f"POST /api/login/ as {customer['username']} answered 200, but "
+            + ("set no session cookie" if user is None else f"its session logs in user {user}")
+            + f".\nExpected a session cookie that logs in {customer['username']} "
+            f"(user {customer['id']}).",
+            pytrace=False,
+        )
 
 
-async def test_refuses_a_wrong_password(app, fast_password_hashing, sign_up):
+async def test_a_wrong_password_is_refused_and_logs_no_one_in(
+    app, fast_password_hashing, sign_up, rng
+):
     customer = await sign_up()
+    attempts = [
+        {**customer, "password": rng.choice(near_misses(customer["password"]))},
+        {"username": f"{customer['username']}x", "password": customer["password"]},
+    ]
 
-    response = await app.post("/api/login/", json={**customer, "password": "not-the-password"})
+    for attempt in attempts:
+        response = await app.post(
+            "/api/login/", json={key: attempt[key] for key in ("username", "password")}
+        )
 
-    response.assert_status(401, "Unauthorized: wrong username or password")
+        response.assert_status(401, "Unauthorized: wrong username or password")
+        user = await logged_in_user(response)
+        if user is not None:
+            pytest.fail(
+                f"POST /api/login/ as {attempt['username']!r} with a wrong password answered "
+                f"401, and yet set a session cookie that logs in user {user}: whoever holds it "
+                "is logged in without the password.\n"
+                "Expected no login at all unless the password was checked and found right.",
+                pytrace=False,
+            )
 
 
 async def test_health_checks_keep_answering_during_a_login(

@@ -1,72 +1,111 @@
 """The trip page: asks the weather, hotel and events services about a city, all three at once."""
 
+import itertools
+from urllib.parse import urlencode
+
 import pytest
 
-CITIES = ["Lisbon", "Porto", "Seville", "Naples", "Ljubljana", "Krakow", "Tallinn", "Ghent"]
+CITIES = ["Lisbon", "Porto", "Seville", "Naples", "Ljubljana", "Kraków", "Tallinn", "Ghent"]
 SKIES = ["sunny", "cloudy", "showers", "windy", "fog"]
-HOTEL_NAMES = ["Casa Azul", "Hotel Miramar", "The Old Mill", "Pension Rosa", "Harbour Inn"]
+HOTEL_NAMES = ["Casa Azul", "Hotel Miramar", "The Old Mill", "Pensão Rosa", "Harbour Inn"]
 EVENT_TITLES = ["Jazz on the quay", "Night market", "Fado evening", "Street food fair", "Regatta"]
-# Each partner service takes this long to answer, like a real round trip.
-LATENCY = 0.25
+# The partners, in the order the page lists them: (name, URL, the key of their answer).
+PARTNERS = [
+    ("weather", "http://weather.example/forecast", "forecast"),
+    ("hotels", "http://hotels.example/search", "hotels"),
+    ("events", "http://events.example/upcoming", "events"),
+]
+# How long the partners take to answer, like real round trips: each test deals them out so
+# that the answers arrive in another order than the calls went out.
+LATENCIES = (0.05, 0.15, 0.25)
+GATEWAY_ERRORS = (502, 503, 504)
 
 
 @pytest.fixture
-def city(rng):
-    return rng.choice(CITIES)
+def latencies(rng):
+    """Each partner's latency, a little different on every run; never fastest-first in the
+    order the page asks them, so that answers come back in another order than the calls."""
+    orders = [order for order in itertools.permutations(LATENCIES) if order != LATENCIES]
+    return {
+        name: latency + rng.uniform(0, 0.02)
+        for (name, _, _), latency in zip(PARTNERS, rng.choice(orders), strict=True)
+    }
 
 
 @pytest.fixture
-def forecast(rng):
-    return {"temp_c": rng.randint(-5, 35), "sky": rng.choice(SKIES)}
+def trips(rng):
+    """What the partners know about each city, different on every run."""
+    return {
+        city: {
+            "weather": {"temp_c": rng.randint(-5, 35), "sky": rng.choice(SKIES)},
+            "hotels": [
+                {"name": name, "price_eur": rng.randint(40, 300)}
+                for name in rng.sample(HOTEL_NAMES, k=rng.randint(1, 3))
+            ],
+            "events": [
+                {"title": title, "day": f"2025-07-{rng.randint(1, 28):02d}"}
+                for title in rng.sample(EVENT_TITLES, k=rng.randint(1, 3))
+            ],
+        }
+        for city in CITIES
+    }
 
 
 @pytest.fixture
-def hotels(rng):
-    return [
-        {"name": name, "price_eur": rng.randint(40, 300)}
-        for name in rng.sample(HOTEL_NAMES, k=rng.randint(1, 3))
-    ]
-
-
-@pytest.fixture
-def events(rng):
-    return [
-        {"title": title, "day": f"2025-07-{rng.randint(1, 28):02d}"}
-        for title in rng.sample(EVENT_TITLES, k=rng.randint(1, 3))
-    ]
-
-
-@pytest.fixture
-def partners(upstream, forecast, hotels, events):
+def partners(upstream, trips, latencies):
     """The three partner services, each answering about the ``?city=`` it is asked for."""
+    routes = {}
+    for name, url, key in PARTNERS:
 
-    def about_city(key, value):
-        return lambda request: {"city": request.url.params["city"], key: value}
+        def answer(request, name=name, key=key):
+            city = request.url.params["city"]
+            return {"city": city, key: trips[city][name]}
 
-    upstream.get(
-        "http://weather.example/forecast", json=about_city("forecast", forecast), latency=LATENCY
-    )
-    upstream.get("http://hotels.example/search", json=about_city("hotels", hotels), latency=LATENCY)
-    upstream.get(
-        "http://events.example/upcoming", json=about_city("events", events), latency=LATENCY
-    )
-    return upstream
+        routes[name] = upstream.get(url, json=answer, latency=latencies[name])
+    return routes
 
 
-async def test_the_trip_page_shows_weather_hotels_and_events(
-    app, partners, city, forecast, hotels, events
-):
-    response = await app.get(f"/trip/?city={city}")
-    response.assert_json(
-        {"city": city, "weather": forecast, "hotels": hotels, "events": events},
-        f"the weather, hotels and events for {city}",
-    )
+def page_of(city):
+    return f"/trip/?{urlencode({'city': city})}"
 
 
-async def test_the_three_services_are_asked_at_the_same_time(app, partners, city):
-    response = await app.get(f"/trip/?city={city}")
+def trip_page(city, trips):
+    return {"city": city, **trips[city]}
+
+
+async def test_the_trip_page_shows_weather_hotels_and_events(app, partners, trips, rng):
+    for city in rng.sample(CITIES, k=2):
+        response = await app.get(page_of(city))
+
+        response.assert_json(trip_page(city, trips), f"the weather, hotels and events for {city}")
+
+
+async def test_the_three_services_are_asked_at_the_same_time(app, upstream, partners, rng):
+    city = rng.choice(CITIES)
+    response = await app.get(page_of(city))
     response.assert_status(200, "the trip page")
-    partners.assert_calls_overlapped(3)
+    upstream.assert_calls_overlapped(3)
+
+
+async def test_a_broken_partner_is_a_gateway_error_not_a_crash(
+    app, partners, rng, upstream_failure
+):
+    broken = rng.choice(list(partners))
+    partners[broken].breaks(upstream_failure)
+    city = rng.choice(CITIES)
+
+    response = await app.get(page_of(city))
+
+    if response.status not in GATEWAY_ERRORS:
+        what = response.explain()
+        if response.status == 200:
+            what += f"\nIts body: {response.text[:300]!r}"
+        pytest.fail(
+            f"The {broken} service {upstream_failure}.\n{what}\n"
+            "Expected 502 Bad Gateway (503 or 504 would do), so the page says the trip "
+            "details are unavailable: never a 500, and never a trip the partners did not send.",
+            pytrace=False,
+        )
 
 
 def test_the_view_is_async(assert_async_view):

@@ -7,10 +7,14 @@ EVENT_SERVICE = "http://events.example/upcoming"
 
 
 async def ask(client, url, city):
-    """GET one of the partner services for ``city`` and return its JSON answer."""
-    response = await client.get(url, params={"city": city})
-    response.raise_for_status()
-    return response.json()
+    """GET one of the partner services for ``city``: its JSON answer, or None when it gave
+    no usable answer (an error, a timeout, a body that is not JSON)."""
+    try:
+        response = await client.get(url, params={"city": city})
+        response.raise_for_status()
+        return response.json()
+    except (httpx.HTTPError, ValueError):
+        return None
 
 
 async def trip(request):
@@ -22,6 +26,9 @@ async def trip(request):
         hotels = await ask(client, HOTEL_SERVICE, city)
         events = await ask(client, EVENT_SERVICE, city)
 
+    if weather is None or hotels is None or events is None:
+        # 502 Bad Gateway: the page says "trip details unavailable, try again in a minute".
+        return JsonResponse({"city": city, "error": "a partner service is unavailable"}, status=502)
     return JsonResponse(
         {
             "city": city,

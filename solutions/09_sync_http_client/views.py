@@ -9,13 +9,17 @@ async def convert(request):
     source = request.GET.get("from", "EUR")
     target = request.GET.get("to", "USD")
 
-    # httpx.get is a sync call: it blocks the thread it runs on, here the event loop's, so
-    # every visitor waited for this one's network round trip. AsyncClient sends the request
-    # and awaits the answer: while it travels, the loop serves the others.
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await client.get(RATES_SERVICE, params={"base": source})
-    response.raise_for_status()
-    rate = response.json()["rates"][target]
+    try:
+        # httpx.get is a sync call: it blocks the thread it runs on, here the event loop's,
+        # so every visitor waited for this one's network round trip. AsyncClient sends the
+        # request and awaits the answer: while it travels, the loop serves the others.
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(RATES_SERVICE, params={"base": source})
+        response.raise_for_status()
+        rate = response.json()["rates"][target]
+    except (httpx.HTTPError, ValueError):
+        # 502 Bad Gateway: the product page then shows the price in the shop's own currency.
+        return JsonResponse({"error": "exchange rates unavailable"}, status=502)
 
     return JsonResponse(
         {

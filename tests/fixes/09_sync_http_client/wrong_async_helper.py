@@ -16,9 +16,13 @@ async def convert(request):
     source = request.GET.get("from", "EUR")
     target = request.GET.get("to", "USD")
 
-    response = await fetch_rates(source)
-    response.raise_for_status()
-    rate = response.json()["rates"][target]
+    try:
+        response = await fetch_rates(source)
+        response.raise_for_status()
+        rate = response.json()["rates"][target]
+    except (httpx.HTTPError, ValueError):
+        # 502 Bad Gateway: the product page then shows the price in the shop's own currency.
+        return JsonResponse({"error": "exchange rates unavailable"}, status=502)
 
     return JsonResponse(
         {

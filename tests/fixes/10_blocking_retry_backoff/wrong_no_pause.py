@@ -8,11 +8,28 @@ CARRIER_RATES = "http://parcelpro.example/v2/rates"
 ATTEMPTS = 3
 
 
+class ParcelRefused(Exception):
+    """ParcelPro answered 4xx: the request itself is wrong, and asking again cannot help."""
+
+
+TRANSIENT = (httpx.HTTPStatusError, httpx.TransportError, ValueError)
+
+
+async def ask_once(client, params):
+    response = await client.get(CARRIER_RATES, params=params)
+    if 400 <= response.status_code < 500:
+        raise ParcelRefused(response.status_code)
+    response.raise_for_status()
+    return response.json()
+
+
 async def ask_carrier(client, params):
     for attempt in range(1, ATTEMPTS + 1):
-        response = await client.get(CARRIER_RATES, params=params)
-        if response.status_code < 500 or attempt == ATTEMPTS:
-            return response
+        try:
+            return await ask_once(client, params)
+        except TRANSIENT:
+            if attempt == ATTEMPTS:
+                raise
 
 
 async def shipping_quote(request):
@@ -20,14 +37,13 @@ async def shipping_quote(request):
         "postcode": request.GET.get("postcode", ""),
         "weight_kg": request.GET.get("weight_kg", "1"),
     }
-    async with httpx.AsyncClient(timeout=5) as client:
-        response = await ask_carrier(client, params)
-
-    if response.status_code >= 500:
-        return JsonResponse({"error": "ParcelPro is not answering, try again later"}, status=503)
-    if response.status_code >= 400:
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            quote = await ask_carrier(client, params)
+    except ParcelRefused:
         return JsonResponse({"error": "ParcelPro cannot ship this parcel"}, status=400)
-    quote = response.json()
+    except TRANSIENT:
+        return JsonResponse({"error": "ParcelPro is not answering, try again later"}, status=503)
     return JsonResponse(
         {
             "carrier": "ParcelPro",

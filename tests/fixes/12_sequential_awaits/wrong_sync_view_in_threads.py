@@ -12,9 +12,12 @@ EVENT_SERVICE = "http://events.example/upcoming"
 
 
 def ask(client, url, city):
-    response = client.get(url, params={"city": city})
-    response.raise_for_status()
-    return response.json()
+    try:
+        response = client.get(url, params={"city": city})
+        response.raise_for_status()
+        return response.json()
+    except (httpx.HTTPError, ValueError):
+        return None
 
 
 def trip(request):
@@ -24,6 +27,8 @@ def trip(request):
             lambda url: ask(client, url, city), [WEATHER_SERVICE, HOTEL_SERVICE, EVENT_SERVICE]
         )
 
+    if weather is None or hotels is None or events is None:
+        return JsonResponse({"city": city, "error": "a partner service is unavailable"}, status=502)
     return JsonResponse(
         {
             "city": city,

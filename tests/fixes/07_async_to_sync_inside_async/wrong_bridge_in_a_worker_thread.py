@@ -1,0 +1,38 @@
+"""Wrong: reads "You cannot use AsyncToSync in the same thread as an async event loop" as "use it
+in another thread", and runs the bridge in a worker thread with sync_to_async. The page answers,
+but every customer now holds a thread that only waits for the orders service: the very cost
+the async view was meant to save."""
+
+import httpx
+from asgiref.sync import async_to_sync, sync_to_async
+from django.http import JsonResponse
+
+ORDERS_SERVICE = "http://orders.example/orders/{id}"
+
+
+class OrdersServiceError(Exception):
+    """The orders service failed, or answered something that is not an order."""
+
+
+async def fetch_order(order_id):
+    """The order, as the orders service knows it; None if it knows no such order."""
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(ORDERS_SERVICE.format(id=order_id))
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        return response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise OrdersServiceError(order_id) from error
+
+
+async def order_status(request, order_id):
+    try:
+        order = await sync_to_async(async_to_sync(fetch_order))(order_id)
+    except OrdersServiceError:
+        # 502 Bad Gateway: the page says "we cannot see your order right now, try again".
+        return JsonResponse({"order": order_id, "error": "orders service unavailable"}, status=502)
+    if order is None:
+        return JsonResponse({"order": order_id, "error": "no such order"}, status=404)
+    return JsonResponse({"order": order_id, "status": order["status"], "eta": order["eta"]})

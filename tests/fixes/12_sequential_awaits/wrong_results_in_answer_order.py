@@ -1,0 +1,46 @@
+"""Wrong: runs the three calls together with asyncio.as_completed, and takes the answers in the
+order they arrive as weather, hotels and events. That works only while the partners happen to
+answer in the order they were asked; the page breaks as soon as the hotels answer first."""
+
+import asyncio
+
+import httpx
+from django.http import JsonResponse
+
+WEATHER_SERVICE = "http://weather.example/forecast"
+HOTEL_SERVICE = "http://hotels.example/search"
+EVENT_SERVICE = "http://events.example/upcoming"
+
+
+async def ask(client, url, city):
+    """GET one of the partner services for ``city``: its JSON answer, or None when it gave
+    no usable answer (an error, a timeout, a body that is not JSON)."""
+    try:
+        response = await client.get(url, params={"city": city})
+        response.raise_for_status()
+        return response.json()
+    except (httpx.HTTPError, ValueError):
+        return None
+
+
+async def trip(request):
+    city = request.GET.get("city", "Lisbon")
+    async with httpx.AsyncClient(timeout=5) as client:
+        calls = [
+            ask(client, WEATHER_SERVICE, city),
+            ask(client, HOTEL_SERVICE, city),
+            ask(client, EVENT_SERVICE, city),
+        ]
+        weather, hotels, events = [await answer for answer in asyncio.as_completed(calls)]
+
+    if weather is None or hotels is None or events is None:
+        # 502 Bad Gateway: the page says "trip details unavailable, try again in a minute".
+        return JsonResponse({"city": city, "error": "a partner service is unavailable"}, status=502)
+    return JsonResponse(
+        {
+            "city": city,
+            "weather": weather["forecast"],
+            "hotels": hotels["hotels"],
+            "events": events["events"],
+        }
+    )
