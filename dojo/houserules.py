@@ -71,8 +71,8 @@ from dojo.upstream import Upstream
 HELD_SHARE_LIMIT = 0.25
 # Busy waiting: the loop thread's CPU time over this share of the wall time fails, once a
 # window is long enough (and costly enough) for the share to mean something.
-CPU_SHARE_LIMIT = 0.3
-CPU_MIN_SECONDS = 0.1
+CPU_SHARE_LIMIT = 0.6
+CPU_MIN_SECONDS = 0.2
 # An asyncio.sleep shorter than this is a loop turn, not a wait: the mark of a busy wait.
 BUSY_SLEEP = 0.005
 # A request that asks for this many loop turns is waiting by spinning. Speed does not move

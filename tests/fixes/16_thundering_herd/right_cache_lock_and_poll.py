@@ -1,7 +1,7 @@
 """Right: a lock kept in the cache itself (cache.aadd sets a key only if it is absent): the
-request that adds it fetches, the others poll the cache until the rates are there. Works
-across server processes too; the lock is released even when the fetch fails or its client
-leaves."""
+request that adds it looks once more (the rates may have come in meanwhile), then fetches;
+the others poll the cache until the rates are there. Works across server processes too; the
+lock is released even when the fetch fails or its client leaves."""
 
 import asyncio
 
@@ -31,6 +31,11 @@ async def latest_rates(base):
             return rates
         if await cache.aadd(f"{key}:filling", True, LOCK_TTL):
             try:
+                # Another request may have filled the cache between the look above and
+                # taking the lock: look again before asking the bank.
+                rates = await cache.aget(key)
+                if rates is not None:
+                    return rates
                 rates = await fetch_rates(base)
                 await cache.aset(key, rates, RATES_TTL)
                 return rates
