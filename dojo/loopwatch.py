@@ -84,12 +84,17 @@ class Run:
     end: float
     sites: tuple[CodeSite, ...]
     # The loop's thread was seen waiting in the kernel (a sleep, a socket), not computing nor
-    # waiting for a CPU: only that kind of hold adds up in LoopWatch.held.
+    # waiting for a CPU.
     blocked: bool = True
+    # The loop thread's CPU time during the run.
+    cpu: float = 0.0
 
     @property
     def seconds(self) -> float:
-        return self.end - self.start
+        """How long the learner's code held the loop: the whole run when it waited in the
+        kernel; when it computed, only its CPU time. A run stretched because a busy machine
+        gave the thread no CPU was not held by the code."""
+        return self.end - self.start if self.blocked else min(self.cpu, self.end - self.start)
 
 
 @dataclass(eq=False)
@@ -109,6 +114,7 @@ class LoopMonitor:
         self.runs: collections.deque[Run] = collections.deque(maxlen=KEEP_RUNS)
         self.thread = threading.get_ident()
         self._busy_since: float | None = time.perf_counter()
+        self._busy_cpu = time.thread_time()
         self._sites: tuple[CodeSite, ...] = ()
         self._blocked = True
         self._stat = Path(f"/proc/self/task/{threading.get_native_id()}/stat")
@@ -143,14 +149,15 @@ class LoopMonitor:
     # The loop's side ----------------------------------------------------------------------
 
     def _timed_select(self, timeout: float | None = None) -> Any:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         since, sites = self._busy_since, self._sites
         self._busy_since, self._sites = None, ()
         if since is not None and sites:
-            self.runs.append(Run(since, now, sites, self._blocked))
+            self.runs.append(Run(since, now, sites, self._blocked, cpu - self._busy_cpu))
         try:
             return self._select(timeout)
         finally:
+            self._busy_cpu = time.thread_time()
             self._busy_since = time.perf_counter()
 
     # The watchdog's side ------------------------------------------------------------------
