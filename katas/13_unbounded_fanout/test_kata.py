@@ -13,6 +13,10 @@ FAST = (0.02, 0.1)
 # Some items take much longer: a cap that starts the next requests on a timer, instead of
 # when a request in flight has finished, sends a fourth while a slow one is still out.
 SLOW = (0.45, 0.5)
+# A free slot is taken by the next item within a loop turn or two; a cap kept by a clock
+# leaves the service idle for most of a wave's gap. The longest pause with nothing in
+# flight while items still wait: a right fix stays well under it, a timer far over it.
+LONGEST_IDLE = 0.15
 
 
 @pytest.fixture
@@ -42,7 +46,10 @@ def basket_of(rng, catalogue, size):
 
 
 def large_basket(rng, catalogue):
-    return basket_of(rng, catalogue, rng.randint(7, 12))
+    """7 to 12 items, one of them twice (two boxes of the same screws)."""
+    basket = basket_of(rng, catalogue, rng.randint(6, 11))
+    basket.insert(rng.randrange(len(basket) + 1), rng.choice(basket))
+    return basket
 
 
 def quote_of(basket, catalogue):
@@ -59,6 +66,23 @@ def has_json_error(response):
 
 def pricing_calls(upstream):
     return [call for call in upstream.calls if call.url.startswith(PRICING_SERVICE)]
+
+
+def overlapping(call, calls):
+    """How many of the other calls were in flight at some moment of ``call``."""
+    return sum(
+        other is not call and other.start < call.end and call.start < other.end for other in calls
+    )
+
+
+def longest_idle(calls):
+    """The longest pause, before the last call started, with no call in flight."""
+    longest, busy_until = 0.0, None
+    for call in sorted(calls, key=lambda call: call.start):
+        if busy_until is not None and call.start > busy_until:
+            longest = max(longest, call.start - busy_until)
+        busy_until = call.end if busy_until is None else max(busy_until, call.end)
+    return longest
 
 
 async def test_a_small_basket_is_quoted(app, pricing, catalogue, rng):
@@ -118,9 +142,33 @@ async def test_a_large_basket_uses_all_3_requests_allowed_at_once(
     app, upstream, pricing, catalogue, rng
 ):
     basket = large_basket(rng, catalogue)
-    await app.post("/basket/quote/", json={"skus": basket})
+    response = await app.post("/basket/quote/", json={"skus": basket})
     # One at a time is safe, but a basket of 9 would take 9 round trips instead of 3.
     upstream.assert_calls_overlapped(ALLOWED_IN_FLIGHT)
+    calls = pricing_calls(upstream)
+    # With the slots kept busy, every call shares the service with the other two; only the
+    # last one or two of a basket may find nobody left to share with.
+    alone = [call for call in calls if overlapping(call, calls) < ALLOWED_IN_FLIGHT - 1]
+    if len(alone) > ALLOWED_IN_FLIGHT - 1:
+        pytest.fail(
+            f"POST /basket/quote/ with {len(basket)} items sent {len(alone)} of its requests "
+            f"to the pricing service with fewer than {ALLOWED_IN_FLIGHT} in flight, while "
+            f"items were still waiting (the quote came back {response.outcome()}).\n"
+            f"Expected {ALLOWED_IN_FLIGHT} requests in flight for as long as items wait: "
+            "when one answers, the next item starts.\n\n"
+            f"{upstream.timeline(calls)}",
+            pytrace=False,
+        )
+    idle = longest_idle(calls)
+    if idle > LONGEST_IDLE:
+        pytest.fail(
+            f"POST /basket/quote/ with {len(basket)} items left the pricing service with no "
+            f"request at all for {idle:.2f} s while items were still waiting to be priced "
+            f"(the quote came back {response.outcome()}).\nExpected the next item to start as "
+            "soon as a request in flight has answered, not after a pause on a clock.\n\n"
+            f"{upstream.timeline(calls)}",
+            pytrace=False,
+        )
 
 
 async def test_an_item_the_service_cannot_price_makes_the_quote_a_502(
