@@ -13,23 +13,29 @@ SHELVES = {
     "poetry": ["prose-poetry", "poetry-in-translation"],
 }
 # Real titles hold quotes, ampersands, angle brackets and accents.
-FLOURISHES = ["", "", " & Sons", ' "Redux"', " <Vol. 2>", " — Ærø", "'s Tale", " (Édition)"]
+FLOURISHES = ["", " & Sons", ' "Redux"', " <Vol. 2>", " — Ærø", "'s Tale", " (Édition)"]
 
 
 async def stock_the_shop(fake, rng, genre):
-    """Books on the ``genre`` shelf and on its neighbours; returns the shelf's books.
+    """Books on the ``genre`` shelf (more than twenty) and on its neighbours; returns the
+    shelf's books.
 
-    Several of the shelf's books share a year, so the order within a year (by title) is
-    always put to the test. The books arrive in the reverse of the shelf's order, so the
-    database's own order never is the right one."""
-    years = rng.sample(range(1950, 2026), 3)
-    arrivals = [Book(genre=genre, year=year) for year in years for _ in range(rng.randint(1, 3))]
-    arrivals += [Book(genre=genre, year=rng.choice(years))]  # at least one year is shared
+    The shelf's books come three to a year, so the order within a year (by title) is
+    always put to the test, and one title comes in two editions of different years. Every
+    flourish of a title is on the shelf. The books arrive in a random order, so neither
+    the database's own order nor the order of arrival (or its reverse) is the right one."""
+    years = rng.sample(range(1950, 2026), rng.randint(7, 8))
+    arrivals = [Book(genre=genre, year=year) for year in years for _ in range(3)]
     arrivals += [Book(genre=other, year=fake.year()) for other in SHELVES[genre] * 2]
+    flourishes = []
     for book in arrivals:
-        book.title = fake.title() + rng.choice(FLOURISHES)
+        flourishes = flourishes or rng.sample(FLOURISHES, len(FLOURISHES))
+        book.title = fake.title() + flourishes.pop()
         book.author = fake.person()
-    for book in reversed(sorted(arrivals, key=shelf_order)):
+    reprint = Book(genre=genre, year=rng.choice(years[1:]), author=arrivals[0].author)
+    reprint.title = arrivals[0].title
+    arrivals.append(reprint)
+    for book in rng.sample(arrivals, len(arrivals)):
         await book.asave()
     return [book for book in arrivals if book.genre == genre]
 
@@ -50,6 +56,21 @@ async def test_lists_the_shelf_newest_first_then_by_title(app, database, fake, r
     response.assert_json(
         {"genre": genre, "books": on_the_shelf(books)},
         f"the {len(books)} books on the {genre} shelf, newest first, and by title within a year",
+    )
+
+
+async def test_a_book_shelved_since_the_last_visit_is_listed(app, database, fake, rng):
+    genre = rng.choice(list(SHELVES))
+    books = await stock_the_shop(fake, rng, genre)
+    await app.get(f"/shelves/{genre}/")
+    # A new arrival is shelved after the page was first shown.
+    arrival = await Book.objects.acreate(
+        genre=genre, title=fake.title(), author=fake.person(), year=fake.year()
+    )
+    response = await app.get(f"/shelves/{genre}/")
+    response.assert_json(
+        {"genre": genre, "books": on_the_shelf([*books, arrival])},
+        f"the {genre} shelf with {arrival.title!r}, shelved since the last visit",
     )
 
 
