@@ -1,6 +1,7 @@
 """GET /me/ tells the page header who is logged in, from an async view: logged-in users by
 name, visitors and dead sessions as anonymous, without blocking the event loop."""
 
+import asyncio
 import secrets
 
 from django.contrib.auth.models import User
@@ -41,6 +42,24 @@ async def test_each_customer_sees_their_own_name(app, database, login, fake, rng
         response.assert_json(greeting(user), f"{user.username}'s own name, not another's")
 
 
+async def test_customers_at_the_same_moment_each_see_their_own_name(
+    app, database, login, fake, rng
+):
+    users = [await a_customer(fake, rng) for _ in range(rng.randint(4, 6))]
+    sessions = [await login(user) for user in users] + [app]
+    expected = [greeting(user) for user in users] + [ANONYMOUS]
+    # Rounds of every customer, and a visitor, at once: whatever one request keeps while it
+    # waits must be its own.
+    for _ in range(3):
+        order = rng.sample(range(len(sessions)), len(sessions))
+        responses = await asyncio.gather(*(sessions[n].get("/me/") for n in order))
+        for n, response in zip(order, responses, strict=True):
+            whose = f"{users[n].username}'s own name" if n < len(users) else "a visitor's"
+            response.assert_json(
+                expected[n], f"{whose} answer, while {len(sessions) - 1} others asked at once"
+            )
+
+
 async def test_an_unknown_session_is_anonymous(app, database):
     cookie = f"sessionid={secrets.token_hex(16)}"
     response = await app.get("/me/", headers={"cookie": cookie})
@@ -54,6 +73,16 @@ async def test_a_user_deactivated_since_logging_in_is_anonymous(app, database, l
     await User.objects.filter(pk=user.pk).aupdate(is_active=False)
     response = await me.get("/me/")
     response.assert_json(ANONYMOUS, f"anonymous: {user.username}'s account was deactivated")
+
+
+async def test_a_user_deleted_since_logging_in_is_anonymous(app, database, login, fake, rng):
+    user = await a_customer(fake, rng)
+    me = await login(user)
+    (await me.get("/me/")).assert_json(greeting(user), f"{user.username}, before the change")
+    # The customer closed their account; the browser still sends the old session cookie.
+    await User.objects.filter(pk=user.pk).adelete()
+    response = await me.get("/me/")
+    response.assert_json(ANONYMOUS, f"anonymous: {user.username}'s account was deleted")
 
 
 async def test_a_user_whose_password_changed_since_logging_in_is_anonymous(
