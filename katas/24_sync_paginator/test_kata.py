@@ -27,8 +27,9 @@ async def publish_news(fake, rng):
         for n in range(count)
     ]
     articles.sort(key=lambda article: (-article.published.toordinal(), article.title))
-    # Saved oldest first: the table's own order is never the order the page must show.
-    for article in reversed(articles):
+    # Saved in a random order: neither the table's own order nor the order of posting (or
+    # its reverse) is the order the page must show.
+    for article in rng.sample(articles, len(articles)):
         await article.asave()
     return articles
 
@@ -69,11 +70,39 @@ async def test_a_page_in_the_middle(app, database, fake, rng):
 
 async def test_the_last_page_has_the_rest_and_no_next(app, database, fake, rng):
     articles = await publish_news(fake, rng)
+    whole = len(articles) // PER_PAGE * PER_PAGE
+    # The oldest articles are taken down: first all but one or two past the full pages (a
+    # short last page), then all past them (a full last page).
+    for keep in (whole + rng.randint(1, 2), whole):
+        for article in articles[keep:]:
+            await article.adelete()
+        del articles[keep:]
+        last = math.ceil(len(articles) / PER_PAGE)
+        shown = len(articles) - (last - 1) * PER_PAGE
+        response = await app.get(f"/news/?page={last}")
+        response.assert_json(
+            expected_page(articles, last),
+            f"page {last} of {len(articles)} articles, the last: the {shown} oldest",
+        )
+
+
+async def test_news_posted_since_comes_first(app, database, fake, rng):
+    articles = await publish_news(fake, rng)
     last = math.ceil(len(articles) / PER_PAGE)
-    response = await app.get(f"/news/?page={last}")
-    response.assert_json(
-        expected_page(articles, last), f"page {last}, the last: the oldest articles"
-    )
+    for page in (1, last):
+        (await app.get(f"/news/?page={page}")).assert_status(200, f"page {page}, before the news")
+    # Fresh news, posted after the pages were first shown, moves every article along.
+    fresh = [
+        await Article.objects.acreate(title=fake.title(), published=datetime.date(2026, 1, day))
+        for day in rng.sample(range(1, 29), PER_PAGE + 1)
+    ]
+    articles = sorted(fresh, key=lambda article: article.published, reverse=True) + articles
+    for page in (1, math.ceil(len(articles) / PER_PAGE)):
+        response = await app.get(f"/news/?page={page}")
+        response.assert_json(
+            expected_page(articles, page),
+            f"page {page} of {len(articles)} articles, with the {len(fresh)} posted since",
+        )
 
 
 async def test_a_page_past_the_end_is_404(app, database, fake, rng):
