@@ -9,6 +9,9 @@ BOOT_PYTHON := $(or $(PYTHON),$(shell command -v python3 2>/dev/null),$(shell co
 DOJO := $(VENV)/bin/python -m dojo
 TARGET ?= katas
 READY := $(VENV)/.dojo-installed
+# Values reach the commands through the environment ("$$N"), never pasted into the command
+# line, so a value holding quotes or spaces stays one argument and adds no other.
+export N TARGET LEVEL NAME PORT URL BURST RUNS SUBMISSION KATA STRICT REF REPO UNTRUSTED
 
 .PHONY: help kata watch hint list reset solution verify new test bench serve load grade
 
@@ -16,22 +19,22 @@ help: ## show these targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 kata: $(READY) ## run one kata: make kata N=4 (TARGET=solutions for the reference fix)
-	@$(DOJO) run "$(N)" --target "$(TARGET)" $(if $(VERBOSE),--verbose)
+	@$(DOJO) run "$$N" --target "$$TARGET" $(if $(VERBOSE),--verbose)
 
 watch: $(READY) ## rerun the current kata on every save; keys for hint, next, reset (N=7, POLL=1)
-	@$(DOJO) watch $(N) $(if $(POLL),--poll)
+	@$(DOJO) watch $(if $(N),"$$N") $(if $(POLL),--poll)
 
 hint: $(READY) ## the next hint of a kata: make hint N=4 (LEVEL=2 for a chosen one)
-	@$(DOJO) hint "$(N)" $(if $(LEVEL),--level $(LEVEL))
+	@$(DOJO) hint "$$N" $(if $(LEVEL),--level "$$LEVEL")
 
 list: $(READY) ## every kata with its state (solved, not yet, never run), level and title
 	@$(DOJO) list
 
 reset: $(READY) ## restore a kata as shipped, keeping a backup: N=4, or ALL=1 (YES=1)
-	@$(DOJO) reset "$(N)" $(if $(ALL),--all) $(if $(YES),--yes)
+	@$(DOJO) reset "$$N" $(if $(ALL),--all) $(if $(YES),--yes)
 
 solution: $(READY) ## compare your fix with the reference once solved: N=4 (FORCE=1)
-	@$(DOJO) solution "$(N)" $(if $(FORCE),--force)
+	@$(DOJO) solution "$$N" $(if $(FORCE),--force)
 
 verify: $(READY) ## check every kata fails as shipped and passes with its solution
 	@$(DOJO) verify
@@ -40,19 +43,19 @@ test: $(READY) ## the whole self-check: lint, types, verify and the dojo's own t
 	@$(DOJO) test
 
 new: $(READY) ## start a new kata from the template: make new NAME=slug
-	@$(DOJO) new "$(NAME)"
+	@$(DOJO) new "$$NAME"
 
 bench: $(READY) ## time to a verdict per kata, and verify's time (RUNS=n: flaky verdicts)
-	@$(DOJO) bench $(if $(RUNS),--runs $(RUNS))
+	@$(DOJO) bench $(if $(RUNS),--runs "$$RUNS")
 
 serve: $(READY) ## a kata on a real server, its upstream faked: make serve N=8 (TARGET=solutions, PORT=)
-	@$(DOJO) serve "$(N)" --target "$(TARGET)" $(if $(PORT),--port $(PORT))
+	@$(DOJO) serve "$$N" --target "$$TARGET" $(if $(PORT),--port "$$PORT")
 
 load: $(READY) ## a burst over real HTTP, katas/ vs solutions/: make load N=8 (BURST=50, TARGET=, URL=)
-	@$(DOJO) load "$(N)" $(if $(filter command line environment,$(origin TARGET)),--target "$(TARGET)") $(if $(URL),--url "$(URL)") $(if $(BURST),--burst $(BURST)) $(if $(PORT),--port $(PORT))
+	@$(DOJO) load "$$N" $(if $(filter command line environment,$(origin TARGET)),--target "$$TARGET") $(if $(URL),--url "$$URL") $(if $(BURST),--burst "$$BURST") $(if $(PORT),--port "$$PORT")
 
-grade: $(READY) ## grade learner files against the trusted tests into build/grade/ (SUBMISSION=, KATA=, STRICT=1, REF=)
-	@$(DOJO) grade $(if $(SUBMISSION),--submission "$(SUBMISSION)") $(if $(KATA),--kata "$(KATA)") $(if $(filter-out 0 no false,$(STRICT)),--strict) $(if $(REF),--ref "$(REF)") $(if $(REPO),--repo "$(REPO)")
+grade: $(READY) ## grade learner files against the trusted tests into build/grade/ (SUBMISSION=, KATA=, STRICT=1, REF=, UNTRUSTED=why)
+	@$(DOJO) grade $(if $(SUBMISSION),--submission "$$SUBMISSION") $(if $(KATA),--kata "$$KATA") $(if $(STRICT),--strict="$$STRICT") $(if $(REF),--ref "$$REF") $(if $(REPO),--repo "$$REPO") $(if $(UNTRUSTED),--untrusted "$$UNTRUSTED")
 
 $(READY): pyproject.toml
 	@if [ -z "$(BOOT_PYTHON)" ]; then echo "dojo: no python3 found. Install Python 3.12 or newer, or set PYTHON=/path/to/python3." >&2; exit 2; fi

@@ -15,6 +15,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,12 +26,21 @@ from dojo.catalog import REPO_ROOT, Kata, KataConfigError, kata_dirs, load_kata
 from dojo.errors import DojoError
 from dojo.gradelogs import GuardLog, first_line
 from dojo.testrun import TestRun, run_pytest
-from dojo.trusted import Submission, TrustedSource
+from dojo.trusted import REFERENCE_DIRS, Submission, TrustedSource, likeness
 from dojo.verdict import Judge, KataResult, unlocate
 
 GUARD_FILE = Path(__file__).with_name("guard.py")
 GUARD_MODULE = "dojo_grade_guard"
 KATA_TIME_LIMIT = 60.0
+# The whole grade's deadline: below grade.yml's 30-minute job limit, with room for its setup,
+# so the workflow always gets to upload a grade that says which katas the deadline cut.
+DEADLINE = 20 * 60.0
+# A kata that would have less time than this before the deadline is not started.
+MIN_KATA_TIME = 5.0
+DEADLINE_PASSED = (
+    "Not graded: the grade's deadline of {deadline:g} s came before this kata's turn "
+    "(the katas before it took that long; a hanging view costs a kata its time limit)."
+)
 # Collecting every kata's tests runs no test; this only bounds a broken collection.
 COLLECT_TIME_LIMIT = 120.0
 # The graded process gets none of these: they could change pytest or reach CI's secrets.
@@ -62,6 +72,9 @@ class GradeOptions:
     kata_time_limit: float = KATA_TIME_LIMIT
     test_time_limit: float | None = None
     jobs: int = 1
+    deadline: float = DEADLINE
+    # Why the tests cannot be trusted (they came from the submission itself), or None.
+    untrusted: str | None = None
 
 
 @dataclass
@@ -77,6 +90,8 @@ class Grade:
     started_at: float
     duration: float = 0.0
     problem: str | None = None
+    # How many katas this grade grades; fewer in ``katas`` while it is still under way.
+    planned: int = 0
 
     @property
     def score(self) -> int:
@@ -87,14 +102,33 @@ class Grade:
         return sum(result.max_score for result in self.katas)
 
     @property
-    def status(self) -> str:
+    def finished(self) -> bool:
+        return len(self.katas) >= self.planned
+
+    @property
+    def message(self) -> str | None:
+        """Why the grade is not one to take as it is: the grader failed, or is not done."""
         if self.problem:
+            return self.problem
+        if not self.finished:
+            return (
+                f"The grade is not finished: {len(self.katas)} of {self.planned} katas graded "
+                "so far. If grading stopped here, the katas missing from it were never graded."
+            )
+        return None
+
+    @property
+    def status(self) -> str:
+        if self.message:
             return "error"
         return "pass" if all(result.status == "pass" for result in self.katas) else "fail"
 
 
-def grade(options: GradeOptions, on_kata: Callable[[KataResult], None] | None = None) -> Grade:
-    """Grade ``options.submission``; bad input or an unusable trusted copy raise DojoError."""
+def grade(
+    options: GradeOptions, on_kata: Callable[[Grade, KataResult], None] | None = None
+) -> Grade:
+    """Grade ``options.submission``; bad input or an unusable trusted copy raise DojoError.
+    ``on_kata`` is called with the grade so far and the kata just graded, after each kata."""
     started = time.time()
     submission = Submission.at(options.submission)
     source = TrustedSource.from_git(options.repo.resolve(), options.ref)
@@ -105,25 +139,44 @@ def grade(options: GradeOptions, on_kata: Callable[[KataResult], None] | None = 
         every_kata, broken = _load_katas(catalog)
         katas = select(every_kata, options.kata)
         learner = {f"katas/{kata.name}/{name}" for kata in every_kata for name in kata.files}
-        changed = submission.changes(source.files(), learner)
-        result = Grade([], source, submission, seed, changed, options, started)
+        trusted_files = source.files()
+        changed = submission.changes(trusted_files, learner)
+        result = Grade([], source, submission, seed, changed, options, started, planned=len(katas))
         (work / "guard").mkdir()
         shutil.copy(GUARD_FILE, work / "guard" / f"{GUARD_MODULE}.py")
         runner = _KataRunner(options, source, submission, seed, work, catalog)
         runner.unusable.update(broken)
         runner.collect([kata for kata in katas if kata.name not in broken])
+        done = threading.Lock()
 
-        def graded(kata: Kata) -> KataResult:
-            kata_result = runner.grade(kata)
-            if on_kata is not None:
-                on_kata(kata_result)
-            return kata_result
+        def graded(kata: Kata) -> None:
+            kata_result = runner.grade(kata, time_left=started + options.deadline - time.time())
+            kata_result.likeness = _likeness(submission, kata, trusted_files)
+            with done:
+                result.katas.append(kata_result)
+                result.katas.sort(key=lambda graded_kata: graded_kata.kata.number)
+                result.duration = time.time() - started
+                if on_kata is not None:
+                    on_kata(result, kata_result)
 
         with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-            result.katas = list(pool.map(graded, katas))
+            list(pool.map(graded, katas))
         result.problem = runner.problem or next(iter(broken.values()), None)
     result.duration = time.time() - started
     return result
+
+
+def _likeness(submission: Submission, kata: Kata, trusted: dict[str, bytes]) -> float | None:
+    """The least alike of the kata's learner files and their reference fixes, or None when
+    a file or its reference is missing."""
+    scores = []
+    for name in kata.files:
+        reference = trusted.get(f"solutions/{kata.name}/{name}")
+        path = submission.katas_dir / kata.name / name
+        if reference is None or path.is_symlink() or not path.is_file():
+            return None
+        scores.append(likeness(path.read_bytes(), reference))
+    return min(scores, default=None)
 
 
 def select(katas: list[Kata], selector: str | None) -> list[Kata]:
@@ -199,11 +252,16 @@ class _KataRunner:
                 )
                 self.problem = self.unusable[kata.name]
 
-    def grade(self, kata: Kata) -> KataResult:
+    def grade(self, kata: Kata, time_left: float) -> KataResult:
         started = time.monotonic()
         expected = self.expected.get(kata.name, [])
         if kata.name in self.unusable:
             return self.judge.errored(kata, expected, self.unusable[kata.name])
+        if time_left < MIN_KATA_TIME:
+            result = self.judge.errored(kata, expected, DEADLINE_PASSED.format(
+                deadline=self.options.deadline))  # fmt: skip
+            result.status = "timeout"
+            return result
         folder = self.work / kata.name
         try:
             # Named katas/, so the harness names a learner file as katas/<kata>/views.py.
@@ -211,12 +269,14 @@ class _KataRunner:
             problem = self.submission.stage(kata, learner)
             if problem:
                 return self.judge.errored(kata, expected, problem)
-            root = self.source.extract(folder / "trusted")
+            # The graded code runs beside the trusted tests, never beside a reference fix.
+            root = self.source.extract(folder / "trusted", without=REFERENCE_DIRS)
             (root / "build").mkdir(exist_ok=True)
             log = folder / "guard.jsonl"
             run = self._pytest(
                 root, learner, log, f"katas/{kata.name}",
-                timeout=self.options.kata_time_limit, finished=lambda: _session_over(log),
+                timeout=min(self.options.kata_time_limit, time_left),
+                finished=lambda: _session_over(log),
             )  # fmt: skip
             if run.returncode == 4 and not run.outcomes:  # a usage error: the grader's own
                 self.problem = f"pytest refused the grader's command: {first_line(run.output)}"

@@ -19,6 +19,7 @@ from typing import Any
 
 from dojo.grade import Grade
 from dojo.gradelogs import first_line
+from dojo.trusted import NEAR_REFERENCE
 from dojo.verdict import KataResult
 
 RESULTS_VERSION = 3
@@ -31,15 +32,36 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def write_all(grade: Grade, out: Path) -> dict[str, Path]:
-    """Write results.json, junit.xml and summary.md into ``out``; their paths by name."""
+    """Write results.json, junit.xml and summary.md into ``out``; their paths by name.
+
+    Each file is written beside its place and then renamed into it, so a reader (or a grade
+    cut off by a CI limit) only ever finds a whole file, the last one written."""
     out.mkdir(parents=True, exist_ok=True)
-    paths = {name: out / name for name in ("results.json", "junit.xml", "summary.md")}
-    paths["results.json"].write_text(
-        json.dumps(results(grade), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    paths["junit.xml"].write_bytes(junit_xml(grade))
-    paths["summary.md"].write_text(summary(grade), encoding="utf-8")
+    contents = {
+        "results.json": (json.dumps(results(grade), indent=2, ensure_ascii=False) + "\n").encode(),
+        "junit.xml": junit_xml(grade),
+        "summary.md": summary(grade).encode(),
+    }
+    paths = {}
+    for name, content in contents.items():
+        paths[name] = out / name
+        partial = out / f".{name}.partial"
+        partial.write_bytes(content)
+        os.replace(partial, paths[name])
     return paths
+
+
+def write_error(out: Path, message: str) -> Path:
+    """A valid results.json that says the grader failed, and why: for a failure so early or
+    so deep that no grade exists to write."""
+    out.mkdir(parents=True, exist_ok=True)
+    document = {"version": RESULTS_VERSION, "status": "error", "message": message,
+                "score": 0, "max_score": 0, "tests": [], "katas": [], "grader": None}  # fmt: skip
+    path = out / "results.json"
+    partial = out / ".results.json.partial"
+    partial.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+    return path
 
 
 def append_step_summary(grade: Grade) -> None:
@@ -58,7 +80,7 @@ def results(grade: Grade) -> dict[str, Any]:
     return {
         "version": RESULTS_VERSION,
         "status": grade.status,
-        "message": grade.problem,
+        "message": grade.message,
         "score": grade.score,
         "max_score": grade.max_score,
         "tests": [
@@ -79,12 +101,15 @@ def results(grade: Grade) -> dict[str, Any]:
         "grader": {
             "commit": grade.source.commit,
             "ref": grade.source.ref,
+            "trusted": grade.options.untrusted is None,
+            "untrusted_reason": grade.options.untrusted,
             "seed": grade.seed,
             "changed_protected_files": [
                 {"path": path, "change": change} for path, change in grade.changed_files
             ],
             "submission": str(grade.submission.path),
             "kata_time_limit": grade.options.kata_time_limit,
+            "deadline": grade.options.deadline,
             "test_time_limit": grade.options.test_time_limit,
             "scoring": SCORING,
             "started_at": datetime.datetime.fromtimestamp(grade.started_at, datetime.UTC)
@@ -108,7 +133,18 @@ def _kata(result: KataResult) -> dict[str, Any]:
         "tests": len(result.tests),
         "passed": sum(test.status == "pass" for test in result.tests),
         "duration": round(result.duration, 2),
+        "reference_likeness": None if result.likeness is None else round(result.likeness, 3),
+        "flag": _flag(result),
     }
+
+
+def _flag(result: KataResult) -> str | None:
+    """What the instructor should look at in this kata: a copy of the reference."""
+    if result.likeness is None or result.likeness < NEAR_REFERENCE:
+        return None
+    if result.likeness == 1.0:
+        return "the same code as the reference fix"
+    return f"nearly the reference fix ({result.likeness:.0%} of its code alike)"
 
 
 def _output(text: str) -> str | None:
@@ -179,8 +215,15 @@ def summary(grade: Grade) -> str:
         f"({solved} of {len(grade.katas)} katas solved)",
         "",
     ]
+    if grade.options.untrusted:
+        lines += [
+            f"**Not a trusted grade:** {_md(grade.options.untrusted, 400)}",
+            "",
+        ]
     if grade.problem:
         lines += [f"**The grader failed:** {_md(grade.problem, 400)}", ""]
+    elif grade.message:
+        lines += [f"**{_md(grade.message, 400)}**", ""]
     lines += ["| Kata | Result | Score | First failure |", "|---|---|---|---|"]
     for result in grade.katas:
         title = f"{result.kata.number:02d} {_md(result.kata.title, 60)}"
@@ -195,8 +238,12 @@ def summary(grade: Grade) -> str:
         f"Tests from commit `{grade.source.commit[:12]}` ({_md(grade.source.ref, 60)}), "
         f"random seed {grade.seed}; {SCORING}.",
     ]
+    flagged = [(result, _flag(result)) for result in grade.katas if _flag(result)]
+    if flagged:
+        shown = "; ".join(f"{result.kata.number:02d}: {flag}" for result, flag in flagged)
+        lines += ["", f"For the instructor, learner files alike to the reference: {shown}."]
     if grade.changed_files:
-        shown = ", ".join(f"`{_md(path, 100)}` ({change})" for path, change in
+        shown = ", ".join(f"{_md(path, 100)} ({change})" for path, change in
                           grade.changed_files[:20])  # fmt: skip
         more = len(grade.changed_files) - 20
         lines += [
@@ -208,12 +255,24 @@ def summary(grade: Grade) -> str:
 
 
 def _md(text: str, limit: int) -> str:
-    """Learner text made safe for one table cell: one line, short, no markup."""
+    """Learner text made safe for one table cell: one line, short, no markup. What could
+    start an image, a link, emphasis, code or a new cell is backslash-escaped (CommonMark),
+    ``<`` and ``&`` become entities (no HTML), and a zero-width space keeps a bare URL
+    from turning into a link; names like ``test_answers_json`` stay readable."""
     printable = "".join(char if char.isprintable() else " " for char in text)
     line = _cut(" ".join(printable.split()), limit)
-    for char, escaped in (("<", "&lt;"), ("|", "\\|"), ("`", "'")):  # no HTML, no new cell
-        line = line.replace(char, escaped)
-    return line
+    line = _MARKUP.sub(_escape_markup, line)
+    return _AUTOLINK.sub(lambda match: match.group()[:-1] + "\u200b" + match.group()[-1], line)
+
+
+# Intraword underscores never make emphasis, so only the others are escaped.
+_MARKUP = re.compile(r"[\\`*\[\]!|~<&]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_AUTOLINK = re.compile(r"://|www\.", re.IGNORECASE)
+
+
+def _escape_markup(match: re.Match[str]) -> str:
+    char = match.group()
+    return {"<": "&lt;", "&": "&amp;"}.get(char, "\\" + char)
 
 
 def print_summary(grade: Grade) -> None:

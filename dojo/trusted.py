@@ -8,10 +8,14 @@ learner's are taken; every other file it changed is reported, never used.
 
 from __future__ import annotations
 
+import ast
+import difflib
 import io
 import os
+import re
 import subprocess
 import tarfile
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +40,14 @@ IGNORED_DIRS = {
 # New files of these kinds could change a test run if they were used: a submission's are
 # reported (and, like every other file that is not the learner's, never used).
 RUN_SUFFIXES = {".py", ".pth", ".ini", ".cfg", ".toml"}
+# What a graded run never sees: the reference fixes and the other fixes on file.
+REFERENCE_DIRS = ("solutions/", "tests/")
+# A learner file that names the reference's folder, as a module or in a path.
+_REFERENCE_NAME = re.compile(r"(?:^|[/\\.])(?:solutions|tests[/\\.]fixes)(?:[/\\.]|$)")
+# How alike a learner file and the reference may be, code tokens compared, before the
+# instructor is told: a one-line fix lands close to the reference by nature, so this only
+# informs, it never costs a point.
+NEAR_REFERENCE = 0.97
 
 
 @dataclass(frozen=True)
@@ -64,11 +76,13 @@ class TrustedSource:
             raise DojoError(f"git archive {commit} failed in {repo}: {reason}")
         return cls(repo, ref, commit, archive.stdout)
 
-    def extract(self, into: Path) -> Path:
-        """Unpack every committed file into ``into`` (created), and return it."""
+    def extract(self, into: Path, *, without: tuple[str, ...] = ()) -> Path:
+        """Unpack every committed file into ``into`` (created), but those under the folders
+        ``without`` names (``"solutions/"``), and return it."""
         into.mkdir(parents=True, exist_ok=True)
         with tarfile.open(fileobj=io.BytesIO(self.archive)) as tar:
-            tar.extractall(into, filter="data")
+            members = [m for m in tar if not m.name.startswith(without)]
+            tar.extractall(into, members=members, filter="data")
         return into
 
     def files(self) -> dict[str, bytes]:
@@ -120,16 +134,30 @@ class Submission:
         for name in kata.files:
             source = self.katas_dir / kata.name / name
             shown = self.shown(kata, name)
+            link = self._link_on_the_way(source)
+            if link is not None:
+                return (
+                    f"{shown} was not graded: {link} is a symbolic link. Grading takes the "
+                    "file you wrote itself; commit the code, not a link to it."
+                )
             if not source.is_file():
                 return f"{shown} is not in the submission."
             if source.stat().st_size > LEARNER_FILE_LIMIT:
                 return f"{shown} is larger than {LEARNER_FILE_LIMIT // 1000} kB; it was not run."
             code = source.read_bytes()
-            problem = syntax_problem(code, shown)
+            problem = syntax_problem(code, shown) or reference_reach(code, shown)
             if problem:
                 return problem
             (target / kata.name).mkdir(parents=True, exist_ok=True)
             (target / kata.name / name).write_bytes(code)
+        return None
+
+    def _link_on_the_way(self, source: Path) -> str | None:
+        """The first symbolic link from the submission's root down to ``source``, shown."""
+        relative = source.relative_to(self.path)
+        for depth in range(1, len(relative.parts) + 1):
+            if (self.path / Path(*relative.parts[:depth])).is_symlink():
+                return Path(*relative.parts[:depth]).as_posix()
         return None
 
     def changes(self, trusted: dict[str, bytes], learner: set[str]) -> list[tuple[str, str]]:
@@ -158,7 +186,7 @@ class Submission:
                     found[path] = change
             elif Path(path).suffix in RUN_SUFFIXES or Path(path).name == "conftest.py":
                 found[path] = "added"
-        return sorted(found.items())
+        return sorted((shown_path(path), change) for path, change in found.items())
 
 
 def syntax_problem(code: bytes, shown: str) -> str | None:
@@ -172,6 +200,57 @@ def syntax_problem(code: bytes, shown: str) -> str | None:
     except (ValueError, RecursionError, MemoryError) as error:
         return f"{shown} cannot be compiled: {error}"
     return None
+
+
+def reference_reach(code: bytes, shown: str) -> str | None:
+    """Where ``code`` reaches for the reference fixes (an import of ``solutions``, or a
+    string naming its folder), said in one line; or None."""
+    for node in ast.walk(ast.parse(code, shown)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str | bytes):
+            text = node.value if isinstance(node.value, str) else node.value.decode("latin-1")
+            names = [text]
+        else:
+            continue
+        if any(_REFERENCE_NAME.search(name) or name == "solutions" for name in names):
+            return (
+                f"{shown}, line {node.lineno}: reaches for the reference fixes "
+                f"({ast.get_source_segment(code.decode('utf-8', 'replace'), node) or names[0]}). "
+                "A graded file must stand on its own; it was not run."
+            )
+    return None
+
+
+def likeness(learner: bytes, reference: bytes) -> float:
+    """How alike two Python files are, 0 to 1, by their code tokens: comments, docstrings
+    aside, layout and blank lines do not count."""
+    return difflib.SequenceMatcher(None, _code_tokens(learner), _code_tokens(reference)).ratio()
+
+
+def _code_tokens(code: bytes) -> list[str]:
+    skipped = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+               tokenize.DEDENT, tokenize.ENCODING, tokenize.ENDMARKER}  # fmt: skip
+    try:
+        tokens = list(tokenize.tokenize(io.BytesIO(code).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return code.decode("utf-8", "replace").split()
+    kept: list[str] = []
+    for token in tokens:
+        if token.type in skipped:
+            continue
+        # A string alone on its line is a docstring: it says nothing about the code.
+        if token.type == tokenize.STRING and token.line.strip() == token.string.strip():
+            continue
+        kept.append(token.string)
+    return kept
+
+
+def shown_path(path: str) -> str:
+    """A file name as it can be written anywhere: bytes that are not UTF-8 become U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _compare(path: Path, content: bytes) -> str | None:

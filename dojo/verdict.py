@@ -49,6 +49,8 @@ class KataResult:
     tests: list[TestResult] = field(default_factory=list)
     duration: float = 0.0
     max_score: int = 1
+    # How alike the learner's files are to the reference fix (0 to 1), for the instructor.
+    likeness: float | None = None
 
     @property
     def score(self) -> int:

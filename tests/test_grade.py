@@ -384,7 +384,7 @@ def test_hanging_and_crashing_katas_cost_only_themselves(
     assert "exit code -9" in messages["05_kills_itself"]
     assert len(results["tests"]) == 9  # every expected test, reported or not
     summary = (tmp_path / "out" / "summary.md").read_text()
-    assert "| test_answers_json: a \\| b &lt;script> 'code' |" in summary
+    assert "| test_answers_json: a \\| b &lt;script> \\`code\\` |" in summary
     ET.parse(tmp_path / "out" / "junit.xml")  # well-formed despite the NUL in a message
 
 

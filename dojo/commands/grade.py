@@ -18,8 +18,14 @@ from pathlib import Path
 
 from dojo.catalog import REPO_ROOT
 from dojo.errors import DojoError
-from dojo.grade import KATA_TIME_LIMIT, GradeOptions, grade
-from dojo.gradeout import STATUS_WORDS, append_step_summary, print_summary, write_all
+from dojo.grade import DEADLINE, KATA_TIME_LIMIT, Grade, GradeOptions, grade
+from dojo.gradeout import (
+    STATUS_WORDS,
+    append_step_summary,
+    print_summary,
+    write_all,
+    write_error,
+)
 from dojo.verdict import KataResult
 
 HELP = "grade a checkout against the trusted tests: SUBMISSION=path KATA=4 STRICT=1"
@@ -34,7 +40,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--kata", help="grade one kata, by number (default: every kata)")
     parser.add_argument(
-        "--strict", action="store_true", help="exit 1 unless every graded kata passes"
+        "--strict",
+        nargs="?",
+        const="1",
+        default="0",
+        type=_yes_or_no,
+        help="exit 1 unless every graded kata passes, and refuse an untrusted grade: "
+        "1/true/yes/on or 0/false/no/off, in any case (bare --strict: on)",
     )
     parser.add_argument(
         "--ref", default="HEAD", help="the commit whose tests and harness are trusted (HEAD)"
@@ -65,6 +77,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", type=int, default=1, help="katas graded at the same time (default 1)"
     )
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=DEADLINE,
+        help=f"seconds the whole grade may take; later katas are marked, not run ({DEADLINE:g})",
+    )
+    parser.add_argument(
+        "--untrusted",
+        metavar="WHY",
+        help="the tests come from the submission itself, not the course: say why; the grade "
+        "is marked untrusted, and --strict fails it",
+    )
+
+
+_YES = {"1", "true", "yes", "on"}
+_NO = {"0", "false", "no", "off", ""}
+
+
+def _yes_or_no(text: str) -> bool:
+    word = text.strip().lower()
+    if word in _YES | _NO:
+        return word in _YES
+    raise argparse.ArgumentTypeError(
+        f"STRICT={text!r} is neither yes nor no: use 1, true, yes or on to grade strictly, "
+        "0, false, no or off not to"
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -77,16 +115,32 @@ def main(args: argparse.Namespace) -> int:
         kata_time_limit=args.kata_time_limit,
         test_time_limit=args.test_time_limit,
         jobs=args.jobs,
+        deadline=args.deadline,
+        untrusted=args.untrusted,
     )
+    if args.untrusted and args.strict:
+        write_error(
+            args.out, f"Not graded, because STRICT asks for a trusted grade: {args.untrusted}"
+        )
+        raise DojoError(
+            f"STRICT refuses an untrusted grade: {args.untrusted} Name the course's commit "
+            "(REF=, or the DOJO_COURSE_REF variable in the grade workflow)."
+        )
     try:
-        result = grade(options, on_kata=_progress)
+        result = grade(options, on_kata=lambda so_far, kata: _progress(so_far, kata, args.out))
         paths = write_all(result, args.out)
         append_step_summary(result)
-    except (DojoError, KeyboardInterrupt):
+    except DojoError as error:
+        write_error(args.out, str(error))
+        raise
+    except KeyboardInterrupt:
+        write_error(args.out, "Grading was interrupted (Ctrl-C) before it finished.")
         raise
     except Exception as error:  # a bug of the grader's: say so, and exit 2 rather than 1
         traceback.print_exc()
-        print(f"dojo: the grader failed: {type(error).__name__}: {error}", file=sys.stderr)
+        problem = f"the grader failed: {type(error).__name__}: {error}"
+        write_error(args.out, problem[0].upper() + problem[1:])
+        print(f"dojo: {problem}", file=sys.stderr)
         return 2
     print()
     print_summary(result)
@@ -99,10 +153,13 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(result: KataResult) -> None:
+def _progress(so_far: Grade, result: KataResult, out: Path) -> None:
+    """One line for the kata just graded, and the grade so far written out, so a grade cut
+    short by a CI limit still holds every kata it finished."""
     passed = sum(test.status == "pass" for test in result.tests)
     print(
         f"  {result.kata.name:<36} {STATUS_WORDS.get(result.status, result.status):<12} "
         f"{passed}/{len(result.tests)} tests  {result.duration:5.1f} s",
         flush=True,
     )
+    write_all(so_far, out)
