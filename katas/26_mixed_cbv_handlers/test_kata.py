@@ -56,23 +56,33 @@ def fake_services(upstream, rng):
     return city, forecast, alerts, services
 
 
-def signed(alert, secret=WEBHOOK_SECRET):
+def provider_json(alert, rng):
+    """The alert as the provider writes it: pretty-printed, its fields in its own order, a
+    newline at the end. What it signs is these bytes, not the JSON they stand for."""
+    fields = list(alert.items())
+    rng.shuffle(fields)
+    return (json.dumps(dict(fields), indent=rng.randint(1, 4)) + "\n").encode()
+
+
+def signed(alert, rng, secret=WEBHOOK_SECRET):
     """A webhook call's body and headers, signed the way the alerts provider signs them."""
-    body = json.dumps(alert).encode()
+    body = provider_json(alert, rng)
     signature = hmac.new(secret, body, hashlib.sha256).hexdigest()
     return body, {"content-type": "application/json", "x-signature": signature}
 
 
-def forged(alert, how):
+def forged(alert, rng, how):
     """A webhook call that the provider did not send: signed with a guessed secret, not
-    signed at all, or signed and then changed on the way."""
+    signed at all, signed and then changed on the way, or a body that is not even JSON."""
     if how == "wrong_secret":
-        return signed(alert, secret=b"an-attacker-guess")
-    body, headers = signed(alert)
+        return signed(alert, rng, secret=b"an-attacker-guess")
+    body, headers = signed(alert, rng)
     if how == "no_signature":
         del headers["x-signature"]
         return body, headers
-    return json.dumps({**alert, "level": "red", "id": alert["id"] + 1}).encode(), headers
+    if how == "not_json":
+        return b"<alert id=" + str(alert["id"]).encode() + b">", headers
+    return provider_json({**alert, "level": "red", "id": alert["id"] + 1}, rng), headers
 
 
 async def test_get_shows_the_forecast_and_the_alerts(site, upstream, rng):
@@ -90,26 +100,29 @@ async def test_get_asks_both_services_at_once(site, upstream, rng):
 
 
 async def test_a_broken_weather_service_is_a_502_not_a_crash(site, upstream, rng, upstream_failure):
-    city, _, _, services = fake_services(upstream, rng)
-    broken = rng.choice(list(services))
-    services[broken].breaks(upstream_failure)
-    response = await site.get(f"/alerts/{city}/")
-    if response.status not in GATEWAY_ERRORS:
-        what = response.explain()
-        if response.status == 200:
-            what += f"\nIts body: {response.text[:300]!r}"
-        pytest.fail(
-            f"The {broken} service {upstream_failure}.\n{what}\n"
-            "Expected 502 Bad Gateway (503 or 504 would do): never a 500, and never a page "
-            "that shows the city without its forecast or its alerts.",
-            pytrace=False,
-        )
+    city, forecast, alerts, services = fake_services(upstream, rng)
+    answers = {"forecast": forecast, "alerts": alerts}
+    # Each service in turn, so that neither one is taken for optional.
+    for broken in rng.sample(list(services), k=len(services)):
+        services[broken].breaks(upstream_failure)
+        response = await site.get(f"/alerts/{city}/")
+        services[broken].returns(answers[broken])
+        if response.status not in GATEWAY_ERRORS:
+            what = response.explain()
+            if response.status == 200:
+                what += f"\nIts body: {response.text[:300]!r}"
+            pytest.fail(
+                f"The {broken} service {upstream_failure}.\n{what}\n"
+                "Expected 502 Bad Gateway (503 or 504 would do): never a 500, and never a "
+                "page that shows the city without its forecast or its alerts.",
+                pytrace=False,
+            )
 
 
 async def test_post_accepts_a_signed_alert(site, rng):
     city = rng.choice(CITIES)
     alert = an_alert(rng)
-    body, headers = signed(alert)
+    body, headers = signed(alert, rng)
     response = await site.post(f"/alerts/{city}/", data=body, headers=headers)
     if response.status == 403 and "CSRF" in response.text:
         pytest.fail(
@@ -117,6 +130,13 @@ async def test_post_accepts_a_signed_alert(site, rng):
             "protection (403): the provider cannot send a CSRF token.\n"
             "Expected the webhook to stay exempt from CSRF checks (csrf_exempt), as it was: "
             "its signature is what proves who sent it.",
+            pytrace=False,
+        )
+    if response.status == 403:
+        pytest.fail(
+            f"{response.request_line}, signed by the provider, was refused (403).\n"
+            f"The provider signed these bytes, exactly as sent: {body!r}\n"
+            "Expected 202: the signature is of request.body as it came, byte for byte.",
             pytrace=False,
         )
     response.assert_status(202, "the signed webhook call accepted")
@@ -128,12 +148,21 @@ async def test_post_accepts_a_signed_alert(site, rng):
         )
 
 
-@pytest.mark.parametrize("how", ["wrong_secret", "no_signature", "tampered_body"])
+@pytest.mark.parametrize("how", ["wrong_secret", "no_signature", "tampered_body", "not_json"])
 async def test_post_refuses_a_call_the_provider_did_not_sign(site, rng, how):
     city = rng.choice(CITIES)
-    body, headers = forged(an_alert(rng), how)
+    body, headers = forged(an_alert(rng), rng, how)
     response = await site.post(f"/alerts/{city}/", data=body, headers=headers)
-    response.assert_status(403, f"a webhook call with {how.replace('_', ' ')} is refused")
+    # A body that is not JSON may be refused as malformed too; it must never crash the view.
+    refusals = (400, 403) if how == "not_json" else (403,)
+    if response.status not in refusals:
+        pytest.fail(
+            f"{response.request_line}: a webhook call with {how.replace('_', ' ')}, which the "
+            f"provider did not sign.\n{response.explain()}\n"
+            "Expected 403 Forbidden: check the signature of the bytes received before "
+            "anything else reads them.",
+            pytrace=False,
+        )
 
 
 def test_the_view_stays_async():
