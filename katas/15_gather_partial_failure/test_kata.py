@@ -1,8 +1,9 @@
 """The dashboard: its widgets load at the same time, every widget that loads is shown, a
 broken one is named unavailable, and a failure neither cancels nor abandons the others."""
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+import httpx
 import pytest
 
 WIDGETS = {
@@ -12,8 +13,9 @@ WIDGETS = {
 }
 USERS = ["ana", "bo", "chen", "dara", "emil", "farah", "zoë", "o'neil"]
 HEADLINES = ["Rates hold steady", "Rail strike ends", "New bridge opens", "Heatwave ahead"]
-# Each service answers at its own speed, so the answers come back in any order.
-USUAL_LATENCY = (0.03, 0.12)
+# Each service answers at its own speed, and never in the order the calls went out, so
+# answers matched to widgets by their place in line land on the wrong widget.
+USUAL_LATENCIES = (0.03, 0.07, 0.11)
 # A failing service answers within 0.02 s (see dojo.failures); on a slow day the others take
 # far longer than that, so a view that cancels them when one fails cannot get lucky.
 SLOW_DAY = (0.3, 0.4)
@@ -36,10 +38,14 @@ def widget_data(rng):
 
 @pytest.fixture
 def services(upstream, widget_data, rng):
-    """The service behind each widget, each at its own speed."""
+    """The service behind each widget, each at its own speed: the answers never come back
+    in the order the calls went out."""
+    latencies = list(USUAL_LATENCIES)
+    while latencies == sorted(latencies):
+        rng.shuffle(latencies)
     return {
-        name: upstream.get(url, json=widget_data[name], latency=rng.uniform(*USUAL_LATENCY))
-        for name, url in WIDGETS.items()
+        name: upstream.get(url, json=widget_data[name], latency=latency)
+        for (name, url), latency in zip(WIDGETS.items(), latencies, strict=True)
     }
 
 
@@ -56,6 +62,16 @@ async def test_the_dashboard_shows_every_widget_loaded_at_the_same_time(
     )
     # One widget after another would make the page as slow as all three together.
     upstream.assert_calls_overlapped(len(WIDGETS))
+    for name, service in services.items():
+        asked_for = [parse_qs(urlsplit(call.url).query).get("user") for call in service.calls]
+        if asked_for != [[user]]:
+            pytest.fail(
+                f"GET {dashboard_path(user)} asked the {name} service for "
+                f"{', '.join(f'user={who[0]!r}' if who else 'no user' for who in asked_for)}.\n"
+                f"Expected one call asking for user={user!r}: the widgets must show this "
+                "user's data, not somebody else's.",
+                pytrace=False,
+            )
 
 
 async def test_one_broken_widget_leaves_the_rest_of_the_page(
@@ -110,6 +126,31 @@ async def test_a_widget_that_fails_at_once_neither_cancels_nor_abandons_the_slow
         {"widgets": {**widget_data, broken: None}, "unavailable": [broken]},
         f"the other widgets' data, with {broken} null and named unavailable",
     )
+
+
+async def test_two_broken_widgets_are_both_named_unavailable(app, services, widget_data, user, rng):
+    first, second = rng.sample(sorted(WIDGETS), k=2)
+    # One service fails at once; the other takes its time and then fails too.
+    services[first].breaks(rng.choice(["connect_refused", "status_503_json", "malformed_json"]))
+    services[second].latency = rng.uniform(0.15, 0.2)
+    if rng.random() < 0.5:
+        services[second].fails(rng.choice([500, 502, 503]))
+    else:
+        services[second].raises(httpx.RemoteProtocolError)
+    response = await app.get(dashboard_path(user))
+    response.assert_status(200, f"the dashboard, with {first} and {second} unavailable")
+    body = response.json()
+    expected_widgets = {**widget_data, first: None, second: None}
+    if body.get("widgets") != expected_widgets or sorted(body.get("unavailable") or []) != sorted(
+        [first, second]
+    ):
+        pytest.fail(
+            f"The {first} service failed at once and the {second} service failed a little "
+            f"later; GET {dashboard_path(user)} answered {body}.\n"
+            f"Expected {expected_widgets} as the widgets, with both {first} and {second} "
+            "named unavailable (in any order): every failure counts, not only the first.",
+            pytrace=False,
+        )
 
 
 def test_the_view_is_async(assert_async_view):
