@@ -15,18 +15,27 @@ BRIDGES = {
     "Runner.run": "asyncio.run(...)",
     "BaseEventLoop.run_until_complete": "loop.run_until_complete(...)",
 }
+# The frame of a thread pool's worker while it runs a job (asyncio.to_thread, run_in_executor,
+# sync_to_async): a thread that waits there for the order waits for the loop to fetch it.
+POOL_JOB = "_WorkItem.run"
 
 
 def threads_in_a_bridge():
-    """The threads that are inside a bridge from sync into async code, each with the name of
-    its bridge."""
+    """The threads that are inside a bridge from sync into async code, or inside a thread
+    pool's job, each with the name of what holds it."""
     found = {}
     for thread, frame in sys._current_frames().items():
+        bridge = job = None
         while frame is not None:
             # The outermost bridge names it best: asyncio.run runs run_until_complete.
-            if frame.f_code.co_qualname in BRIDGES:
-                found[thread] = BRIDGES[frame.f_code.co_qualname]
+            name = frame.f_code.co_qualname
+            if name in BRIDGES:
+                bridge = BRIDGES[name]
+            elif name == POOL_JOB and frame.f_code.co_filename.endswith("thread.py"):
+                job = "a thread pool's job (asyncio.to_thread, run_in_executor, sync_to_async)"
             frame = frame.f_back
+        if bridge or job:
+            found[thread] = bridge or job
     return found
 
 
@@ -61,7 +70,7 @@ def order(upstream, rng):
         return data
 
     route = upstream.get(f"http://orders.example/orders/{order_id}", json=answer, latency=LATENCY)
-    return {**data, "route": route, "seen": seen}
+    return {**data, "route": route, "seen": seen, "service": data}
 
 
 async def test_answers_200(app, order):
@@ -82,6 +91,25 @@ async def test_shows_the_status_from_the_orders_service(app, order):
             "expected once.",
             pytrace=False,
         )
+
+
+async def test_a_customer_who_checks_again_sees_where_the_parcel_is_now(app, order, rng):
+    path = f"/orders/{order['id']}/status/"
+    (await app.get(path)).assert_status(200, "the order's status")
+    # The parcel moves on between two visits, as parcels do.
+    now = {
+        "status": rng.choice([status for status in STATUSES if status != order["status"]]),
+        "eta": f"2027-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+    }
+    order["service"].update(now)
+
+    response = await app.get(path)
+
+    response.assert_json(
+        {"order": order["id"], **now},
+        f"the status of order {order['id']} as the orders service gives it now: the parcel "
+        f"moved on from {order['status']!r} to {now['status']!r} since the first visit",
+    )
 
 
 async def test_the_order_is_awaited_on_the_views_own_event_loop(app, order):
