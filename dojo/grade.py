@@ -19,12 +19,13 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dojo.catalog import REPO_ROOT, Kata, KataConfigError, kata_dirs, load_kata
 from dojo.errors import DojoError
 from dojo.gradelogs import GuardLog, first_line
+from dojo.sandbox import Sandbox, find
 from dojo.testrun import TestRun, run_pytest
 from dojo.trusted import REFERENCE_DIRS, Submission, TrustedSource, likeness
 from dojo.verdict import Judge, KataResult, unlocate
@@ -75,6 +76,8 @@ class GradeOptions:
     deadline: float = DEADLINE
     # Why the tests cannot be trusted (they came from the submission itself), or None.
     untrusted: str | None = None
+    # Where graded code runs: None finds the best sandbox this machine offers.
+    sandbox: Sandbox | None = None
 
 
 @dataclass
@@ -92,6 +95,8 @@ class Grade:
     problem: str | None = None
     # How many katas this grade grades; fewer in ``katas`` while it is still under way.
     planned: int = 0
+    # Where the graded code ran.
+    sandbox: Sandbox = field(default_factory=lambda: Sandbox("none", why="not graded yet"))
 
     @property
     def score(self) -> int:
@@ -141,10 +146,12 @@ def grade(
         learner = {f"katas/{kata.name}/{name}" for kata in every_kata for name in kata.files}
         trusted_files = source.files()
         changed = submission.changes(trusted_files, learner)
-        result = Grade([], source, submission, seed, changed, options, started, planned=len(katas))
+        sandbox = options.sandbox or find()
+        result = Grade([], source, submission, seed, changed, options, started,
+                       planned=len(katas), sandbox=sandbox)  # fmt: skip
         (work / "guard").mkdir()
         shutil.copy(GUARD_FILE, work / "guard" / f"{GUARD_MODULE}.py")
-        runner = _KataRunner(options, source, submission, seed, work, catalog)
+        runner = _KataRunner(options, source, submission, seed, work, catalog, sandbox)
         runner.unusable.update(broken)
         runner.collect([kata for kata in katas if kata.name not in broken])
         done = threading.Lock()
@@ -217,8 +224,10 @@ class _KataRunner:
         seed: int,
         work: Path,
         catalog: Path,
+        sandbox: Sandbox,
     ) -> None:
         self.options = options
+        self.sandbox = sandbox
         self.source = source
         self.submission = submission
         self.seed = seed
@@ -276,7 +285,7 @@ class _KataRunner:
             run = self._pytest(
                 root, learner, log, f"katas/{kata.name}",
                 timeout=min(self.options.kata_time_limit, time_left),
-                finished=lambda: _session_over(log),
+                finished=lambda: _session_over(log), sandboxed_in=folder,
             )  # fmt: skip
             if run.returncode == 4 and not run.outcomes:  # a usage error: the grader's own
                 self.problem = f"pytest refused the grader's command: {first_line(run.output)}"
@@ -296,7 +305,10 @@ class _KataRunner:
         *args: str,
         timeout: float,
         finished: Callable[[], bool] | None = None,
+        sandboxed_in: Path | None = None,
     ) -> TestRun:
+        """pytest on the trusted copy at ``root`` with the learner files at ``target``; with
+        ``sandboxed_in``, inside the sandbox, writing only to that folder."""
         plugins = ["-p", GUARD_MODULE, "-p", "dojo"]
         for conftest in ("conftest.py", "katas/conftest.py"):
             if (root / conftest).is_file():  # trusted, so loaded on purpose despite --noconftest
@@ -315,9 +327,14 @@ class _KataRunner:
             "DOJO_GUARD_TARGET": str(target.resolve()),
         }
         unset = [*UNSET_NAMES, *(name for name in os.environ if name.startswith(UNSET_PREFIXES))]
+        if sandboxed_in is None:
+            return run_pytest(
+                command, cwd=root, timeout=timeout, env=env, unset_env=unset, finished=finished
+            )
         return run_pytest(
-            command, cwd=root, timeout=timeout, env=env, unset_env=unset, finished=finished
-        )
+            command, cwd=root, timeout=timeout, env=env, finished=finished,
+            sandbox=self.sandbox, readable=[self.work / "guard"], writable=[sandboxed_in],
+        )  # fmt: skip
 
 
 def _session_over(guard_log: Path) -> bool:

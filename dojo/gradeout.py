@@ -110,6 +110,8 @@ def results(grade: Grade) -> dict[str, Any]:
             "submission": str(grade.submission.path),
             "kata_time_limit": grade.options.kata_time_limit,
             "deadline": grade.options.deadline,
+            "sandbox": grade.sandbox.kind,
+            "sandbox_detail": grade.sandbox.describe(),
             "test_time_limit": grade.options.test_time_limit,
             "scoring": SCORING,
             "started_at": datetime.datetime.fromtimestamp(grade.started_at, datetime.UTC)
@@ -218,6 +220,12 @@ def summary(grade: Grade) -> str:
     if grade.options.untrusted:
         lines += [
             f"**Not a trusted grade:** {_md(grade.options.untrusted, 400)}",
+            "",
+        ]
+    if not grade.sandbox.available:
+        lines += [
+            f"**No sandbox:** the learner's code ran with the grader's own rights "
+            f"({_md(grade.sandbox.why or '', 200)}).",
             "",
         ]
     if grade.problem:

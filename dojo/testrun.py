@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from dojo.sandbox import Sandbox
+
 PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
 # What is kept of a child's printed output: its first and its last half of this many bytes.
 OUTPUT_LIMIT = 1_000_000
@@ -95,6 +97,9 @@ def run_pytest(
     env: Mapping[str, str] | None = None,
     unset_env: Sequence[str] = (),
     finished: Callable[[], bool] | None = None,
+    sandbox: Sandbox | None = None,
+    readable: Sequence[Path] = (),
+    writable: Sequence[Path] = (),
 ) -> TestRun:
     """Run ``python -m pytest args`` in ``cwd`` and collect every test's verdict.
 
@@ -102,6 +107,10 @@ def run_pytest(
     must not inherit. After ``timeout`` seconds the child and all it started are killed;
     so are they ``EXIT_GRACE`` seconds after ``finished()`` first says the session is over
     (a thread that never ends can keep a finished pytest from exiting).
+
+    With a ``sandbox``, the child runs inside it with ``env`` alone for its environment
+    (nothing inherited), reading ``readable`` besides the system and Python, and writing only
+    to ``writable`` and to its report log's folder.
     """
     with tempfile.TemporaryDirectory(prefix="dojo-run-") as scratch:
         log = Path(scratch) / "report.jsonl"
@@ -109,7 +118,17 @@ def run_pytest(
         child_env = {**os.environ, **(env or {}), "PYTHONDONTWRITEBYTECODE": "1"}
         for name in unset_env:
             child_env.pop(name, None)
-        returncode, output, timed_out = run_child(command, cwd, child_env, timeout, finished)
+        limits = None
+        if sandbox is not None and sandbox.available:
+            child_env = {**(env or {}), "PYTHONDONTWRITEBYTECODE": "1"}
+            command = sandbox.wrap(
+                command, env=child_env, cwd=cwd, readable=readable,
+                writable=[Path(scratch), *writable],
+            )  # fmt: skip
+            limits = sandbox.limits()
+        returncode, output, timed_out = run_child(
+            command, cwd, child_env, timeout, finished, preexec=limits
+        )
         run = TestRun(returncode, output=output, timed_out=timed_out)
         if log.exists():
             read_report_log(log, run)
@@ -122,6 +141,7 @@ def run_child(
     env: Mapping[str, str],
     timeout: float | None,
     finished: Callable[[], bool] | None = None,
+    preexec: Callable[[], None] | None = None,
 ) -> tuple[int, str, bool]:
     """Run ``command`` in a session of its own: (exit code, bounded output, timed out).
 
@@ -137,6 +157,7 @@ def run_child(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=preexec,
     )
     assert child.stdout is not None
     output = _BoundedOutput(OUTPUT_LIMIT)

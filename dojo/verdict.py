@@ -7,6 +7,7 @@ shows the run was tampered with turns the whole kata into an error.
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,9 +122,22 @@ class Judge:
         if error:
             return f"The tests could not start: {error}"
         return (
-            f"Did not report: the test process ended (exit code {run.returncode}) "
+            f"Did not report: the test process ended ({_ending(run.returncode)}) "
             "before this test finished."
         )
+
+
+def _ending(returncode: int) -> str:
+    """How a process ended, in words: a signal whether it came straight (-9) or through a
+    sandbox that passes its child's death on as 128 + the signal (137)."""
+    number = -returncode if returncode < 0 else returncode - 128
+    if 0 < number < signal.NSIG and (returncode < 0 or returncode > 128):
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return f"killed by {name}, exit code {returncode}"
+    return f"exit code {returncode}"
 
 
 def _status(outcome: TestOutcome) -> tuple[str, str]:

@@ -365,8 +365,13 @@ def test_hanging_and_crashing_katas_cost_only_themselves(
     )  # fmt: skip
 
     assert code == 0
+    # A view that never answers is stopped by the harness's own deadline (a failure that
+    # names its line) or, when the test's limit comes first, by pytest-timeout.
+    stopped = {kata["name"]: kata["status"] for kata in results["katas"]}
+    assert stopped["01_loop_hang"] in ("timeout", "fail")
+    assert stopped["09_busy_loop"] in ("timeout", "fail")
     assert katas(results) == {
-        "01_loop_hang": ("timeout", 0),
+        "01_loop_hang": (stopped["01_loop_hang"], 0),
         "02_thread_hang": ("timeout", 0),
         "03_exits": ("error", 0),
         "04_syntax_error": ("error", 0),
@@ -374,14 +379,14 @@ def test_hanging_and_crashing_katas_cost_only_themselves(
         "06_floods": ("pass", 1),
         "07_odd_message": ("fail", 0),
         "08_solved": ("pass", 1),
-        "09_busy_loop": ("timeout", 0),
+        "09_busy_loop": (stopped["09_busy_loop"], 0),
     }
     messages = {kata["name"]: kata["message"] for kata in results["katas"]}
     assert "did not report" in messages["03_exits"].lower()
     assert messages["04_syntax_error"].startswith(
         "katas/04_syntax_error/views.py, line 1: expected ':' (a syntax error)"
     )
-    assert "exit code -9" in messages["05_kills_itself"]
+    assert "killed by SIGKILL" in messages["05_kills_itself"]
     assert len(results["tests"]) == 9  # every expected test, reported or not
     summary = (tmp_path / "out" / "summary.md").read_text()
     assert "| test_answers_json: a \\| b &lt;script> \\`code\\` |" in summary

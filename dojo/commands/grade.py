@@ -16,6 +16,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from dojo import sandbox
 from dojo.catalog import REPO_ROOT
 from dojo.errors import DojoError
 from dojo.grade import DEADLINE, KATA_TIME_LIMIT, Grade, GradeOptions, grade
@@ -117,7 +118,17 @@ def main(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         deadline=args.deadline,
         untrusted=args.untrusted,
+        sandbox=sandbox.find(),
     )
+    assert options.sandbox is not None
+    if args.strict and not options.sandbox.available:
+        write_error(
+            args.out, f"Not graded, because STRICT asks for a sandbox: {options.sandbox.why}"
+        )
+        raise DojoError(
+            f"STRICT refuses to grade without a sandbox: {options.sandbox.why} "
+            "(the grade workflow installs it)."
+        )
     if args.untrusted and args.strict:
         write_error(
             args.out, f"Not graded, because STRICT asks for a trusted grade: {args.untrusted}"

@@ -1,0 +1,142 @@
+"""The graded code is shut in: it cannot see the grader's processes, environment or files,
+has no network, and cannot take the machine's memory or outlive the grade.
+
+Each attack's view answers the right JSON only if its attack worked, and the buggy text
+otherwise: a kata that scores would show the sandbox failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dojo import cli, sandbox
+from tests.fakekata import BUGGY_VIEW, TESTS
+from tests.test_grade import grade, katas, make_checkout, submission
+
+SECRET = "DOJO_RED_TEAM_SECRET"
+
+needs_bwrap = pytest.mark.skipif(
+    shutil.which("bwrap") is None,
+    reason=f"NOT TESTED: the grading sandbox needs bubblewrap ({sandbox.INSTALL_HINT})",
+)
+
+ATTACK = """\
+from django.http import HttpResponse, JsonResponse
+
+
+def attack():
+{body}
+
+
+async def hello(request):
+    if attack():
+        return JsonResponse({{"greeting": "hello"}})
+    return HttpResponse("hello")
+"""
+
+ATTACKS = {
+    # Tokens the grader holds, read from its environment through /proc.
+    "01_reads_the_graders_environment": """\
+    import glob
+    for path in glob.glob("/proc/*/environ"):
+        try:
+            if b"DOJO_RED_TEAM_SECRET" in open(path, "rb").read():
+                return True
+        except OSError:
+            pass
+    return False""",
+    # Kill the process that started it: the grader, were it not in a namespace of its own.
+    # (Only the parent: should the sandbox ever fail, this test's own run dies, not others'.)
+    "02_kills_the_grader": """\
+    import os, signal
+    try:
+        os.kill(os.getppid(), signal.SIGKILL)
+    except OSError:
+        pass
+    return False""",
+    # Any network interface but the loopback would be a way out.
+    "03_looks_for_a_network": """\
+    import socket
+    return any(name != "lo" for _, name in socket.if_nameindex())""",
+    # Three gigabytes: more than a graded run may take.
+    "04_takes_the_memory": """\
+    try:
+        hoard = bytearray(3 * 1024**3)
+    except MemoryError:
+        return False
+    return len(hoard) > 0""",
+    # The reference fix, by its path in the course repository.
+    "05_reads_the_reference": """\
+    try:
+        open("/".join(["{course}", "solu" + "tions", "05_reads_the_reference", "views.py"]))
+    except OSError:
+        return False
+    return True""",
+    # A grandchild that leaves the process group and writes after the grade is over.
+    "06_outlives_the_grade": """\
+    import os, time
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            time.sleep(3)
+            with open("{escaped}", "w") as file:
+                file.write("still here")
+        os._exit(0)
+    return False""",
+}
+
+
+@needs_bwrap
+def test_attacks_from_inside_the_graded_process_score_nothing(tmp_path: Path):
+    shut_in = sandbox.find()
+    if not shut_in.available:  # never run these attacks unsandboxed
+        pytest.fail(f"bubblewrap is installed but gives no sandbox here: {shut_in.why}")
+    course = make_checkout(tmp_path / "dojo", dict.fromkeys(ATTACKS, TESTS))
+    escaped = tmp_path / "escaped.txt"
+    views = {
+        name: ATTACK.format(body=body.format(course=course, escaped=escaped))
+        for name, body in ATTACKS.items()
+    }
+    work = submission(tmp_path / "work", views)
+    out = tmp_path / "out"
+
+    # The grader in a process of its own, as `make grade` runs it, holding a secret.
+    subprocess.run(
+        [sys.executable, "-m", "dojo", "grade", "--repo", str(course), "--out", str(out),
+         "--submission", str(work), "--jobs", "2"],
+        env={**os.environ, SECRET: "the grader's token"}, capture_output=True, check=False,
+    )  # fmt: skip
+    time.sleep(4)  # the escaped grandchild would have written by now
+    results = json.loads((out / "results.json").read_text())
+
+    assert results["grader"]["sandbox"] == "bubblewrap"
+    assert results["score"] == 0, katas(results)
+    assert not escaped.exists(), "a process of the graded code outlived the grade"
+    assert (out / "summary.md").is_file()
+
+
+def test_without_a_sandbox_the_grade_says_so_and_strict_refuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    course = make_checkout(tmp_path / "dojo", {"01_hello": TESTS})
+    work = submission(tmp_path / "work", {"01_hello": BUGGY_VIEW})
+    monkeypatch.setattr(sandbox, "find", lambda: sandbox.none("bubblewrap is not installed"))
+
+    _, results, _ = grade(course, tmp_path / "out", "--submission", str(work))
+    code = cli.main([
+        "grade", "--repo", str(course), "--out", str(tmp_path / "strict"),
+        "--submission", str(work), "--strict",
+    ])  # fmt: skip
+
+    assert results["grader"]["sandbox"] == "none"
+    assert "**No sandbox:**" in (tmp_path / "out" / "summary.md").read_text()
+    assert code == 2
+    assert "STRICT asks for a sandbox" in (tmp_path / "strict" / "results.json").read_text()
