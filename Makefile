@@ -18,8 +18,8 @@ export N TARGET LEVEL NAME PORT URL BURST RUNS SUBMISSION KATA STRICT REF REPO U
 help: ## show these targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-kata: $(READY) ## run one kata: make kata N=4 (TARGET=solutions for the reference fix)
-	@$(DOJO) run "$$N" --target "$$TARGET" $(if $(VERBOSE),--verbose)
+kata: $(READY) ## run one kata: make kata N=4 (TARGET=solutions for the reference fix, SERVER=1 on uvicorn)
+	@$(DOJO) run "$$N" --target "$$TARGET" $(if $(VERBOSE),--verbose) $(if $(SERVER),--server)
 
 watch: $(READY) ## rerun the current kata on every save; keys for hint, next, reset (N=7, POLL=1)
 	@$(DOJO) watch $(if $(N),"$$N") $(if $(POLL),--poll)

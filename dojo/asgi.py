@@ -156,6 +156,8 @@ class BurstReport:
     intervals: list[tuple[float, float | None]]
     elapsed: float
     stall: Stall | None
+    # How the intervals were seen: from inside the view (in-process), or from outside.
+    seen: str = "while each was inside the view"
 
     @property
     def statuses(self) -> list[int]:
@@ -177,7 +179,7 @@ class BurstReport:
         queued, a block when they overlapped."""
         served = sorted(zip(self.intervals, self.responses, strict=True), key=lambda r: r[0][0])
         return render_rows(
-            "Requests, while each was inside the view (█)",
+            f"Requests, {self.seen} (█)",
             [
                 (f"#{index}", start, end, response.outcome())
                 for index, ((start, end), response) in enumerate(served, start=1)

@@ -81,6 +81,9 @@ class _Server:
         scheme = "https" if self.port == 443 else "http"
         default_port = 443 if scheme == "https" else 80
         netloc = self.host if self.port == default_port else f"{self.host}:{self.port}"
+        if not self.host:
+            # On a real socket (server mode) the service is the one the Host header names.
+            netloc = next((v.decode() for k, v in head.headers if k == b"host"), "")
         return httpx.Request(
             head.method.decode(),
             f"{scheme}://{netloc}{head.target.decode()}",

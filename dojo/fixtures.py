@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import random
 from collections.abc import Awaitable, Callable, Iterator
@@ -13,6 +14,8 @@ from dojo.config import kata_folder, settings_key
 from dojo.deadline import hung_before, note_hang
 from dojo.plugin import first_failures
 from dojo.redirect import PROXY_VARIABLES
+from dojo.remote import RemoteApp
+from dojo.servermode import restart_after_hang, server_mode, site_for, upstream_served
 from dojo.upstream import Upstream
 
 FAILURE_TIME_SCALE = 0.1
@@ -32,7 +35,12 @@ def upstream(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         # The test runs once per way a service fails, and is about what the view does with
         # the failure: every service answers ten times faster than its latency says.
         fake.time_scale = FAILURE_TIME_SCALE
-    with fake.network():
+    served = (
+        upstream_served(request.config, fake)
+        if server_mode(request.config)
+        else contextlib.nullcontext()
+    )
+    with fake.network(), served:
         yield fake
     fake._release()
 
@@ -58,6 +66,8 @@ def _dojo_kata_imports(request: pytest.FixtureRequest) -> None:
     failed = first_failures(request.config).get(kata)
     if failed is not None:
         pytest.skip(f"not run: {failed} failed, and --dojo-first-failure asks for no more")
+    if server_mode(request.config):
+        return  # the worker imports the kata's code, and says so if it cannot (site_for)
     module = f"katas.{kata.name}.urls"
     try:
         importlib.import_module(module)
@@ -76,18 +86,29 @@ def _dojo_kata_imports(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def app(request: pytest.FixtureRequest) -> Iterator[App]:
+def app(request: pytest.FixtureRequest) -> Iterator[App | RemoteApp]:
     """The kata's Django site, reached through a real ASGIHandler, one
-    ThreadSensitiveContext per request: ``response = await app.get("/path")``."""
+    ThreadSensitiveContext per request (in server mode, over HTTP to the kata served by
+    uvicorn): ``response = await app.get("/path")``."""
     rules = request.getfixturevalue("_dojo_house_rules")
-    with App(request.config.stash[settings_key].code_roots, rules=rules) as django_app:
+    code_roots = request.config.stash[settings_key].code_roots
+    django_app: App | RemoteApp
+    if server_mode(request.config):
+        site = site_for(request)
+        django_app = RemoteApp(site.url(""), code_roots, rules=rules, worker_pid=site.process.pid)
+    else:
+        django_app = App(code_roots, rules=rules)
+    with django_app:
         yield django_app
     if django_app.hung:
-        note_hang(request.config, kata_folder(request.node.path), request.node.name)
+        kata = kata_folder(request.node.path)
+        note_hang(request.config, kata, request.node.name)
+        if server_mode(request.config) and kata is not None:
+            restart_after_hang(request.config, kata)
 
 
 @pytest.fixture
-def burst(app: App) -> Callable[..., Awaitable[BurstReport]]:
+def burst(app: App | RemoteApp) -> Callable[..., Awaitable[BurstReport]]:
     """Fire N requests at once: ``report = await burst("/path", n=10)``; the report has
     statuses, a timeline, the peak of requests in flight and the longest loop stall."""
     return app.burst

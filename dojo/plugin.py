@@ -8,6 +8,8 @@ works from the repository root. It adds:
   ``katas/``;
 - ``--dojo-seed`` (ini ``dojo_seed``): the seed of the random payloads, shown in the
   header so a failure can be replayed;
+- ``--server`` (ini ``dojo_server``): the same tests against the kata served by uvicorn in
+  a worker process, over real HTTP (see ``dojo.servermode``);
 - each kata's tests run with the kata's own URLconf at the root of the site;
 - the fixtures ``upstream``, ``app``, ``burst`` and ``rng`` (see ``dojo.fixtures``)
   and those of the other ``FIXTURE_MODULES``.
@@ -38,11 +40,16 @@ FIXTURE_MODULES = (
     "dojo.streaming",
     "dojo.clients",
     "dojo.houserules",
+    "dojo.servermode",
 )
 
 TARGET_HELP = (
     "which learner code the kata tests run against: 'katas' (yours, the default), "
     "'solutions' (the reference fixes), or a folder laid out like katas/"
+)
+SERVER_HELP = (
+    "run the kata tests against the kata served by uvicorn in a worker process, over real "
+    "HTTP on 127.0.0.1; the test process never imports the learner's files"
 )
 SEED_HELP = "seed of the random upstream payloads (default: a new one each run)"
 FIRST_FAILURE_HELP = (
@@ -58,7 +65,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--dojo-first-failure", action="store_true", default=False, help=FIRST_FAILURE_HELP
     )
+    group.addoption("--server", dest="dojo_server", action="store_true", help=SERVER_HELP)
     parser.addini("dojo_target", help=TARGET_HELP, default="katas")
+    parser.addini("dojo_server", help=SERVER_HELP, default="")
     parser.addini("dojo_seed", help=SEED_HELP, default="")
 
 
@@ -83,7 +92,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     dojo = config.stash[settings_key]
-    return f"dojo: learner code from {dojo.target}/, random seed {dojo.seed} (--dojo-seed)"
+    from dojo.servermode import server_mode
+
+    where = " (served by a worker: server mode)" if server_mode(config) else ""
+    return f"dojo: learner code from {dojo.target}/{where}, random seed {dojo.seed} (--dojo-seed)"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

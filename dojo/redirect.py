@@ -24,6 +24,7 @@ import functools
 import ssl
 from collections.abc import Callable, Coroutine
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import httpx._transports.default
@@ -34,6 +35,16 @@ httpx_transports: Any = httpx._transports.default
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 # Proxy variables the process must not honour: the redirect replaces them.
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+# Server mode's fake upstream (dojo.socketupstream) answers with these headers where a
+# service fails before any answer (a refused connection, a timeout while connecting):
+# the transport raises that httpx exception, as the network would have.
+TRANSPORT_ERROR_HEADER = "x-dojo-transport-error"
+TRANSPORT_MESSAGE_HEADER = "x-dojo-transport-message"
+# It also honours the client's read timeout itself, as the in-memory fake does (a call that
+# outlasts it fails with ReadTimeout, and is not counted as cancelled): the transport tells
+# it the timeout, and waits a little longer itself so that the fake's answer comes first.
+READ_TIMEOUT_HEADER = "x-dojo-read-timeout"
+READ_TIMEOUT_MARGIN = 0.5
 
 
 def redirect_httpx(port: int) -> None:
@@ -79,12 +90,17 @@ def _redirected(
 ) -> Callable[[httpx.HTTPTransport, httpx.Request], httpx.Response]:
     @functools.wraps(handle)
     def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
-        original = request.url
-        request.url = _local_url(original, port) or original
+        original, timeouts = request.url, request.extensions.get("timeout")
+        _send_to_fake(request, port)
         try:
-            return handle(self, request)
+            response = handle(self, request)
         finally:
-            request.url = original
+            _restore(request, original, timeouts)
+        error = transport_error(response, request)
+        if error is not None:
+            response.close()
+            raise error
+        return response
 
     return handle_request
 
@@ -101,11 +117,49 @@ def _aredirected(
     async def handle_async_request(
         self: httpx.AsyncHTTPTransport, request: httpx.Request
     ) -> httpx.Response:
-        original = request.url
-        request.url = _local_url(original, port) or original
+        original, timeouts = request.url, request.extensions.get("timeout")
+        _send_to_fake(request, port)
         try:
-            return await handle(self, request)
+            response = await handle(self, request)
         finally:
-            request.url = original
+            _restore(request, original, timeouts)
+        error = transport_error(response, request)
+        if error is not None:
+            await response.aclose()
+            raise error
+        return response
 
     return handle_async_request
+
+
+def _send_to_fake(request: httpx.Request, port: int) -> None:
+    """Point ``request`` at the fake upstream, telling it the client's read timeout."""
+    redirected = _local_url(request.url, port)
+    if redirected is None:
+        return
+    request.url = redirected
+    timeouts = request.extensions.get("timeout")
+    read = timeouts.get("read") if isinstance(timeouts, dict) else None
+    if isinstance(timeouts, dict) and read is not None:
+        request.headers[READ_TIMEOUT_HEADER] = repr(read)
+        request.extensions["timeout"] = {**timeouts, "read": read + READ_TIMEOUT_MARGIN}
+
+
+def _restore(request: httpx.Request, url: httpx.URL, timeouts: Any) -> None:
+    """``request`` as the view made it."""
+    request.url = url
+    request.headers.pop(READ_TIMEOUT_HEADER, None)
+    if timeouts is not None:
+        request.extensions["timeout"] = timeouts
+
+
+def transport_error(response: httpx.Response, request: httpx.Request) -> Exception | None:
+    """The httpx exception a marker answer of the fake upstream stands for, if it is one."""
+    name = response.headers.get(TRANSPORT_ERROR_HEADER)
+    if name is None:
+        return None
+    kind = getattr(httpx, name, None)
+    if not (isinstance(kind, type) and issubclass(kind, httpx.TransportError)):
+        kind = httpx.TransportError
+    message = unquote(response.headers.get(TRANSPORT_MESSAGE_HEADER, ""))
+    return kind(message, request=request)

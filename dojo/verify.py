@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dojo.bothmodes import ModeComparison, compare_modes
 from dojo.catalog import MIN_HINTS, Kata, KataConfigError, kata_dirs, load_kata
 from dojo.scaffold import placeholders_left
 from dojo.testrun import FAILED, PASSED, TestRun, run_pytest
@@ -31,6 +32,8 @@ class KataReport:
 
     name: str
     problems: list[str] = field(default_factory=list)
+    # With both modes: how the kata's verdicts in server mode compare with in-process.
+    modes: ModeComparison | None = None
 
     @property
     def ok(self) -> bool:
@@ -38,11 +41,15 @@ class KataReport:
 
 
 def verify(
-    root: Path, only: Sequence[Path] | None = None, starters: Path | None = None
+    root: Path,
+    only: Sequence[Path] | None = None,
+    starters: Path | None = None,
+    *,
+    both_modes: bool = False,
 ) -> list[KataReport]:
     """Check the katas under ``root`` (or just ``only``), the starters taken from
     ``starters`` (a folder laid out like katas/; default: katas/ itself); one report per
-    kata folder."""
+    kata folder. With ``both_modes``, also run them in server mode and compare verdicts."""
     folders = list(only) if only is not None else kata_dirs(root)
     reports: dict[str, KataReport] = {}
     katas: list[Kata] = []
@@ -68,19 +75,24 @@ def verify(
             reports[kata.name].problems += starter_problems(kata, starter_run)
             if all((kata.solution_path / name).is_file() for name in kata.files):
                 reports[kata.name].problems += solution_problems(kata, solutions)
+        if both_modes:
+            served = run_both_ways(root, katas, starters, server=True)
+            for kata in katas:
+                reports[kata.name].modes = compare_modes(kata, (starter_run, solutions), served)
     return [reports[name] for name in sorted(reports)]
 
 
 def run_both_ways(
-    root: Path, katas: Sequence[Kata], starters: Path | None = None
+    root: Path, katas: Sequence[Kata], starters: Path | None = None, *, server: bool = False
 ) -> tuple[TestRun, TestRun]:
     """Run every kata's tests against the starters (from ``starters``, default katas/) and
-    against the solutions, in parallel."""
+    against the solutions, in parallel (``server``: in server mode, skips listed)."""
     paths = [str(kata.path.relative_to(root)) for kata in katas]
+    mode = ["--server", "-rs"] if server else []
 
     def run(target: str) -> TestRun:
         args = [*paths, f"--target={target}", f"--rootdir={root}", "-p", "no:cacheprovider", "-q"]
-        return run_pytest(args, cwd=root, timeout=RUN_TIMEOUT)
+        return run_pytest([*args, *mode], cwd=root, timeout=RUN_TIMEOUT)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         starter_run = pool.submit(run, str(starters) if starters is not None else "katas")

@@ -5,6 +5,9 @@ socket that its parent opened on 127.0.0.1 and handed down (so the port is never
         --upstream-port 41234 [--target-dir solutions] [--cheap-http-clients] [--log]
     python -m dojo.worker upstream --fd 6 --ready-fd 8 --routes '[...]' [--log]
 
+With ``--server-mode`` the site serves the kata tests' requests (see dojo.remote): it also
+answers the loop probe and reports a 500's exception (see dojo.serverside).
+
 It writes ``ready`` to ``--ready-fd`` once it serves. A watchdog thread stops it when its
 parent goes away or ``--max-seconds`` have passed, and ends the process a few seconds later
 if the server cannot stop (a kata's view may hold the event loop): no server outlives the
@@ -14,6 +17,7 @@ command that started it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -45,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--cheap-http-clients", action="store_true", help="site: httpx clients share SSL context"
     )
     parser.add_argument("--routes", default="[]", help="upstream: the routes, as JSON")
+    parser.add_argument(
+        "--server-mode",
+        action="store_true",
+        help="site: serve the kata tests (a probe endpoint, inside reports on 500s)",
+    )
     return parser
 
 
@@ -64,7 +73,20 @@ def application(args: argparse.Namespace) -> Any:
     redirect_httpx(args.upstream_port)
     if args.cheap_http_clients:
         share_ssl_context()
-    return build_application(args.kata, args.target_dir, log=args.log)
+    if not args.server_mode:
+        return build_application(args.kata, args.target_dir, log=args.log)
+    from django.conf import settings
+
+    from dojo import serverside
+
+    root = Path.cwd()
+    roots = (root / "katas", root / "solutions", *([args.target_dir] if args.target_dir else []))
+    serverside.InsideReportMiddleware.code_roots = tuple(dict.fromkeys(roots))
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, serverside.INSIDE_REPORT_MIDDLEWARE]
+    site = build_application(args.kata, args.target_dir, log=args.log)
+    serverside.watch_errors()  # after Django's logging is configured, which would reset it
+    serverside.warm_up_httpx(args.upstream_port)
+    return serverside.with_probe(site)
 
 
 def watch(server: uvicorn.Server, ready_fd: int, parent: int, deadline: float) -> None:
@@ -72,7 +94,9 @@ def watch(server: uvicorn.Server, ready_fd: int, parent: int, deadline: float) -
     announced = False
     while not server.should_exit:
         if not announced and server.started:
-            os.write(ready_fd, READY)
+            # A parent gone while this one started breaks the pipe: noticed just below.
+            with contextlib.suppress(OSError):
+                os.write(ready_fd, READY)
             os.close(ready_fd)
             announced = True
         if os.getppid() != parent or time.monotonic() > deadline:

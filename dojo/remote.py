@@ -1,0 +1,332 @@
+"""The kata's site over real HTTP, for server mode: what ``app`` and ``burst`` are there.
+
+``RemoteApp`` has the API of ``dojo.asgi.App`` (``get``, ``post``, ``request``, ``burst``)
+and returns the same ``Response`` and ``BurstReport``, but sends each request with httpx
+over 127.0.0.1 to the kata served by uvicorn in a worker process (``dojo.servermode``).
+The test process never runs the learner's code, so its verdicts rest on what it sees
+itself:
+
+- each response, and when it started and ended on the test's own clock;
+- the loop held, from outside: while requests are served, probe requests go to an
+  endpoint the worker answers on its event loop without touching the kata
+  (``dojo.serverside``); the longest a probe waits is how long the loop was held, less the
+  time the kernel says the worker's loop thread, and the test's own, sat waiting for a CPU
+  (``/proc/<pid>/task/<tid>/schedstat``): a busy machine delays a probe without any code
+  holding the loop, as the in-process watchdog knows from the thread's state;
+- a burst's peak of requests in flight, from outside: each request is taken to have been
+  served for as long as the fastest of the burst took, ending when it ended. Requests that
+  overlapped end together; requests that queued end one after another.
+
+The worker's own reports (the exception behind a 500 and its line, the line that held
+the loop, when each request was inside the view) only enrich the messages, or lower a
+measure: they can add a failure, never remove one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json as jsonlib
+import os
+import threading
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import httpx
+import pytest
+
+from dojo.asgi import BurstReport, Response
+from dojo.concepts import concept_line
+from dojo.deadline import REQUEST_DEADLINE, never_answered
+from dojo.houserules import HouseRules, Violation
+from dojo.kata_site import VIEW_TIMING_HEADER
+from dojo.loopwatch import STALL_LIMIT, CodeSite, Stall
+from dojo.serverside import ERROR_HEADER, ERROR_SITE_HEADER, PROBE_PATH, STALL_HEADER, read_site
+from dojo.upstream import peak_overlap
+
+# How often a probe goes out while requests are served; each waits for the one before.
+PROBE_INTERVAL = 0.005
+# The Host the requests carry, as in-process (Django builds absolute URLs from it).
+HOST_HEADER = "testserver"
+NOT_SAID = CodeSite("(the server process did not name the line)", 0, "")
+
+
+class OutsideStall(Stall):
+    """A held loop measured from outside, by probe requests; the site, when the server
+    named one, is its report."""
+
+    @property
+    def where(self) -> str:
+        if self.site is NOT_SAID:
+            return "code in the server process that it did not name (a probe request waited)"
+        return super().where
+
+
+@dataclass
+class _Probes:
+    """Probe requests sent while something was served: how long each waited for the
+    worker's loop, not counting the time either side waited for a CPU."""
+
+    held: list[float] = field(default_factory=list)
+
+    @property
+    def longest(self) -> float:
+        return max(self.held, default=0.0)
+
+
+def runqueue_wait(pid: int, tid: int) -> float:
+    """Seconds thread ``tid`` of process ``pid`` has spent runnable, waiting for a CPU (0
+    where the kernel does not say)."""
+    try:
+        return int(Path(f"/proc/{pid}/task/{tid}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class RemoteApp:
+    """The kata's site served by a worker process at ``base_url``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        code_roots: tuple[Path, ...],
+        rules: HouseRules | None = None,
+        *,
+        worker_pid: int = 0,
+    ) -> None:
+        self.base_url = base_url
+        # The worker serves on its main thread, whose id on Linux is the process's.
+        self.worker_pid = worker_pid
+        self.code_roots = code_roots
+        self.rules = rules
+        self.hung = False
+
+    def __enter__(self) -> RemoteApp:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        pass
+
+    async def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
+        """GET ``path`` (with its query string)."""
+        return await self.request("GET", path, headers=headers)
+
+    async def post(
+        self,
+        path: str,
+        *,
+        json: Any = None,
+        data: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """POST to ``path``, with a JSON body or raw bytes."""
+        headers = dict(headers or {})
+        if json is not None:
+            data = jsonlib.dumps(json).encode()
+            headers.setdefault("content-type", "application/json")
+        return await self.request("POST", path, body=data, headers=headers)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """One request, with the loop probed meanwhile."""
+        what = f"{method} {path}"
+        async with self._client() as client, self._probing(what) as probes:
+            response = await self._send(client, method, path, body, headers or {}, probes)
+        self._check_loop(what, probes, [response])
+        return response
+
+    async def burst(
+        self,
+        path: str,
+        n: int = 10,
+        *,
+        method: str = "GET",
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+    ) -> BurstReport:
+        """Fire ``n`` identical requests at once and report how they were served."""
+        what = f"a burst of {n} x {method} {path}"
+        started = time.perf_counter()
+        async with self._client(connections=n) as client, self._probing(what) as probes:
+            responses = await asyncio.gather(
+                *(self._send(client, method, path, body, headers or {}, probes) for _ in range(n))
+            )
+        elapsed = time.perf_counter() - started
+        stall = self._check_loop(what, probes, responses)
+        intervals, seen = served_intervals(responses)
+        return BurstReport(method, path, list(responses), intervals, elapsed, stall, seen)
+
+    # Sending -------------------------------------------------------------------------------
+
+    def _client(self, connections: int = 1) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=REQUEST_DEADLINE,
+            trust_env=False,
+            verify=False,  # plain HTTP on 127.0.0.1: no CA bundle to load
+            limits=httpx.Limits(max_connections=connections + 1),
+        )
+
+    async def _send(
+        self,
+        client: httpx.AsyncClient,
+        method: str,
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+        probes: _Probes,
+    ) -> Response:
+        __tracebackhide__ = True
+        start = time.perf_counter()
+        try:
+            answer = await client.request(
+                method, path, content=body, headers={"host": HOST_HEADER, **headers}
+            )
+        except httpx.TimeoutException:
+            self.hung = True
+            held = probes.longest > STALL_LIMIT
+            pytest.fail(never_answered(f"{method} {path}", None, held_the_loop=held), pytrace=False)
+        except httpx.TransportError as error:
+            pytest.fail(
+                f"{method} {path}: the kata's server closed the connection without an answer "
+                f"({type(error).__name__}: {error}). Its process may have crashed: run the "
+                "kata in-process (without --server) to see the error.",
+                pytrace=False,
+            )
+        end = time.perf_counter()
+        exception = remote_exception(answer.headers.get(ERROR_HEADER))
+        return Response(
+            method=method,
+            path=path,
+            status=answer.status_code,
+            headers={key.lower(): value for key, value in answer.headers.items()},
+            content=answer.content,
+            start=start,
+            end=end,
+            exception=exception,
+            error_site=read_site(answer.headers.get(ERROR_SITE_HEADER, "")),
+            concept=concept_line(f"{type(exception).__name__}: {exception}") if exception else None,
+            code_roots=self.code_roots,
+        )
+
+    # The loop, seen from outside -------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _probing(self, what: str) -> AsyncIterator[_Probes]:
+        probes = _Probes()
+        stop = asyncio.Event()
+        async with self._client() as client:
+            task = asyncio.create_task(self._probe(client, probes, stop))
+            try:
+                yield probes
+            finally:
+                stop.set()
+                # The probe in flight comes back once the loop is free: it counts.
+                await asyncio.wait({task}, timeout=REQUEST_DEADLINE)
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _probe(self, client: httpx.AsyncClient, probes: _Probes, stop: asyncio.Event) -> None:
+        pid, me = self.worker_pid, threading.get_native_id()
+        while not stop.is_set():
+            waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me)
+            start = time.perf_counter()
+            try:
+                await client.get(PROBE_PATH, headers={"host": HOST_HEADER})
+            except httpx.HTTPError:
+                return
+            rtt = time.perf_counter() - start
+            waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me) - waited
+            probes.held.append(max(0.0, rtt - waited))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), PROBE_INTERVAL)
+
+    def _check_loop(
+        self, what: str, probes: _Probes, responses: list[Response]
+    ) -> OutsideStall | None:
+        """The loop held while ``what`` was served, as the probes saw it; noted as a broken
+        house rule when over the limit."""
+        seconds = probes.longest
+        if seconds <= 0:
+            return None
+        site, callers = inside_stall_site(responses)
+        stall = OutsideStall(seconds, site, callers)
+        if self.rules is not None and self.rules.applies("loop_held") and seconds > STALL_LIMIT:
+            self.rules._note(
+                Violation(
+                    "loop_held",
+                    what,
+                    f"a probe request to the server waited {seconds:.2f} s for its event loop "
+                    f"(the limit is {STALL_LIMIT:.2f} s), held by",
+                    None if site is NOT_SAID else site,
+                    "While the loop is held, no other request can make progress.",
+                )
+            )
+        return stall
+
+
+def inside_stall_site(responses: list[Response]) -> tuple[CodeSite, tuple[CodeSite, ...]]:
+    """The line the server said held its loop longest while these were served."""
+    best: tuple[float, CodeSite] | None = None
+    for response in responses:
+        seconds, _, site_text = response.headers.get(STALL_HEADER.lower(), "").partition(" ")
+        site = read_site(site_text)
+        if site is None:
+            continue
+        try:
+            held = float(seconds)
+        except ValueError:
+            continue
+        if best is None or held > best[0]:
+            best = (held, site)
+    return (best[1], ()) if best is not None else (NOT_SAID, ())
+
+
+def served_intervals(
+    responses: list[Response],
+) -> tuple[list[tuple[float, float | None]], str]:
+    """When each request was served, and how that was seen. From outside: as long as the
+    fastest took, ending when it ended. Where the server's own stamps show less overlap,
+    those count instead: an inside report can lower the peak, never raise it."""
+    fastest = min(response.elapsed for response in responses)
+    outside: list[tuple[float, float | None]] = [
+        (response.end - fastest, response.end) for response in responses
+    ]
+    inside = [view_interval(response) for response in responses]
+    if all(interval is not None for interval in inside):
+        stamped = [interval for interval in inside if interval is not None]
+        if peak_overlap(stamped) < peak_overlap(outside):
+            return stamped, "while each was inside the view, as the server said"
+    return outside, "seen from outside: each as long as the fastest took, ending when answered"
+
+
+def view_interval(response: Response) -> tuple[float, float | None] | None:
+    """When the server says the request was inside the view (its X-Dojo-View stamp)."""
+    stamp = response.headers.get(VIEW_TIMING_HEADER.lower(), "").split()
+    try:
+        start, end = (float(value) for value in stamp)
+    except ValueError:
+        return None
+    return (start, end)
+
+
+def remote_exception(text: str | None) -> BaseException | None:
+    """The server's report of the exception behind a 500, as an exception of that name."""
+    if not text:
+        return None
+    name, _, message = unquote(text).partition(": ")
+    if not name.isidentifier():
+        return None
+    kind: type[Exception] = type(name, (Exception,), {"__module__": "server"})
+    return kind(message)

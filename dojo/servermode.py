@@ -1,0 +1,242 @@
+"""Server mode (``--server``): the kata tests against the kata served by uvicorn.
+
+The same tests, unchanged, run against the kata's site in a worker process (``dojo.worker``,
+as ``make serve`` runs it) over real sockets on 127.0.0.1:
+
+- the test process never imports the learner's files; the worker does, with the same
+  ``--target`` switch;
+- ``upstream`` is the test's own ``Upstream``, answering on a real socket in the test process
+  (``dojo.socketupstream``); the worker's httpx calls are sent there (``dojo.redirect``);
+- ``app`` and ``burst`` send real HTTP (``dojo.remote``), and judge the loop from outside.
+
+One worker serves one kata (for a given target): it starts when the kata's first test
+needs it, the next kata's starts meanwhile, and each stops once its kata's tests are done,
+or when the session ends, fails or is interrupted; a worker whose parent goes away stops by
+itself. A test that needs a fixture server mode does not have yet is skipped, with a
+reason naming it: it must not pass for the wrong reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import pytest
+
+from dojo.config import kata_folder, kata_of, settings_key
+from dojo.errors import DojoError
+from dojo.socketupstream import SocketUpstream
+
+if TYPE_CHECKING:
+    # Imported when a worker starts: uvicorn costs the in-process mode's start nothing.
+    from dojo.serve import Server
+
+# The dojo fixtures that work in server mode; the kata's own fixtures built on them do too.
+SERVER_FIXTURES = frozenset({"app", "burst", "upstream", "rng", "upstream_failure"})
+# Fixtures of pytest and pytest-django that see or change only the test process.
+IN_PROCESS_FIXTURES = frozenset(
+    {"caplog", "capsys", "capfd", "settings", "db", "transactional_db", "client", "async_client"}
+)
+WORKER_MAX_SECONDS = 3600.0
+SKIP_PREFIX = "not run in server mode: "
+
+
+def server_mode(config: pytest.Config) -> bool:
+    """Whether the kata tests run against a server (``--server``, or ini ``dojo_server``)."""
+    if config.getoption("dojo_server", default=False):
+        return True
+    return str(config.getini("dojo_server")).strip().lower() in ("1", "true", "yes")
+
+
+class KataServers:
+    """The fake upstream's socket, and one worker per kata, for the whole session."""
+
+    def __init__(self, root: Path, target_dir: Path) -> None:
+        self.root = root
+        self.target_dir = None if target_dir == root / "katas" else target_dir
+        self.upstream = SocketUpstream()
+        self._started_upstream = False
+        self._sites: dict[str, Server] = {}
+        # Katas whose worker could not start, and why: their other tests fail at once.
+        self.broken: dict[str, str] = {}
+        self._logs = contextlib.ExitStack()
+        self._log_dir: Path | None = None
+
+    def site(self, kata: Path) -> Server:
+        """The worker serving ``kata``, started if need be and ready."""
+        server = self.start(kata)
+        if server._ready >= 0:
+            server.wait_ready()
+        return server
+
+    def start(self, kata: Path) -> Server:
+        """Start the worker of ``kata`` if it is not running; do not wait for it."""
+        from dojo.serve import Server, listen
+
+        server = self._sites.get(kata.name)
+        if server is not None and server.running:
+            return server
+        if not self._started_upstream:
+            self.upstream.start()
+            self._started_upstream = True
+        config = kata_of(kata)
+        arguments = ["--kata", kata.name, "--upstream-port", str(self.upstream.port)]
+        arguments.append("--server-mode")
+        if config is None or config.cheap_http_clients:
+            arguments.append("--cheap-http-clients")
+        if self.target_dir is not None:
+            arguments += ["--target-dir", str(self.target_dir)]
+        server = Server(
+            "site",
+            listen(None)[0],
+            arguments,
+            cwd=self.root,
+            log=self._log(kata.name),
+            max_seconds=WORKER_MAX_SECONDS,
+        )
+        self._sites[kata.name] = server
+        return server
+
+    def stop(self, kata: Path) -> None:
+        """Stop the worker of ``kata``, if one runs."""
+        server = self._sites.pop(kata.name, None)
+        if server is not None:
+            server.stop()
+
+    def keep_only(self, *katas: Path) -> None:
+        """Stop every worker but those of ``katas``."""
+        for name in list(self._sites):
+            if name not in {kata.name for kata in katas}:
+                self._sites.pop(name).stop()
+
+    def close(self) -> None:
+        """Stop every worker and the fake upstream."""
+        for server in self._sites.values():
+            server.terminate()
+        for server in self._sites.values():
+            server.stop()
+        self._sites.clear()
+        self.upstream.close()
+        self._logs.close()
+
+    def _log(self, name: str) -> IO[bytes]:
+        """A new file for a worker's output: its traceback, if the kata cannot be served."""
+        if self._log_dir is None:
+            self._log_dir = Path(self._logs.enter_context(tempfile.TemporaryDirectory()))
+        count = len(list(self._log_dir.iterdir()))
+        return self._logs.enter_context((self._log_dir / f"{count}-{name}.log").open("wb"))
+
+
+servers_key = pytest.StashKey[KataServers]()
+order_key = pytest.StashKey[list[Path]]()
+
+
+def kata_servers(config: pytest.Config) -> KataServers:
+    """The session's servers (server mode only)."""
+    servers = config.stash.get(servers_key, None)
+    if servers is None:
+        dojo = config.stash[settings_key]
+        servers = config.stash[servers_key] = KataServers(dojo.root, dojo.target_dir)
+    return servers
+
+
+def site_for(request: pytest.FixtureRequest) -> Server:
+    """The ready worker of the requesting test's kata; the next kata's starts meanwhile.
+    Fails the test, with the worker's own error, when the kata cannot be served."""
+    __tracebackhide__ = True
+    config = request.config
+    kata = kata_folder(request.node.path)
+    assert kata is not None
+    servers = kata_servers(config)
+    order = config.stash.get(order_key, [])
+    following = order[order.index(kata) + 1 :] if kata in order else []
+    servers.keep_only(kata, *following[:1])
+    problem = servers.broken.get(kata.name)
+    if problem is None:
+        try:
+            server = servers.site(kata)
+        except DojoError as error:
+            problem = servers._sites[kata.name].last_error(config.rootpath) or str(error)
+            servers.broken[kata.name] = problem
+            servers.stop(kata)
+    if problem is not None:
+        pytest.fail(
+            f"The kata's server could not start: {problem}\n"
+            "Fix this first: no test can run until the module imports.",
+            pytrace=False,
+        )
+    if following:
+        servers.start(following[0])
+    return server
+
+
+def restart_after_hang(config: pytest.Config, kata: Path) -> None:
+    """A view that never answered may still hold the worker's loop: stop that worker."""
+    kata_servers(config).stop(kata)
+
+
+@contextlib.contextmanager
+def upstream_served(config: pytest.Config, upstream: object) -> Iterator[None]:
+    """Within this block, the worker's upstream calls reach ``upstream`` on a real socket."""
+    from dojo.upstream import Upstream
+
+    assert isinstance(upstream, Upstream)
+    servers = kata_servers(config)
+    if not servers._started_upstream:
+        servers.upstream.start()
+        servers._started_upstream = True
+    with servers.upstream.serving(upstream):
+        yield
+
+
+def missing_fixtures(item: pytest.Item) -> list[str]:
+    """The fixtures ``item`` uses that server mode does not have (yet)."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return []
+    missing = []
+    for name in item.fixturenames:  # type: ignore[attr-defined]
+        definitions = info.name2fixturedefs.get(name)
+        module = getattr(definitions[-1].func, "__module__", "") if definitions else ""
+        if name in SERVER_FIXTURES or name.startswith("_dojo"):
+            continue
+        if module.startswith("dojo.") or name in IN_PROCESS_FIXTURES:
+            missing.append(name)
+    return missing
+
+
+# Hooks ---------------------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In server mode: skip what cannot run there yet, and start the first kata's worker
+    while pytest sets up."""
+    if not server_mode(config):
+        return
+    order: list[Path] = []
+    for item in items:
+        kata = kata_folder(item.path)
+        if kata is None:
+            continue
+        missing = missing_fixtures(item)
+        if missing:
+            names = ", ".join(f"`{name}`" for name in missing)
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"{SKIP_PREFIX}it uses {names}, which only the in-process mode has"
+                )
+            )
+        elif kata not in order:
+            order.append(kata)
+    config.stash[order_key] = order
+    if order:
+        kata_servers(config).start(order[0])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    servers = config.stash.get(servers_key, None)
+    if servers is not None:
+        servers.close()

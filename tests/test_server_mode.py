@@ -1,0 +1,285 @@
+"""Server mode (``--server``): the same kata tests, against the kata served by uvicorn.
+
+A fake kata runs in a child pytest, in server mode and in-process: the learner's module is
+never imported by the test process, a blocking view fails on the outside probe, the
+upstream's call log, payloads and every way it fails work over the socket, a kata that
+cannot be imported says why, both modes give the same verdicts, and no process is left
+once a run ends, even one interrupted with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dojo.testrun import FAILED, PASSED, SKIPPED, TestRun, run_pytest
+from tests.fakekata import copy_project
+from tests.test_serve_and_load import assert_no_process_left, processes_in
+
+VIEWS = """
+import asyncio
+import json
+import time
+
+import httpx
+from django.http import JsonResponse
+
+URL = "http://weather.example/forecast"
+
+
+async def blocking(request):
+    time.sleep(0.3)  # TODO: the blocking line
+    return JsonResponse({"ok": True})
+
+
+async def awaiting(request):
+    await asyncio.sleep(0.3)
+    return JsonResponse({"ok": True})
+
+
+async def forecast(request):
+    try:
+        async with httpx.AsyncClient(timeout=1.0) as client:
+            response = await client.get(URL, params={"city": request.GET["city"]})
+            response.raise_for_status()
+            return JsonResponse(response.json())
+    except (httpx.HTTPError, json.JSONDecodeError) as error:
+        return JsonResponse({"error": type(error).__name__}, status=502)
+
+
+async def broken(request):
+    raise ValueError("no forecast today")
+"""
+
+URLS = """
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path(f"{name}/", getattr(views, name))
+    for name in ("blocking", "awaiting", "forecast", "broken")
+]
+"""
+
+TESTS = """
+import sys
+
+import pytest
+
+FORECAST = "http://weather.example/forecast"
+
+
+async def test_blocking_view(app):
+    (await app.get("/blocking/")).assert_json({"ok": True})
+
+
+async def test_blocking_burst(burst):
+    report = await burst("/blocking/", n=3)
+    report.assert_served_concurrently()
+
+
+async def test_awaiting_burst(burst):
+    report = await burst("/awaiting/", n=3)
+    report.assert_all_status(200)
+    report.assert_served_concurrently()
+    report.assert_loop_not_blocked()
+
+
+async def test_forecast_from_the_upstream(burst, upstream, rng):
+    temperature = rng.randint(-20, 30)
+    route = upstream.get(FORECAST, json=lambda request: {
+        "city": request.url.params["city"], "t": temperature
+    }, latency=0.2)
+    report = await burst("/forecast/?city=Oslo", n=3)
+    for response in report.responses:
+        response.assert_json({"city": "Oslo", "t": temperature})
+    assert route.call_count == 3
+    upstream.assert_calls_overlapped(3)
+
+
+async def test_a_broken_upstream_is_a_502(app, upstream, upstream_failure):
+    route = upstream.get(FORECAST, json={"t": 1}, latency=0.05).breaks(upstream_failure)
+    response = await app.get("/forecast/?city=Oslo")
+    response.assert_status(502, "Bad Gateway")
+    assert [call.failure for call in route.calls] == [upstream_failure]
+
+
+async def test_a_slow_upstream_meets_the_clients_timeout(app, upstream):
+    route = upstream.get(FORECAST, json={"t": 1}, latency=3.0)
+    response = await app.get("/forecast/?city=Oslo")
+    assert response.json() == {"error": "ReadTimeout"}
+    call = route.calls[0]
+    assert not call.cancelled and 0.9 < call.end - call.start < 2.5
+
+
+async def test_broken_view(app):
+    (await app.get("/broken/")).assert_json({"ok": True})
+
+
+def test_zz_the_learner_module_was_never_imported():
+    imported = [name for name in sys.modules if name.startswith("katas.") and "views" in name]
+    assert imported == []
+"""
+
+# The only test whose verdict differs between the modes: it looks into the test process.
+IN_PROCESS_ONLY = "test_zz_the_learner_module_was_never_imported"
+
+
+def write_fake_kata(root: Path, name: str, views: str = VIEWS) -> Path:
+    kata = root / "katas" / name
+    kata.mkdir()
+    (kata / "views.py").write_text(views.lstrip())
+    (kata / "urls.py").write_text(URLS.lstrip())
+    (kata / "test_kata.py").write_text(TESTS.lstrip())
+    return kata
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not Path("/proc/self/cwd").exists():
+        pytest.skip("these tests find leftover processes through /proc")
+    root = copy_project(tmp_path_factory.mktemp("server")).resolve()
+    write_fake_kata(root, "91_served")
+    return root
+
+
+@pytest.fixture(scope="module")
+def served(root: Path) -> TestRun:
+    """The fake kata's tests in server mode."""
+    run = run_pytest(["-p", "no:cacheprovider", "--tb=short", "--server"], cwd=root)
+    assert_no_process_left(root)
+    return run
+
+
+@pytest.fixture(scope="module")
+def in_process(root: Path) -> TestRun:
+    """The same tests in-process."""
+    return run_pytest(["-p", "no:cacheprovider", "--tb=short"], cwd=root)
+
+
+def outcome(run: TestRun, test: str) -> str:
+    return run.outcomes[f"katas/91_served/test_kata.py::{test}"].outcome
+
+
+def message(run: TestRun, test: str) -> str:
+    return run.outcomes[f"katas/91_served/test_kata.py::{test}"].message
+
+
+def test_the_test_process_never_imports_the_learners_module(served: TestRun) -> None:
+    assert outcome(served, IN_PROCESS_ONLY) == PASSED, served.output
+
+
+def test_a_blocking_view_fails_on_the_outside_probe_naming_the_line(served: TestRun) -> None:
+    assert outcome(served, "test_blocking_view") == FAILED
+    text = message(served, "test_blocking_view")
+    assert "loop_held" in text
+    assert "a probe request to the server waited" in text
+    assert "katas/91_served/views.py:12" in text and "time.sleep(0.3)" in text
+
+
+def test_requests_that_queue_are_not_served_concurrently(served: TestRun) -> None:
+    assert outcome(served, "test_blocking_burst") == FAILED
+    assert "at most 1 was inside the view at once" in message(served, "test_blocking_burst")
+
+
+def test_an_awaiting_view_passes_the_overlap_and_probe_checks(served: TestRun) -> None:
+    assert outcome(served, "test_awaiting_burst") == PASSED, message(served, "test_awaiting_burst")
+
+
+def test_the_upstreams_payloads_and_call_log_work_over_the_socket(served: TestRun) -> None:
+    test = "test_forecast_from_the_upstream"
+    assert outcome(served, test) == PASSED, message(served, test)
+
+
+def test_every_way_an_upstream_fails_reaches_the_view_over_the_socket(served: TestRun) -> None:
+    failures = {
+        nodeid: result.outcome
+        for nodeid, result in served.outcomes.items()
+        if "test_a_broken_upstream_is_a_502[" in nodeid
+    }
+    assert len(failures) == 9
+    assert set(failures.values()) == {PASSED}, served.output
+
+
+def test_the_clients_read_timeout_ends_the_call_as_in_process(served: TestRun) -> None:
+    test = "test_a_slow_upstream_meets_the_clients_timeout"
+    assert outcome(served, test) == PASSED, message(served, test)
+
+
+def test_a_500_names_the_servers_exception_and_the_learners_line(served: TestRun) -> None:
+    text = message(served, "test_broken_view")
+    assert "returned 500 (ValueError: no forecast today)" in text
+    assert "katas/91_served/views.py:32" in text
+
+
+def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process: TestRun) -> None:
+    verdicts = {
+        nodeid: (result.outcome, served.outcomes[nodeid].outcome)
+        for nodeid, result in in_process.outcomes.items()
+        if not nodeid.endswith(IN_PROCESS_ONLY)
+    }
+    assert len(verdicts) == 15
+    assert {nodeid: both for nodeid, both in verdicts.items() if both[0] != both[1]} == {}
+
+
+def test_a_kata_that_cannot_be_imported_says_why(root: Path, tmp_path: Path) -> None:
+    broken = copy_project(tmp_path).resolve()
+    write_fake_kata(broken, "92_broken", views="import nowhere_to_be_found  # TODO\n")
+    run = run_pytest(["-p", "no:cacheprovider", "--server", "-k", "blocking_view"], cwd=broken)
+    result = run.outcomes["katas/92_broken/test_kata.py::test_blocking_view"]
+    assert result.outcome == "error"
+    assert "The kata's server could not start" in result.message
+    assert "No module named 'nowhere_to_be_found'" in result.message
+    assert_no_process_left(broken)
+
+
+def test_a_test_that_needs_the_in_process_harness_is_skipped_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    root = copy_project(tmp_path).resolve()
+    kata = write_fake_kata(root, "93_skipped")
+    (kata / "test_kata.py").write_text(
+        "def test_async(assert_async_view):\n    assert_async_view('/awaiting/')\n"
+    )
+    run = run_pytest(["-p", "no:cacheprovider", "--server", "-rs"], cwd=root)
+    result = run.outcomes["katas/93_skipped/test_kata.py::test_async"]
+    assert result.outcome == SKIPPED
+    assert "not run in server mode: it uses `assert_async_view`" in run.output
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl_c", "killed"])
+def test_no_server_outlives_an_interrupted_run(tmp_path: Path, stop: signal.Signals) -> None:
+    root = copy_project(tmp_path).resolve()
+    kata = write_fake_kata(root, "94_interrupted")
+    (kata / "test_kata.py").write_text(
+        "import asyncio\nfrom pathlib import Path\n\n\nasync def test_waits(app):\n"
+        "    await app.get('/awaiting/')\n    Path('served').touch()\n"
+        "    await asyncio.sleep(60)\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--server", "-q"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (root / "served").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert (root / "served").exists(), "the test never got its answer"
+        assert len(processes_in(root)) == 2  # pytest and the worker
+        child.send_signal(stop)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert_no_process_left(root)
