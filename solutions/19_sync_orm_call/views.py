@@ -5,9 +5,9 @@ from .models import Book
 
 
 async def book_detail(request, book_id):
-    # An async view runs on the event loop, where the sync ORM would block every other
-    # request while the database answers (Django refuses: SynchronousOnlyOperation).
-    # The a-prefixed twins run the query in a thread and let the view await it.
+    # Django refuses sync ORM calls on the event loop's thread (SynchronousOnlyOperation):
+    # a connection belongs to a thread, and every request on the loop would share it.
+    # The a-prefixed twins run the query in a worker thread and let the view await it.
     book = await aget_object_or_404(Book, pk=book_id)
     more_by_author = await Book.objects.filter(author=book.author).exclude(pk=book.pk).acount()
 
