@@ -81,6 +81,35 @@ async def test_a_wrong_password_is_refused_and_logs_no_one_in(
             )
 
 
+async def test_an_old_password_no_longer_logs_in_once_changed(
+    app, fast_password_hashing, sign_up, rng
+):
+    customer = await sign_up()
+    response = await app.post("/api/login/", json=customer)
+    response.assert_json({"username": customer["username"]}, "the customer, logged in")
+    # The customer changes the password (it leaked, say) between two logins.
+    changed = {**customer, "password": f"{rng.choice(WORDS)}-{rng.randint(1000, 9999)}"}
+    user = await User.objects.aget(pk=customer["id"])
+    user.set_password(changed["password"])
+    await user.asave()
+
+    response = await app.post("/api/login/", json=customer)
+
+    if response.status != 401 or await logged_in_user(response) is not None:
+        pytest.fail(
+            f"{customer['username']} logged in, then changed the password. A login with the "
+            f"old password afterwards answered {response.status}"
+            + (", with a session that logs them in" if response.status != 401 else "")
+            + ".\nExpected 401 and no session: the old password is a wrong password now, "
+            "whatever an earlier login found.",
+            pytrace=False,
+        )
+    response = await app.post("/api/login/", json=changed)
+    response.assert_json(
+        {"username": customer["username"]}, "the customer, logged in with the new password"
+    )
+
+
 async def test_health_checks_keep_answering_during_a_login(
     app, meanwhile, slow_password_hashing, sign_up
 ):
