@@ -1,5 +1,6 @@
 """The welcome page: greets visitors by the name in the link, and every other visitor as a friend."""
 
+import json
 from urllib.parse import urlencode
 
 import pytest
@@ -10,8 +11,13 @@ LAST_NAMES = ["Lovelace", "Hopper", "Hamilton", "Johnson", "Turing", "Perlman"]
 # apostrophes, quotes, ampersands and angle brackets all come back unchanged.
 ACCENTED_FIRST = ["Zoë", "Søren", "José", "Łucja", "Aoife", "Ngọc", "Марина", "美咲"]
 ACCENTED_LAST = ["Müller", "Kierkegaard", "Ñúñez", "Dvořák", "Ó Súilleabháin", "Øyen"]
-NICKNAMES = ["Salty", "Captain & Crew", "<Skipper>", "Knots & Bolts", "Full <Sail>"]
+# Every nickname has angle brackets: a name is text, even when it looks like a tag.
+NICKNAMES = ["<Salty>", "Captain & <Crew>", "<Skipper>", "Knots & <Bolts>", "Full <Sail>"]
 APOSTROPHE_LAST = ["O'Brien", "D'Arcy", "O'Hara", "N'Diaye"]
+# Some members sign off with a cheer: a backslash breaks JSON escaped by hand.
+CHEERS = ["\\o/", "¯\\_(ツ)_/¯", "\\m/"]
+# Names that are not capitalised word by word: "tidying" them with .title() changes them.
+PARTICLE_LAST = ["van Rossum", "von Neumann", "McCarthy", "McIlroy", "de Icaza", "da Silva"]
 
 
 def plain(rng):
@@ -22,12 +28,45 @@ def accented(rng):
     return f"{rng.choice(ACCENTED_FIRST)} {rng.choice(ACCENTED_LAST)}"
 
 
+def with_particle(rng):
+    return f"{rng.choice(FIRST_NAMES)} {rng.choice(PARTICLE_LAST)}"
+
+
 def with_symbols(rng):
-    # Always a double quote (it breaks JSON built by hand), and one of & < > ' besides.
-    return f'{rng.choice(FIRST_NAMES)} "{rng.choice(NICKNAMES)}" {rng.choice(APOSTROPHE_LAST)}'
+    # Always a double quote and a backslash (they break JSON built by hand), and < > ' (HTML
+    # escaping would change them).
+    nickname, last, cheer = rng.choice(NICKNAMES), rng.choice(APOSTROPHE_LAST), rng.choice(CHEERS)
+    return f'{rng.choice(FIRST_NAMES)} "{nickname}" {last} {cheer}'
 
 
-NAMES = {"plain": plain, "accents": accented, "symbols": with_symbols}
+NAMES = {
+    "plain": plain,
+    "particles": with_particle,
+    "accents": accented,
+    "symbols": with_symbols,
+}
+
+
+def json_or_none(content):
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+def assert_welcomes(response, name, meaning):
+    __tracebackhide__ = True
+    expected = {"message": f"Welcome aboard, {name}!"}
+    response.assert_status(200, meaning)
+    if json_or_none(response.content) is None:
+        pytest.fail(
+            f"{response.request_line} answered with a body that is not JSON:\n"
+            f"    {response.text[:300]!r}\nExpected this JSON:\n"
+            f"    {json.dumps(expected, ensure_ascii=False)}\n"
+            "(Quotes, backslashes and the like in a name must be escaped to go into JSON.)",
+            pytrace=False,
+        )
+    response.assert_json(expected, meaning)
 
 
 @pytest.mark.parametrize("kind", NAMES)
@@ -37,18 +76,18 @@ async def test_welcomes_a_visitor_by_name(app, rng, kind):
     rng.shuffle(params)
     query = urlencode(params)
     response = await app.get(f"/welcome/?{query}")
-    response.assert_json({"message": f"Welcome aboard, {name}!"}, f"a welcome for {name}")
+    assert_welcomes(response, name, f"a welcome for {name}")
 
 
 async def test_welcomes_a_visitor_without_a_name(app):
     response = await app.get("/welcome/")
-    response.assert_json({"message": "Welcome aboard, friend!"}, "a welcome for a friend")
+    assert_welcomes(response, "friend", "a welcome for a friend")
 
 
 async def test_welcomes_a_visitor_from_a_shared_link(app, rng):
     source = rng.choice(["mastodon", "forum", "chat", "blog"])
     response = await app.get(f"/welcome/?utm_source={source}")
-    response.assert_json({"message": "Welcome aboard, friend!"}, "a welcome for a friend")
+    assert_welcomes(response, "friend", "a welcome for a friend")
 
 
 def test_the_view_is_async(assert_async_view):
