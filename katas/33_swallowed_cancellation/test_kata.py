@@ -61,6 +61,22 @@ def expect_no_cancel(reports, what):
         )
 
 
+def expect_cancelled_on_the_way_out(reports, left_at, what):
+    """The view itself waited for its DELETE: done before the view was, not handed to
+    something that goes on after it (a task nobody waits for)."""
+    __tracebackhide__ = True
+    late = [call for call in reports.cancel.calls if call.end is None or call.end > left_at]
+    if late:
+        pytest.fail(
+            f"The view {what}, and only then did its DELETE {late[0].url} finish: the "
+            "export was cancelled by something left running behind the view, which nobody "
+            "waits for and whose failure nobody would see.\n"
+            "Expected the view to cancel the export on its way out: await the DELETE before "
+            f"letting the error go on.\n\n{reports.status.upstream.timeline()}",
+            pytrace=False,
+        )
+
+
 async def test_the_download_link_once_the_export_is_ready(app, reports, export_id):
     response = await app.post(EXPORTS, json={})
     response.assert_json(
@@ -88,6 +104,8 @@ async def test_a_reports_service_that_keeps_failing_is_a_502_and_the_export_is_c
     app, reports, export_id, upstream_failure
 ):
     reports.status.breaks(upstream_failure)
+    # Long enough that a DELETE sent by something left behind the view ends after it.
+    reports.cancel.latency = 0.5
     try:
         async with asyncio.timeout(GIVE_UP_WITHIN):
             response = await app.post(EXPORTS, json={})
@@ -116,6 +134,7 @@ async def test_a_reports_service_that_keeps_failing_is_a_502_and_the_export_is_c
             f"view.\n\n{reports.status.upstream.timeline()}",
             pytrace=False,
         )
+    expect_cancelled_on_the_way_out(reports, response.end, f"answered {response.status}")
 
 
 async def test_the_view_stops_when_the_client_leaves(stream, reports):
@@ -146,17 +165,32 @@ async def test_the_view_stops_when_the_client_leaves(stream, reports):
             pytrace=False,
         )
     report.assert_view_stopped()
+    waiting = [call for call in reports.status.calls if not call.finished]
+    if waiting:
+        pytest.fail(
+            f"The client of POST {EXPORTS} left while the view waited for the export; the "
+            f"view stopped, but its status call ({waiting[0].method} {waiting[0].url}) was "
+            "still waiting for the reports service afterwards: it was shielded from the "
+            "cancellation, or handed to something that outlives the view.\n"
+            "Expected the cancellation to reach the call the view was waiting on, so that it "
+            f"stops too.\n\n{reports.status.upstream.timeline()}",
+            pytrace=False,
+        )
 
 
 async def test_the_export_is_cancelled_when_the_client_leaves(stream, reports, export_id):
+    # Long enough that a DELETE sent by something left behind the view ends after it.
+    reports.cancel.latency = 0.05
     report = await leave_while_waiting(stream, reports)
     cancels = [call for call in reports.cancel.calls if call.start >= report.disconnected_at]
-    if len(cancels) == 1:
-        return
-    pytest.fail(
-        f"The client of POST {EXPORTS} left while the view waited for export {export_id}; "
-        f"the view sent {len(cancels)} DELETE {export_id} calls afterwards.\n"
-        "Expected exactly one: nobody will download the file, so the reports service must be "
-        f"told to stop working on it.\n\n{reports.status.upstream.timeline()}",
-        pytrace=False,
+    if len(cancels) != 1:
+        pytest.fail(
+            f"The client of POST {EXPORTS} left while the view waited for export {export_id}; "
+            f"the view sent {len(cancels)} DELETE {export_id} calls afterwards.\n"
+            "Expected exactly one: nobody will download the file, so the reports service must "
+            f"be told to stop working on it.\n\n{reports.status.upstream.timeline()}",
+            pytrace=False,
+        )
+    expect_cancelled_on_the_way_out(
+        reports, report.finished_at or report.end, "stopped when its client left"
     )
