@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from dojo.failures import FAILURES
+
 CITIES = ["Lisbon", "Porto", "Seville", "Naples", "Ljubljana", "Kraków", "Tallinn", "Ghent"]
 SKIES = ["sunny", "cloudy", "showers", "windy", "fog"]
 HOTEL_NAMES = ["Casa Azul", "Hotel Miramar", "The Old Mill", "Pensão Rosa", "Harbour Inn"]
@@ -80,6 +82,25 @@ async def test_the_trip_page_shows_weather_hotels_and_events(app, partners, trip
         response.assert_json(trip_page(city, trips), f"the weather, hotels and events for {city}")
 
 
+async def test_a_later_visit_shows_what_the_partners_say_now(app, partners, trips, rng):
+    city = rng.choice(CITIES)
+    (await app.get(page_of(city))).assert_status(200, "the trip page")
+    # Between two visits the forecast changes and a hotel is booked out, as they do.
+    trips[city]["weather"] = {
+        "temp_c": trips[city]["weather"]["temp_c"] + rng.choice([-3, -2, 2, 3]),
+        "sky": rng.choice([sky for sky in SKIES if sky != trips[city]["weather"]["sky"]]),
+    }
+    trips[city]["hotels"] = trips[city]["hotels"][1:]
+
+    response = await app.get(page_of(city))
+
+    response.assert_json(
+        trip_page(city, trips),
+        f"the trip to {city} as the partners tell it now: the forecast changed and a hotel "
+        "was booked out since the first visit",
+    )
+
+
 async def test_the_three_services_are_asked_at_the_same_time(app, upstream, partners, rng):
     city = rng.choice(CITIES)
     response = await app.get(page_of(city))
@@ -104,6 +125,36 @@ async def test_a_broken_partner_is_a_gateway_error_not_a_crash(
             f"The {broken} service {upstream_failure}.\n{what}\n"
             "Expected 502 Bad Gateway (503 or 504 would do), so the page says the trip "
             "details are unavailable: never a 500, and never a trip the partners did not send.",
+            pytrace=False,
+        )
+
+
+async def test_a_broken_partner_leaves_no_call_running_behind_the_page(
+    app, upstream, partners, latencies, rng
+):
+    # The partner that answers first fails: the others are still being asked when it does.
+    first = min(latencies, key=latencies.get)
+    failure = rng.choice(FAILURES)
+    partners[first].breaks(failure)
+    city = rng.choice(CITIES)
+
+    response = await app.get(page_of(city))
+
+    if response.status not in GATEWAY_ERRORS:
+        pytest.fail(
+            f"The {first} service {failure}.\n{response.explain()}\n"
+            "Expected 502 Bad Gateway (503 or 504 would do).",
+            pytrace=False,
+        )
+    running = sorted({call.route for call in upstream.calls if not call.finished})
+    if running:
+        pytest.fail(
+            f"The {first} service {failure}, and the page answered {response.status} while "
+            f"its calls to {' and '.join(running)} were still running: nobody will read "
+            "their answers, and they go on using the partners' time and the page's "
+            "connections.\n"
+            "Expected the page to wait for the other calls, or to cancel them, before it "
+            f"answers.\n\n{upstream.timeline()}",
             pytrace=False,
         )
 
