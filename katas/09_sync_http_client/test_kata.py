@@ -87,7 +87,32 @@ async def test_converts_from_any_currency_into_any_other(app, rates_service, con
         )
 
 
+async def test_a_price_asked_for_again_is_converted_at_the_rate_of_now(
+    app, rates_service, convert, rng, worth
+):
+    rates_service.latency = 0.02  # this test is about the answers, not about time
+    first = convert()
+    (await app.get(first["path"])).assert_status(200, "the converted price")
+    # The market moves during the day, and the rates service with it.
+    for currency in worth:
+        worth[currency] *= rng.uniform(0.8, 1.25)
+    again = convert(first["expected"]["from"])
+
+    response = await app.get(again["path"])
+
+    expected = again["expected"]
+    response.assert_json(
+        expected,
+        f"{expected['amount']} {expected['from']} converted into {expected['to']} at the rate "
+        "the rates service gives now: the market moved since the first price",
+    )
+
+
 async def test_visitors_are_served_at_the_same_time(burst, upstream, rates_service, price):
+    # All five calls must be in flight at one moment, so the first answer must not come back
+    # before the fifth call goes out: on a busy machine, starting five worker threads (or
+    # five clients) can take longer than one round trip.
+    rates_service.latency = 2 * LATENCY
     report = await burst(price["path"], n=5)
 
     report.assert_all_status(200, "the converted price")
