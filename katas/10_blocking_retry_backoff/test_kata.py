@@ -105,13 +105,17 @@ async def test_retries_with_growing_pauses_until_the_carrier_answers(
         # not help (and the house rules say so).
         if late <= QUIET or late >= POLICY[0]:
             break
-    # The run the loop was most punctual in says most about the view's own pauses.
-    late, calls = min(runs, key=lambda run: run[0])
-    first, second = pauses(calls)
+    # A loop that wakes late only ever lengthens a pause: the shortest first pause and the
+    # shortest second one, over the runs, say most about the view's own pauses.
+    first = min(pauses(calls)[0] for _, calls in runs)
+    second = min(pauses(calls)[1] for _, calls in runs)
+    # The timeline: the run the loop was most punctual in.
+    _, calls = min(runs, key=lambda run: run[0])
+    shortest = f" (the shortest of {len(runs)} checkouts)" if len(runs) > 1 else ""
     assert first >= 0.1 and second >= GROWTH * first, (
         "Expected a pause of at least 0.1 s before the first retry and a longer one (about "
         "twice as long) before the second, to give the carrier time to recover; the pauses "
-        f"were {first:.2f} s and {second:.2f} s.\n\n{upstream.timeline(calls)}"
+        f"were {first:.2f} s and {second:.2f} s{shortest}.\n\n{upstream.timeline(calls)}"
     )
 
 

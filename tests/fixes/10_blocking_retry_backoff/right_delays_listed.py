@@ -1,0 +1,65 @@
+"""Right: lists the pauses of the policy (0.15 s, then 0.30 s) and awaits each between two
+attempts; a last attempt follows the last pause. The loop is free while a checkout waits."""
+
+import asyncio
+
+import httpx
+from django.http import JsonResponse
+
+CARRIER_RATES = "http://parcelpro.example/v2/rates"
+ATTEMPTS = 3
+# Seconds to wait before the first retry; each retry waits twice as long as the one before.
+BACKOFF = 0.15
+
+
+class ParcelRefused(Exception):
+    """ParcelPro answered 4xx: the request itself is wrong, and asking again cannot help."""
+
+
+# Failures worth another attempt: a server error (5xx), a refused or dropped connection, a
+# timeout, a body cut off half-way. A busy carrier recovers from these.
+TRANSIENT = (httpx.HTTPStatusError, httpx.TransportError, ValueError)
+
+
+async def ask_once(client, params):
+    """One attempt: ParcelPro's quote, or the exception that says why there is none."""
+    response = await client.get(CARRIER_RATES, params=params)
+    if 400 <= response.status_code < 500:
+        raise ParcelRefused(response.status_code)
+    response.raise_for_status()
+    return response.json()
+
+
+PAUSES = [BACKOFF * 2**n for n in range(ATTEMPTS - 1)]
+
+
+async def ask_carrier(client, params):
+    """The quote; after a transient failure, try again after a growing pause."""
+    for pause in PAUSES:
+        try:
+            return await ask_once(client, params)
+        except TRANSIENT:
+            await asyncio.sleep(pause)
+    return await ask_once(client, params)
+
+
+async def shipping_quote(request):
+    params = {
+        "postcode": request.GET.get("postcode", ""),
+        "weight_kg": request.GET.get("weight_kg", "1"),
+    }
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            quote = await ask_carrier(client, params)
+    except ParcelRefused:
+        return JsonResponse({"error": "ParcelPro cannot ship this parcel"}, status=400)
+    except TRANSIENT:
+        return JsonResponse({"error": "ParcelPro is not answering, try again later"}, status=503)
+    return JsonResponse(
+        {
+            "carrier": "ParcelPro",
+            "price": quote["price"],
+            "currency": quote["currency"],
+            "days": quote["days"],
+        }
+    )
