@@ -129,6 +129,37 @@ async def test_the_logged_duration_is_real(app, upstream, rng, caplog):
     logged_duration(caplog, response, latency, "the stock service")
 
 
+async def test_overlapping_requests_each_log_their_own_duration(app, upstream, rng, caplog):
+    caplog.set_level(logging.INFO)
+    loop = asyncio.get_running_loop()
+    first_is_waiting = asyncio.Event()
+    first_latency, every = 0.4, 0.05
+
+    def first_call_begins(request):
+        loop.call_soon_threadsafe(first_is_waiting.set)
+        return first_latency
+
+    first_path, _, _ = fake_stock(upstream, rng, first_call_begins)
+    other_path, _, _ = fake_stock(upstream, rng, 0.02)
+    first = asyncio.ensure_future(app.get(first_path))
+    # Other customers open another stock page every 50 ms for as long as the first waits.
+    await first_is_waiting.wait()
+    others = []
+    while not first.done():
+        await asyncio.sleep(every)
+        others.append(asyncio.ensure_future(app.get(other_path)))
+    response = await first
+    for each in (response, *await asyncio.gather(*others)):
+        each.assert_status(200, "the stock level")
+    logged_duration(
+        caplog,
+        response,
+        first_latency,
+        f"the stock service (meanwhile another stock page was opened every {every * 1000:.0f}"
+        " ms: each call of the view has its own start time)",
+    )
+
+
 async def test_a_broken_stock_service_is_a_502_not_a_crash(app, upstream, rng, upstream_failure):
     path, _, stock = fake_stock(upstream, rng)
     stock.breaks(upstream_failure)
