@@ -8,6 +8,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from dojo.failures import FAILURES
+
 # Like a server, which runs one event loop for its whole life, every test of this kata runs
 # on the same loop: a client shared by the whole process stays usable from test to test.
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -64,7 +66,12 @@ async def test_requests_share_one_client(app, weather, forecasts, http_clients, 
     cities = rng.sample(CITIES, 8)
     # Five visitors at once, then three more, one after the other, each for another city.
     together, one_by_one = cities[:5], cities[5:]
+    # Slow enough answers that five requests sent together are all waiting at once.
+    short = weather.latency
+    weather.latency = lambda request: rng.uniform(0.15, 0.25)
     responses = list(await asyncio.gather(*(app.get(path_for(city)) for city in together)))
+    together_peak = weather.peak_in_flight
+    weather.latency = short
     for city in one_by_one:
         responses.append(await app.get(path_for(city)))
     for city, response in zip(cities, responses, strict=True):
@@ -79,6 +86,16 @@ async def test_requests_share_one_client(app, weather, forecasts, http_clients, 
             pytrace=False,
         )
     http_clients.assert_made_at_most(1, during=during)
+    if together_peak < 2:
+        pytest.fail(
+            f"5 requests for the forecast came in at once, and the weather service saw "
+            f"{together_peak} call at a time: the shared client was used one request after "
+            "the other (behind a lock, or by a single worker thread).\n"
+            "Expected the requests to wait for the weather service together: one client "
+            f"serves many requests at once, that is what its pool is for.\n\n"
+            f"{weather.upstream.timeline()}",
+            pytrace=False,
+        )
 
 
 async def test_no_client_is_dropped_without_being_closed(burst, weather, http_clients, rng):
@@ -105,4 +122,25 @@ async def test_a_broken_weather_service_is_a_502_and_the_next_request_still_work
     response.assert_json(
         {"city": city, **forecasts[city]},
         f"the forecast for {city}, now that the weather service answers again",
+    )
+
+
+async def test_a_failing_weather_service_builds_no_new_client(
+    app, weather, forecasts, http_clients, rng
+):
+    weather.latency = 0.01
+    city = rng.choice(CITIES)
+    # One visitor after another meets the weather service failing, once each way it fails.
+    for failure in FAILURES:
+        weather.breaks(failure, times=1)
+        await app.get(path_for(city))
+    response = await app.get(path_for(city))
+    response.assert_json(
+        {"city": city, **forecasts[city]},
+        f"the forecast for {city}, now that the weather service answers again",
+    )
+    http_clients.assert_made_at_most(
+        1,
+        during=f"{len(FAILURES) + 1} requests, {len(FAILURES)} of which met a failing weather "
+        "service (it failed, not the client: a failure is no reason to build another one)",
     )
