@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from dojo.catalog import Kata
 from dojo.testrun import SKIPPED, TestRun
 
-# pytest's short summary line of skipped tests (-rs): "SKIPPED [3] path:line: reason".
-SKIP_LINE = re.compile(r"^SKIPPED \[\d+\] (?P<path>[^:\s]+):\d+: (?P<reason>.+)$", re.MULTILINE)
+# pytest's short summary line of skipped tests (-rs): "SKIPPED [3] path[:line]: reason".
+SKIP_LINE = re.compile(
+    r"^SKIPPED \[\d+\] (?P<path>[^:\s]+)(?::\d+)?: (?P<reason>.+)$", re.MULTILINE
+)
 
 
 @dataclass

@@ -15,7 +15,13 @@ from dojo.deadline import hung_before, note_hang
 from dojo.plugin import first_failures
 from dojo.redirect import PROXY_VARIABLES
 from dojo.remote import RemoteApp
-from dojo.servermode import restart_after_hang, server_mode, site_for, upstream_served
+from dojo.servermode import (
+    kata_servers,
+    restart_after_hang,
+    server_mode,
+    site_for,
+    upstream_served,
+)
 from dojo.upstream import Upstream
 
 FAILURE_TIME_SCALE = 0.1
@@ -95,7 +101,14 @@ def app(request: pytest.FixtureRequest) -> Iterator[App | RemoteApp]:
     django_app: App | RemoteApp
     if server_mode(request.config):
         site = site_for(request)
-        django_app = RemoteApp(site.url(""), code_roots, rules=rules, worker_pid=site.process.pid)
+        calls = kata_servers(request.config).upstream
+        django_app = RemoteApp(
+            site.url(""),
+            code_roots,
+            rules=rules,
+            worker_pid=site.process.pid,
+            sync_calls=lambda: calls.sync_calls_on_loop,
+        )
     else:
         django_app = App(code_roots, rules=rules)
     with django_app:

@@ -30,7 +30,7 @@ import json as jsonlib
 import os
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,15 @@ from dojo.deadline import REQUEST_DEADLINE, never_answered
 from dojo.houserules import HouseRules, Violation
 from dojo.kata_site import VIEW_TIMING_HEADER
 from dojo.loopwatch import STALL_LIMIT, CodeSite, Stall
-from dojo.serverside import ERROR_HEADER, ERROR_SITE_HEADER, PROBE_PATH, STALL_HEADER, read_site
+from dojo.serverside import (
+    ERROR_HEADER,
+    ERROR_SITE_HEADER,
+    PROBE_PATH,
+    STALL_HEADER,
+    UNAWAITED_HEADER,
+    read_site,
+)
+from dojo.socketupstream import SyncCall
 from dojo.upstream import peak_overlap
 
 # How often a probe goes out while requests are served; each waits for the one before.
@@ -97,10 +105,12 @@ class RemoteApp:
         rules: HouseRules | None = None,
         *,
         worker_pid: int = 0,
+        sync_calls: Callable[[], list[SyncCall]] = list,
     ) -> None:
         self.base_url = base_url
         # The worker serves on its main thread, whose id on Linux is the process's.
         self.worker_pid = worker_pid
+        self.sync_calls = sync_calls
         self.code_roots = code_roots
         self.rules = rules
         self.hung = False
@@ -140,9 +150,12 @@ class RemoteApp:
     ) -> Response:
         """One request, with the loop probed meanwhile."""
         what = f"{method} {path}"
+        started = time.perf_counter()
         async with self._client() as client, self._probing(what) as probes:
             response = await self._send(client, method, path, body, headers or {}, probes)
+        self._note_sync_calls(what, started)
         self._check_loop(what, probes, [response])
+        self._note_unawaited(what, [response])
         return response
 
     async def burst(
@@ -162,7 +175,9 @@ class RemoteApp:
                 *(self._send(client, method, path, body, headers or {}, probes) for _ in range(n))
             )
         elapsed = time.perf_counter() - started
+        self._note_sync_calls(what, started)
         stall = self._check_loop(what, probes, responses)
+        self._note_unawaited(what, responses)
         intervals, seen = served_intervals(responses)
         return BurstReport(method, path, list(responses), intervals, elapsed, stall, seen)
 
@@ -252,6 +267,43 @@ class RemoteApp:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), PROBE_INTERVAL)
 
+    def _note_sync_calls(self, what: str, since: float) -> None:
+        """Note a sync HTTP call the worker said it made on its loop's thread since
+        ``since`` (an inside report: it can only add a failure)."""
+        if self.rules is None or not self.rules.applies("loop_held"):
+            return
+        for call in self.sync_calls():
+            if call.start >= since:
+                self.rules._note(
+                    Violation(
+                        "loop_held",
+                        what,
+                        f"a sync HTTP call ({call.method} {call.url}) waited for its answer on "
+                        "the event loop's thread, made at",
+                        call.site,
+                        "A sync client blocks the thread it runs on, here the loop's: every "
+                        "request waits for the network with it. Use httpx.AsyncClient.",
+                    )
+                )
+                return
+
+    def _note_unawaited(self, what: str, responses: list[Response]) -> None:
+        """Note the coroutines the server reported never awaited (an inside report: it can
+        only add a failure)."""
+        if self.rules is None or not self.rules.applies("unawaited_coroutine"):
+            return
+        for name, site in unawaited_reports(responses):
+            self.rules._note(
+                Violation(
+                    "unawaited_coroutine",
+                    what,
+                    f"the coroutine {name}() was created and never awaited; it was created",
+                    site,
+                    "A coroutine does nothing until it is awaited: whatever it was meant to "
+                    "do never happened.",
+                )
+            )
+
     def _check_loop(
         self, what: str, probes: _Probes, responses: list[Response]
     ) -> OutsideStall | None:
@@ -274,6 +326,17 @@ class RemoteApp:
                 )
             )
         return stall
+
+
+def unawaited_reports(responses: list[Response]) -> list[tuple[str, CodeSite]]:
+    """The coroutines the server said the learner's code never awaited: (name, line)."""
+    found = []
+    for response in responses:
+        name, _, site_text = response.headers.get(UNAWAITED_HEADER.lower(), "").partition(" ")
+        site = read_site(site_text)
+        if site is not None:
+            found.append((unquote(name), site))
+    return found
 
 
 def inside_stall_site(responses: list[Response]) -> tuple[CodeSite, tuple[CodeSite, ...]]:

@@ -13,13 +13,20 @@ One worker serves one kata (for a given target): it starts when the kata's first
 needs it, the next kata's starts meanwhile, and each stops once its kata's tests are done,
 or when the session ends, fails or is interrupted; a worker whose parent goes away stops by
 itself. A test that needs a fixture server mode does not have yet is skipped, with a
-reason naming it: it must not pass for the wrong reason.
+reason naming it: it must not pass for the wrong reason. So is a test its kata says can
+only be judged in-process (it looks into the test process: the thread that made a call,
+objects held in memory, Django patched there), with the kata's reason::
+
+    [server_mode.in_process_only]
+    test_nothing_of_a_request_is_kept_once_it_has_answered = "counts objects in memory"
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import tempfile
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -192,6 +199,18 @@ def upstream_served(config: pytest.Config, upstream: object) -> Iterator[None]:
         yield
 
 
+@functools.cache
+def in_process_only(kata: Path) -> dict[str, str]:
+    """The kata's tests that can only be judged in-process, and why (its kata.toml)."""
+    try:
+        data = tomllib.loads((kata / "kata.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}  # verify and the kata's own checks report a broken kata.toml
+    section = data.get("server_mode", {})
+    table = section.get("in_process_only", {}) if isinstance(section, dict) else {}
+    return {str(name): str(why) for name, why in table.items()} if isinstance(table, dict) else {}
+
+
 def missing_fixtures(item: pytest.Item) -> list[str]:
     """The fixtures ``item`` uses that server mode does not have (yet)."""
     info = getattr(item, "_fixtureinfo", None)
@@ -221,8 +240,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         kata = kata_folder(item.path)
         if kata is None:
             continue
+        why = in_process_only(kata).get(getattr(item, "originalname", item.name))
         missing = missing_fixtures(item)
-        if missing:
+        if why is not None:
+            item.add_marker(pytest.mark.skip(reason=f"{SKIP_PREFIX}judged in-process only: {why}"))
+        elif missing:
             names = ", ".join(f"`{name}`" for name in missing)
             item.add_marker(
                 pytest.mark.skip(

@@ -7,10 +7,14 @@
 - ``warm_up_httpx(port)``: the first call of an httpx client imports and builds what later
   calls reuse (a tenth of a second, on the loop); the worker pays it before it serves, as
   the in-process tests pay it before the view runs.
+- ``tag_sync_calls_on_loop()``: a sync httpx call made on the event loop's thread carries
+  ``SYNC_ON_LOOP_HEADER`` with the learner's line that made it, so the fake upstream can
+  tell the tests, as the in-process fake knows by itself (an inside report: it can only
+  add a failure, the loop held by a sync client).
 - ``InsideReportMiddleware``: a 500 carries the exception behind it and the learner's line,
   and every response the longest time the learner's code held the loop while it was served
-  and the line that held it (the loop watchdog of the tests, ``dojo.loopwatch``), in
-  response headers, so the test's messages read as in-process ones. These are reports from
+  and the line that held it (the loop watchdog of the tests, ``dojo.loopwatch``), and the
+  coroutines the learner's code created and never awaited meanwhile, in response headers, so the test's messages read as in-process ones. These are reports from
   the process that runs the learner's code: they enrich a message, and never decide a pass.
 """
 
@@ -19,7 +23,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import time
+import warnings
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -30,12 +36,16 @@ from asgiref.sync import markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
 from dojo.asgi import error_site
-from dojo.loopwatch import CodeSite, Run, monitor_for
+from dojo.loopwatch import CodeSite, Run, learner_site_at, monitor_for, site_of
 
 PROBE_PATH = "/__dojo__/probe"
 ERROR_HEADER = "X-Dojo-Error"
 ERROR_SITE_HEADER = "X-Dojo-Error-Site"
 STALL_HEADER = "X-Dojo-Stall"
+UNAWAITED_HEADER = "X-Dojo-Unawaited"
+SYNC_ON_LOOP_HEADER = "x-dojo-sync-on-loop"
+# How many frames a coroutine remembers of where it was made (as the tests' house rules).
+ORIGIN_DEPTH = 32
 INSIDE_REPORT_MIDDLEWARE = "dojo.serverside.InsideReportMiddleware"
 
 Scope = MutableMapping[str, Any]
@@ -73,6 +83,26 @@ def warm_up_httpx(port: int) -> None:
     asyncio.run(call())
 
 
+def tag_sync_calls_on_loop() -> None:
+    """From now on, a sync httpx call on a thread running an event loop says so, and
+    where it was made, in a header (the transport removes it again once sent)."""
+    handle = httpx.HTTPTransport.handle_request
+
+    def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return handle(self, request)  # a worker thread: the loop stays free
+        site = site_of(sys._getframe(1), InsideReportMiddleware.code_roots)
+        request.headers[SYNC_ON_LOOP_HEADER] = site_text(site) if site else "-"
+        try:
+            return handle(self, request)
+        finally:
+            request.headers.pop(SYNC_ON_LOOP_HEADER, None)
+
+    httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
+
+
 class _Errors(logging.Filter):
     """Keeps the exception Django logs for a request's 500, by request."""
 
@@ -85,9 +115,30 @@ class _Errors(logging.Filter):
         return True
 
 
+class _Unawaited:
+    """The coroutines of the learner's code Python found never awaited: (name, line)."""
+
+    found: ClassVar[list[tuple[str, CodeSite]]] = []
+
+
 def watch_errors() -> None:
-    """From now on, the exceptions behind 500s are kept for InsideReportMiddleware."""
+    """From now on, the exceptions behind 500s, and the learner's coroutines never awaited,
+    are kept for InsideReportMiddleware."""
     logging.getLogger("django.request").addFilter(_Errors())
+    real_warn = getattr(warnings, "_warn_unawaited_coroutine", None)
+    if real_warn is None:
+        return
+    sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
+
+    def warn_unawaited_coroutine(coro: Any) -> None:
+        for filename, line, _ in getattr(coro, "cr_origin", None) or ():
+            site = learner_site_at(filename, line, InsideReportMiddleware.code_roots)
+            if site is not None:
+                _Unawaited.found.append((getattr(coro, "__qualname__", "a coroutine"), site))
+                break
+        real_warn(coro)
+
+    setattr(warnings, "_warn_unawaited_coroutine", warn_unawaited_coroutine)  # noqa: B010
 
 
 class InsideReportMiddleware:
@@ -121,6 +172,11 @@ class InsideReportMiddleware:
             site = error_site(error, self.code_roots)
             if site is not None:
                 response[ERROR_SITE_HEADER] = site_text(site)
+            # The traceback held the frames, and a coroutine in them: it is let go of here.
+            del error
+        if _Unawaited.found:
+            name, site = _Unawaited.found.pop(0)
+            response[UNAWAITED_HEADER] = f"{quote(name)} {site_text(site)}"
         return response
 
 

@@ -27,20 +27,34 @@ import asyncio
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import h11
 import httpx
 
 from dojo.fakenet import READ_CHUNK, _Server
+from dojo.loopwatch import CodeSite
 from dojo.redirect import READ_TIMEOUT_HEADER, TRANSPORT_ERROR_HEADER, TRANSPORT_MESSAGE_HEADER
+from dojo.serverside import SYNC_ON_LOOP_HEADER, read_site
 from dojo.upstream import Upstream
 
 HOST = "127.0.0.1"
 # A marker answer's status: never a real service's, so nothing mistakes it for one.
 MARKER_STATUS = 599
 STOP_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class SyncCall:
+    """A sync HTTP call the worker says it made on its event loop's thread."""
+
+    method: str
+    url: str
+    start: float
+    site: CodeSite | None
 
 
 class SocketUpstream:
@@ -52,6 +66,8 @@ class SocketUpstream:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._current: Upstream | None = None
+        # Sync calls the worker made on its event loop's thread (its report), this test.
+        self.sync_calls_on_loop: list[SyncCall] = []
         self._connections: set[asyncio.Task[None]] = set()
         self._server: asyncio.Server | None = None
 
@@ -77,6 +93,7 @@ class SocketUpstream:
     def serving(self, upstream: Upstream) -> Iterator[None]:
         """Within this block, calls reaching the socket are answered by ``upstream``."""
         self._current = upstream
+        self.sync_calls_on_loop = []
         try:
             yield
         finally:
@@ -136,6 +153,11 @@ class SocketUpstream:
                 )
             )
         upstream.connected(host)
+        made_at = request.headers.pop(SYNC_ON_LOOP_HEADER, None)
+        if made_at is not None:
+            self.sync_calls_on_loop.append(
+                SyncCall(request.method, str(request.url), time.perf_counter(), read_site(made_at))
+            )
         timeout = request.headers.pop(READ_TIMEOUT_HEADER, None)
         read_timeout = float(timeout) if timeout else None
         answer = asyncio.ensure_future(upstream.answer_async(request, read_timeout))

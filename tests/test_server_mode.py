@@ -55,6 +55,16 @@ async def forecast(request):
 
 async def broken(request):
     raise ValueError("no forecast today")
+
+
+async def sync_call(request):
+    response = httpx.get(URL, params={"city": "Oslo"})  # TODO: a sync client on the loop
+    return JsonResponse(response.json())
+
+
+async def forgotten(request):
+    asyncio.sleep(0)  # TODO: never awaited
+    return JsonResponse({"ok": True})
 """
 
 URLS = """
@@ -64,7 +74,7 @@ from . import views
 
 urlpatterns = [
     path(f"{name}/", getattr(views, name))
-    for name in ("blocking", "awaiting", "forecast", "broken")
+    for name in ("blocking", "awaiting", "forecast", "broken", "sync_call", "forgotten")
 ]
 """
 
@@ -121,6 +131,15 @@ async def test_a_slow_upstream_meets_the_clients_timeout(app, upstream):
 
 async def test_broken_view(app):
     (await app.get("/broken/")).assert_json({"ok": True})
+
+
+async def test_sync_client(app, upstream):
+    upstream.get(FORECAST, json={"t": 1}, latency=0.01)
+    (await app.get("/sync_call/")).assert_json({"t": 1})
+
+
+async def test_forgotten_coroutine(app):
+    (await app.get("/forgotten/")).assert_json({"ok": True})
 
 
 def test_zz_the_learner_module_was_never_imported():
@@ -219,13 +238,24 @@ def test_a_500_names_the_servers_exception_and_the_learners_line(served: TestRun
     assert "katas/91_served/views.py:32" in text
 
 
+def test_the_servers_inside_reports_add_failures_the_outside_cannot_see(
+    served: TestRun,
+) -> None:
+    sync_call = message(served, "test_sync_client")
+    assert "a sync HTTP call (GET http://weather.example/forecast?city=Oslo)" in sync_call
+    assert "katas/91_served/views.py:36" in sync_call
+    forgotten = message(served, "test_forgotten_coroutine")
+    assert "the coroutine sleep() was created and never awaited" in forgotten
+    assert "katas/91_served/views.py:41" in forgotten
+
+
 def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process: TestRun) -> None:
     verdicts = {
         nodeid: (result.outcome, served.outcomes[nodeid].outcome)
         for nodeid, result in in_process.outcomes.items()
         if not nodeid.endswith(IN_PROCESS_ONLY)
     }
-    assert len(verdicts) == 15
+    assert len(verdicts) == 17
     assert {nodeid: both for nodeid, both in verdicts.items() if both[0] != both[1]} == {}
 
 
@@ -246,12 +276,17 @@ def test_a_test_that_needs_the_in_process_harness_is_skipped_with_the_reason(
     root = copy_project(tmp_path).resolve()
     kata = write_fake_kata(root, "93_skipped")
     (kata / "test_kata.py").write_text(
-        "def test_async(assert_async_view):\n    assert_async_view('/awaiting/')\n"
+        "def test_async(assert_async_view):\n    assert_async_view('/awaiting/')\n\n\n"
+        "async def test_inside(app):\n    (await app.get('/awaiting/')).assert_status(200)\n"
+    )
+    (kata / "kata.toml").write_text(
+        '[server_mode.in_process_only]\ntest_inside = "it looks into the test process"\n'
     )
     run = run_pytest(["-p", "no:cacheprovider", "--server", "-rs"], cwd=root)
-    result = run.outcomes["katas/93_skipped/test_kata.py::test_async"]
-    assert result.outcome == SKIPPED
+    for test in ("test_async", "test_inside"):
+        assert run.outcomes[f"katas/93_skipped/test_kata.py::{test}"].outcome == SKIPPED
     assert "not run in server mode: it uses `assert_async_view`" in run.output
+    assert "judged in-process only: it looks into the test process" in run.output
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl_c", "killed"])
