@@ -80,6 +80,9 @@ async def test_shows_todays_quote_as_plain_text(app, quotes_service, rng):
 
 
 async def test_a_broken_quotes_service_is_a_502_not_a_crash(app, quotes_service, upstream_failure):
+    # Yesterday the service was fine; today it fails: yesterday's quote is not today's.
+    await app.get("/quote/")
+    before = "sent a quote yesterday; today it " if quotes_service.call_count else ""
     quotes_service.breaks(upstream_failure)
     response = await app.get("/quote/")
     if response.status not in GATEWAY_ERRORS:
@@ -87,9 +90,9 @@ async def test_a_broken_quotes_service_is_a_502_not_a_crash(app, quotes_service,
         if response.status == 200:
             what += f"\nThe screen showed: {response.text[:200]!r}"
         pytest.fail(
-            f"The quotes service {upstream_failure}.\n{what}\n"
+            f"The quotes service {before}{upstream_failure}.\n{what}\n"
             "Expected 502 Bad Gateway (503 or 504 would do): a line saying there is no quote "
-            "today, never a 500 and never a quote the service did not send.",
+            "today. Never a 500, and never a quote the service did not send today.",
             pytrace=False,
         )
 
