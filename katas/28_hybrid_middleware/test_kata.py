@@ -2,6 +2,7 @@
 real time spent (failures included), the middleware keeps the chain async on this ASGI site,
 and it still works where a sync-only middleware comes after it."""
 
+import asyncio
 import re
 import sys
 import threading
@@ -60,14 +61,15 @@ def reported_time(response):
     return float(match[1]) / 1000
 
 
-def assert_real_time(response, latency):
+def assert_real_time(response, latency, meanwhile=""):
     __tracebackhide__ = True
     response.assert_status(200, "the quote")
     reported = reported_time(response)
     if not 0.9 * latency <= reported <= response.elapsed:
         pytest.fail(
             f"Server-Timing says Django spent {reported * 1000:.1f} ms, but the view waited "
-            f"{latency * 1000:.0f} ms for the prices service, and the whole request took "
+            f"{latency * 1000:.0f} ms for the prices service{meanwhile}, and the whole "
+            "request took "
             f"{response.elapsed * 1000:.0f} ms.\n"
             "Expected the time from before the view ran to after it answered.",
             pytrace=False,
@@ -133,6 +135,37 @@ async def test_server_timing_tells_the_real_time_spent(middleware_app, upstream,
     path, _, _ = fake_prices(upstream, rng, latency)
     response = await middleware_app.get(path)
     assert_real_time(response, latency)
+
+
+async def test_overlapping_requests_are_each_timed_from_their_own_start(
+    middleware_app, upstream, rng
+):
+    loop = asyncio.get_running_loop()
+    first_is_waiting = asyncio.Event()
+    first_latency, every = 0.4, 0.05
+
+    def first_call_begins(request):
+        loop.call_soon_threadsafe(first_is_waiting.set)
+        return first_latency
+
+    first_path, _, _ = fake_prices(upstream, rng, first_call_begins)
+    other_path, _, _ = fake_prices(upstream, rng, 0.02)
+    first = asyncio.ensure_future(middleware_app.get(first_path))
+    # Other traders ask for another quote every 50 ms for as long as the first one waits.
+    await first_is_waiting.wait()
+    others = []
+    while not first.done():
+        await asyncio.sleep(every)
+        others.append(asyncio.ensure_future(middleware_app.get(other_path)))
+    response = await first
+    for each in await asyncio.gather(*others):
+        each.assert_status(200, "the quote")
+    assert_real_time(
+        response,
+        first_latency,
+        f" (meanwhile another quote was asked for every {every * 1000:.0f} ms: each request "
+        "is timed from its own start)",
+    )
 
 
 async def test_a_failed_quote_is_timed_too(middleware_app, upstream, rng, upstream_failure):
