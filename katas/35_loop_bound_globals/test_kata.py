@@ -41,6 +41,28 @@ def stock_item(upstream, rng):
     return add
 
 
+@pytest.fixture
+def loops_one_after_another():
+    """``await loops_one_after_another(function, *args, rounds=[...])`` runs ``function(*args,
+    where)`` for each round on a new event loop, one loop after the other in one thread of
+    its own: as pytest runs test after test, or a worker thread one loop after another. The
+    loops are closed when the test is over, as a server closes its loop at the very end."""
+    loops = []
+
+    def one_after_another(function, args, rounds):
+        for where in rounds:
+            loop = asyncio.new_event_loop()
+            loops.append(loop)
+            loop.run_until_complete(function(*args, where))
+
+    async def run(function, *args, rounds):
+        await asyncio.to_thread(one_after_another, function, args, rounds)
+
+    yield run
+    for loop in loops:
+        loop.close()
+
+
 async def serve_at_once(app, items, where):
     """A request for each item, all at once: each answered with its numbers, and the stock
     API never called twice at the same time."""
@@ -69,10 +91,18 @@ async def test_the_stock_level_of_an_item(app, stock_item):
     response.assert_json({"sku": item.sku, **item.numbers}, f"the stock of {item.sku}")
 
 
-async def test_requests_take_turns_on_every_event_loop(app, stock_item, on_new_loop):
+async def test_requests_take_turns_on_every_event_loop(app, stock_item, loops_one_after_another):
     items = [stock_item() for _ in range(3)]
     await serve_at_once(app, items, "on this test's event loop")
-    await on_new_loop(serve_at_once, app, items, "on a second event loop")
+    await loops_one_after_another(
+        serve_at_once,
+        app,
+        items,
+        rounds=[
+            "on a second event loop, in a thread of its own",
+            "on a third event loop, in the same thread as the second, after it",
+        ],
+    )
 
 
 async def test_each_event_loop_uses_a_client_of_its_own(app, stock_item, http_clients, on_new_loop):
