@@ -53,10 +53,23 @@ from dojo.timeline import (
     REQUEST_ID_HEADER,
     RequestTimeline,
     current_timeline,
+    new_request_id,
     render_rows,
 )
 
 TIMELINE_MIDDLEWARE = "dojo.timeline.RequestTimelineMiddleware"
+
+
+# What a browser sends with every request: the harness's requests look like production's, so
+# a view cannot tell that it is being tested (and serve the test something else).
+BROWSER_HEADERS = {
+    "user-agent": (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Safari/537.36"
+    ),
+    "accept": "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8",
+    "accept-language": "en-GB,en;q=0.9",
+}
 
 
 @dataclass
@@ -330,7 +343,7 @@ class App:
     ) -> Response:
         """One request through the ASGI handler, and what came back."""
         self._counter += 1
-        request_id = str(self._counter)
+        request_id = new_request_id()
         scope = http_scope(method, path, headers, request_id, client_port=40000 + self._counter)
         body_sent = False
         finished = asyncio.Event()
@@ -467,10 +480,12 @@ class _ExceptionCatcher(logging.Filter):
 def http_scope(
     method: str, path: str, headers: dict[str, str], request_id: str, *, client_port: int
 ) -> dict[str, Any]:
-    """The ASGI scope of a harness request to ``path`` (with its query string)."""
+    """The ASGI scope of a harness request to ``path`` (with its query string): what a
+    browser would send to the site's own host, with ``headers`` added or replaced."""
     url = urlsplit(path)
-    raw_headers = [(b"host", b"testserver")]
-    raw_headers += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    sent = {**BROWSER_HEADERS, **{name.lower(): value for name, value in headers.items()}}
+    raw_headers = [(b"host", settings.SITE_HOST.encode())]
+    raw_headers += [(name.encode(), value.encode()) for name, value in sent.items()]
     raw_headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
     return {
         "type": "http",
@@ -484,7 +499,7 @@ def http_scope(
         "root_path": "",
         "headers": raw_headers,
         "client": ("127.0.0.1", client_port),
-        "server": ("testserver", 80),
+        "server": (settings.SITE_HOST, 80),
     }
 
 

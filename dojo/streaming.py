@@ -31,7 +31,7 @@ import pytest
 
 from dojo.asgi import App, http_scope
 from dojo.loopwatch import STALL_LIMIT, CodeSite, LoopWatch, Stall, code_site, stall_report
-from dojo.timeline import RequestTimeline, current_timeline, render_rows
+from dojo.timeline import RequestTimeline, current_timeline, new_request_id, render_rows
 
 # After the client leaves, how long the handler may take to finish before it is cancelled.
 STOP_GRACE = 2.0
@@ -265,7 +265,7 @@ class Streamer:
         seconds.
         """
         self._counter += 1
-        request_id = f"stream-{self._counter}"
+        request_id = new_request_id()
         report = StreamReport(method=method, path=path, start=time.perf_counter(), grace=grace)
         timeline = RequestTimeline()
         token = current_timeline.set(timeline)

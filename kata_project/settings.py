@@ -13,7 +13,9 @@ KATAS_DIR = BASE_DIR / "katas"
 
 SECRET_KEY = "dojo-insecure-key-for-local-practice-only"
 DEBUG = False
-ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The site's own host, as in production: the harness's requests are addressed to it.
+SITE_HOST = "www.northwind-shop.com"
+ALLOWED_HOSTS = [SITE_HOST, "testserver", "localhost", "127.0.0.1"]
 
 # A kata with models declares its app (and a valid app label) in its own apps.py.
 KATA_APPS = sorted(

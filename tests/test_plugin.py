@@ -78,6 +78,10 @@ async def real_network(request):
     async with httpx.AsyncClient() as client:
         await client.get("http://elsewhere.example/")
     return JsonResponse({})
+
+
+async def who_asks(request):
+    return JsonResponse({"host": request.get_host(), "headers": dict(request.headers)})
 """
 
 URLS = """
@@ -89,7 +93,7 @@ urlpatterns = [
     path(f"{name.replace('_', '-')}/", getattr(views, name))
     for name in ("blocking", "awaiting", "sync_client", "sync_client_in_thread",
                  "async_client", "broken", "hangs", "real_network", "remembers",
-                 "returns_coroutine")
+                 "returns_coroutine", "who_asks")
 ]
 """
 
@@ -144,6 +148,15 @@ async def test_each_request_has_its_own_context(app):
     assert (first.json(), second.json()) == ({"before": None}, {"before": None})
 
 
+async def test_requests_look_like_a_browsers(app):
+    seen = (await app.get("/who-asks/")).json()
+    told = [f"{name}: {value}" for name, value in seen["headers"].items()]
+    marks = [line for line in told if "test" in line.lower() or "dojo" in line.lower()]
+    assert seen["host"] not in ("testserver", "localhost", "127.0.0.1"), seen["host"]
+    assert "Mozilla/5.0" in seen["headers"]["User-Agent"]
+    assert marks == [], marks
+
+
 async def test_unmocked_upstream(app):
     response = await app.get("/real-network/")
     response.assert_status(200)
@@ -169,6 +182,12 @@ def outcome(run: TestRun, test: str) -> str:
 def message(run: TestRun, test: str) -> str:
     """The failure section pytest printed for ``test``."""
     return run.output.split(f"_ {test} _", 1)[-1]
+
+
+def test_a_view_cannot_tell_the_harness_from_a_browser(run: TestRun) -> None:
+    assert outcome(run, "test_requests_look_like_a_browsers") == "passed", message(
+        run, "test_requests_look_like_a_browsers"
+    )
 
 
 def test_a_blocking_view_fails_the_overlap_check_with_a_timeline(run: TestRun) -> None:
