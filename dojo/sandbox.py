@@ -82,6 +82,9 @@ class Sandbox:
                 _hand_over(folder, self.user)
         args = ["bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
                 "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--clearenv"]  # fmt: skip
+        if self.user is None:
+            # Not root: a user namespace lets bwrap make the others without privileges.
+            args.append("--unshare-user")
         for name, value in sorted({**BASE_ENV, **env}.items()):
             args += ["--setenv", name, value]
         for system in SYSTEM_DIRS:
