@@ -151,6 +151,33 @@ async def test_requests_without_an_id_each_get_a_new_one(middleware_app, upstrea
         )
 
 
+async def test_an_id_is_never_given_twice(middleware_app, upstream, rng):
+    # One customer after another; some come through a proxy that sends an empty header.
+    ids = []
+    for turn in range(4):
+        order_id, order, seen, _ = fake_orders(upstream, rng, 0.01)
+        sent = {HEADER: ""} if turn % 2 else {}
+        response = await middleware_app.get(f"/orders/{order_id}/", headers=sent)
+        response.assert_json(order, f"order {order_id}, as the orders service sent it")
+        returned = response.headers.get(HEADER)
+        how = "with an empty X-Request-ID header" if sent else "without an X-Request-ID"
+        if not returned or seen != [returned]:
+            pytest.fail(
+                f"{response.request_line}, sent {how}, came back with X-Request-ID "
+                f"{returned!r}, and the orders service saw {seen!r}.\n"
+                "Expected a new id, the same on both sides: an empty header is no id.",
+                pytrace=False,
+            )
+        ids.append(returned)
+    if len(set(ids)) != len(ids):
+        pytest.fail(
+            f"{len(ids)} requests, one after another, came back with X-Request-ID {ids!r}.\n"
+            "Expected an id never given before for each: a repeated id ties unrelated "
+            "requests together in the logs.",
+            pytrace=False,
+        )
+
+
 async def test_a_failed_order_page_still_carries_its_request_id(
     middleware_app, upstream, rng, upstream_failure
 ):
