@@ -10,10 +10,11 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from asgiref.sync import sync_to_async
+from asgiref.sync import SyncToAsync, sync_to_async
 from django.tasks import task_backends
 from django.tasks.backends.dummy import DummyBackend
 from django.tasks.signals import task_finished, task_started
+from django.urls import resolve
 
 from .models import Order
 from .tasks import send_receipt
@@ -160,7 +161,23 @@ async def test_queuing_leaves_the_event_loop_free(burst, database, mail, order_d
 
 
 def test_the_view_stays_async(assert_async_view):
-    assert_async_view("/orders/1/receipt/")
+    path = "/orders/1/receipt/"
+    assert_async_view(path)
+    # Decorators (require_POST, ...) keep what they wrap as __wrapped__: look under them.
+    view = resolve(path).func
+    for _ in range(20):
+        if isinstance(view, SyncToAsync):
+            pytest.fail(
+                f"{path} is answered by {view.func.__qualname__}(), a plain `def` view wrapped "
+                "whole in sync_to_async: Django awaits it, but every line of it runs in a "
+                "worker thread, as a sync view would.\n"
+                "Expected an `async def` view that awaits the order and the queuing itself: in "
+                "this kata the view stays async.",
+                pytrace=False,
+            )
+        view = getattr(view, "__wrapped__", None)
+        if view is None:
+            return
 
 
 async def test_a_receipt_for_an_order_that_does_not_exist_is_a_404(
