@@ -41,7 +41,7 @@ import pytest
 
 from dojo.asgi import BurstReport, Response
 from dojo.concepts import concept_line
-from dojo.deadline import REQUEST_DEADLINE, never_answered
+from dojo.deadline import CANCEL_GRACE, REQUEST_DEADLINE, never_answered
 from dojo.houserules import HouseRules, Violation
 from dojo.kata_site import VIEW_TIMING_HEADER
 from dojo.loopwatch import STALL_LIMIT, CodeSite, Stall
@@ -80,10 +80,14 @@ class _Probes:
     worker's loop, not counting the time either side waited for a CPU."""
 
     held: list[float] = field(default_factory=list)
+    # When the probe still waiting for its answer went out, if one is.
+    pending_since: float | None = None
 
     @property
     def longest(self) -> float:
-        return max(self.held, default=0.0)
+        """The longest wait, counting the probe still waiting (a loop held to the end)."""
+        waiting = time.perf_counter() - self.pending_since if self.pending_since else 0.0
+        return max([*self.held, waiting])
 
 
 def runqueue_wait(pid: int, tid: int) -> float:
@@ -244,10 +248,13 @@ class RemoteApp:
             task = asyncio.create_task(self._probe(client, probes, stop))
             try:
                 yield probes
+                # The probe in flight comes back once the loop is free: it counts, as long
+                # as it has waited when given up on.
+                stop.set()
+                await asyncio.wait({task}, timeout=CANCEL_GRACE)
+                probes.held.append(probes.longest)
             finally:
                 stop.set()
-                # The probe in flight comes back once the loop is free: it counts.
-                await asyncio.wait({task}, timeout=REQUEST_DEADLINE)
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
@@ -256,11 +263,13 @@ class RemoteApp:
         pid, me = self.worker_pid, threading.get_native_id()
         while not stop.is_set():
             waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me)
-            start = time.perf_counter()
+            start = probes.pending_since = time.perf_counter()
             try:
                 await client.get(PROBE_PATH, headers={"host": HOST_HEADER})
             except httpx.HTTPError:
                 return
+            finally:
+                probes.pending_since = None
             rtt = time.perf_counter() - start
             waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me) - waited
             probes.held.append(max(0.0, rtt - waited))

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import signal
 import tempfile
 import tomllib
 from collections.abc import Iterator
@@ -107,11 +109,16 @@ class KataServers:
         self._sites[kata.name] = server
         return server
 
-    def stop(self, kata: Path) -> None:
-        """Stop the worker of ``kata``, if one runs."""
+    def stop(self, kata: Path, *, kill: bool = False) -> None:
+        """Stop the worker of ``kata``, if one runs (``kill``: at once, as one whose loop
+        is held could not stop by itself)."""
         server = self._sites.pop(kata.name, None)
-        if server is not None:
-            server.stop()
+        if server is None:
+            return
+        if kill and server.running:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.process.pid, signal.SIGKILL)
+        server.stop()
 
     def keep_only(self, *katas: Path) -> None:
         """Stop every worker but those of ``katas``."""
@@ -182,7 +189,7 @@ def site_for(request: pytest.FixtureRequest) -> Server:
 
 def restart_after_hang(config: pytest.Config, kata: Path) -> None:
     """A view that never answered may still hold the worker's loop: stop that worker."""
-    kata_servers(config).stop(kata)
+    kata_servers(config).stop(kata, kill=True)
 
 
 @contextlib.contextmanager
@@ -228,6 +235,31 @@ def missing_fixtures(item: pytest.Item) -> list[str]:
 
 
 # Hooks ---------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+) -> None:
+    """In server mode, a fixture only the in-process mode has, asked for while the test
+    runs (``request.getfixturevalue``), skips the test: it would run the learner's code in
+    the test process."""
+    if not server_mode(request.config) or kata_folder(request.node.path) is None:
+        return
+    # The harness's own fixtures ask for others (cheap clients, the upstream): only what the
+    # kata's test or fixtures ask for is the kata's.
+    parent = getattr(request, "_parent_request", None)
+    asker = getattr(getattr(parent, "_fixturedef", None), "func", None)
+    if getattr(asker, "__module__", "").startswith("dojo."):
+        return
+    name = fixturedef.argname
+    module = getattr(fixturedef.func, "__module__", "")
+    if name in SERVER_FIXTURES or name.startswith("_dojo"):
+        return
+    if module.startswith("dojo.") or name in IN_PROCESS_FIXTURES:
+        reason = f"{SKIP_PREFIX}it uses `{name}`, which only the in-process mode has"
+        # Reported at the test, as the skips decided at collection are.
+        raise pytest.skip.Exception(reason, _use_item_location=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

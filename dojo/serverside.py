@@ -25,6 +25,7 @@ import contextlib
 import logging
 import sys
 import time
+import traceback
 import warnings
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
@@ -35,7 +36,6 @@ import httpx
 from asgiref.sync import markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
-from dojo.asgi import error_site
 from dojo.loopwatch import CodeSite, Run, learner_site_at, monitor_for, site_of
 
 PROBE_PATH = "/__dojo__/probe"
@@ -169,7 +169,7 @@ class InsideReportMiddleware:
         if error is not None:
             first = str(error).strip().splitlines()
             response[ERROR_HEADER] = quote(f"{type(error).__name__}: {first[0] if first else ''}")
-            site = error_site(error, self.code_roots)
+            site = _error_site(error, self.code_roots)
             if site is not None:
                 response[ERROR_SITE_HEADER] = site_text(site)
             # The traceback held the frames, and a coroutine in them: it is let go of here.
@@ -178,6 +178,16 @@ class InsideReportMiddleware:
             name, site = _Unawaited.found.pop(0)
             response[UNAWAITED_HEADER] = f"{quote(name)} {site_text(site)}"
         return response
+
+
+def _error_site(error: BaseException, code_roots: tuple[Path, ...]) -> CodeSite | None:
+    """The innermost line of the learner's code in the exception's traceback (as
+    ``dojo.asgi.error_site``, without importing the test harness into the server)."""
+    for frame, line in reversed(list(traceback.walk_tb(error.__traceback__))):
+        site = learner_site_at(frame.f_code.co_filename, line, code_roots)
+        if site is not None:
+            return site
+    return None
 
 
 def site_text(site: CodeSite) -> str:

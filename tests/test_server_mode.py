@@ -277,16 +277,37 @@ def test_a_test_that_needs_the_in_process_harness_is_skipped_with_the_reason(
     kata = write_fake_kata(root, "93_skipped")
     (kata / "test_kata.py").write_text(
         "def test_async(assert_async_view):\n    assert_async_view('/awaiting/')\n\n\n"
-        "async def test_inside(app):\n    (await app.get('/awaiting/')).assert_status(200)\n"
+        "async def test_inside(app):\n    (await app.get('/awaiting/')).assert_status(200)\n\n\n"
+        "def test_asks_later(request):\n    request.getfixturevalue('assert_async_view')\n"
     )
     (kata / "kata.toml").write_text(
         '[server_mode.in_process_only]\ntest_inside = "it looks into the test process"\n'
     )
     run = run_pytest(["-p", "no:cacheprovider", "--server", "-rs"], cwd=root)
-    for test in ("test_async", "test_inside"):
+    for test in ("test_async", "test_inside", "test_asks_later"):
         assert run.outcomes[f"katas/93_skipped/test_kata.py::{test}"].outcome == SKIPPED
     assert "not run in server mode: it uses `assert_async_view`" in run.output
     assert "judged in-process only: it looks into the test process" in run.output
+
+
+def test_a_view_that_never_gives_the_loop_back_fails_and_its_server_is_stopped(
+    tmp_path: Path,
+) -> None:
+    root = copy_project(tmp_path).resolve()
+    spinning = VIEWS + "\n\nasync def spins(request):\n    while True:  # TODO\n        pass\n"
+    kata = write_fake_kata(root, "95_spins", views=spinning)
+    (kata / "urls.py").write_text(URLS.replace('"forgotten")', '"forgotten", "spins")'))
+    (kata / "test_kata.py").write_text(
+        "async def test_spin(app):\n    (await app.get('/spins/')).assert_status(200)\n\n\n"
+        "async def test_after(app):\n    (await app.get('/awaiting/')).assert_status(200)\n"
+    )
+    run = run_pytest(["-p", "no:cacheprovider", "--server"], cwd=root)
+    spin = run.outcomes["katas/95_spins/test_kata.py::test_spin"]
+    assert spin.outcome == FAILED
+    assert "did not answer within 4 s" in spin.message
+    assert "running sync code on the event loop" in spin.message
+    assert run.outcomes["katas/95_spins/test_kata.py::test_after"].outcome == SKIPPED
+    assert_no_process_left(root)
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl_c", "killed"])
