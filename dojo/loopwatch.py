@@ -171,7 +171,7 @@ class LoopMonitor:
                 continue
             frame = sys._current_frames().get(self.thread)
             sites = tuple(learner_sites(frame, self.code_roots))
-            blocked = bool(sites) and self._in_kernel_wait()
+            blocked = bool(sites) and self._in_kernel_wait() and not _starting_a_thread(frame)
             for window in list(self._windows):
                 window.busy += 1
                 if sites:
@@ -199,6 +199,21 @@ class LoopMonitor:
             return True
         return state in ("S", "D")
 
+
+def _starting_a_thread(frame: FrameType | None) -> bool:
+    """Whether the loop's thread waits for a thread it started to be scheduled (a thread
+    pool growing under ``asyncio.to_thread``, say): the machine's wait, not a blocking call.
+    Only the CPU time of such a run counts against the view."""
+    while frame is not None:
+        code = frame.f_code
+        if code.co_qualname in _THREAD_STARTS and code.co_filename.endswith(_THREAD_MODULES):
+            return True
+        frame = frame.f_back
+    return False
+
+
+_THREAD_STARTS = frozenset({"Thread.start", "ThreadPoolExecutor._adjust_thread_count"})
+_THREAD_MODULES = ("threading.py", "concurrent/futures/thread.py")
 
 _monitors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopMonitor] = (
     weakref.WeakKeyDictionary()

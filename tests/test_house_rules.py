@@ -6,11 +6,15 @@ only with a reason.
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from dojo.catalog import KataConfigError, load_kata
+from dojo.loopwatch import _starting_a_thread
 from dojo.testrun import TestRun, run_pytest
 from tests.fakekata import copy_project
 
@@ -267,3 +271,26 @@ def test_a_rule_is_off_only_with_a_reason_and_a_real_name(
     with pytest.raises(KataConfigError) as raised:
         load_kata(kata)
     assert complaint in str(raised.value)
+
+
+class _SlowToStart(threading.Thread):
+    """A thread the machine takes a while to schedule: its starter waits in Thread.start."""
+
+    def _bootstrap(self) -> None:
+        time.sleep(0.5)
+        super()._bootstrap()  # type: ignore[misc]
+
+
+def test_waiting_for_a_new_thread_to_start_is_the_machines_wait_not_a_block() -> None:
+    starting = threading.Thread(target=lambda: _SlowToStart(target=lambda: None).start())
+    starting.start()
+    time.sleep(0.2)
+    waiting_in_start = _starting_a_thread(sys._current_frames()[starting.ident or 0])
+    starting.join()
+    sleeping = threading.Thread(target=time.sleep, args=(0.5,))
+    sleeping.start()
+    time.sleep(0.2)
+    waiting_in_sleep = _starting_a_thread(sys._current_frames()[sleeping.ident or 0])
+    sleeping.join()
+
+    assert (waiting_in_start, waiting_in_sleep) == (True, False)
