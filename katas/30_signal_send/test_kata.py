@@ -141,28 +141,79 @@ async def test_every_receiver_runs_before_the_answer_sync_ones_off_the_loop(
         )
 
 
-async def test_a_failed_reservation_is_never_placed(app, upstream, rng, caplog, upstream_failure):
-    route, _ = fake_warehouse(upstream)
-    route.breaks(upstream_failure)
-    order = an_order(rng)
-    response = await app.post("/orders/", json=order)
+def assert_not_placed(response, caplog, what_failed):
+    """Fail unless the order was refused (503, or 502/504) and the error logged."""
+    __tracebackhide__ = True
     if response.status not in NOT_PLACED:
-        what = response.explain()
-        if response.status < 300:
-            what += f"\nIts body: {response.text[:200]!r}"
         pytest.fail(
-            f"The warehouse {upstream_failure}, so reserve_stock() raised.\n{what}\n"
+            f"{what_failed}.\n{response.explain()}\n"
             "Expected 503 Service Unavailable (502 or 504 would do), telling the customer the "
-            "order could not be placed: never 'placed' for stock nobody reserved, never a 500.",
+            "order could not be placed: never 'placed' when a receiver failed, never a 500.",
             pytrace=False,
         )
     if not any(record.levelno >= logging.ERROR for record in caplog.records):
         pytest.fail(
-            f"The warehouse {upstream_failure}; {response.request_line} answered "
-            f"{response.status}, but nothing was logged as an error.\n"
+            f"{what_failed}; {response.request_line} answered {response.status}, but nothing "
+            "was logged as an error.\n"
             "Expected the receiver's error in the logs, so someone finds out why orders fail.",
             pytrace=False,
         )
+
+
+async def test_a_failed_reservation_is_never_placed(app, upstream, rng, caplog, upstream_failure):
+    route, _ = fake_warehouse(upstream)
+    route.breaks(upstream_failure)
+    response = await app.post("/orders/", json=an_order(rng))
+    assert_not_placed(
+        response, caplog, f"The warehouse {upstream_failure}, so reserve_stock() raised"
+    )
+
+
+class NoLoyaltyAccount(LookupError):
+    """Another team's sync receiver failed."""
+
+
+class MailServerDown(ConnectionError):
+    """Another team's async receiver failed."""
+
+
+@pytest.mark.parametrize(
+    "how", ["out_of_stock", "a_sync_receiver_fails", "an_async_receiver_fails"]
+)
+async def test_an_order_any_receiver_fails_is_never_placed(app, upstream, rng, caplog, how):
+    route, _ = fake_warehouse(upstream)
+
+    def add_loyalty_points(sender, order, **kwargs):
+        raise NoLoyaltyAccount(f"no loyalty account for order {order['id']}")
+
+    async def send_confirmation(sender, order, **kwargs):
+        await asyncio.sleep(0.01)
+        raise MailServerDown("the mail server refused the connection")
+
+    failing, what_failed = {
+        "out_of_stock": (
+            None,
+            "The warehouse answered that it could not reserve the stock (out of stock), so "
+            "reserve_stock() raised StockNotReserved",
+        ),
+        "a_sync_receiver_fails": (
+            add_loyalty_points,
+            "Another team's sync receiver, add_loyalty_points(), raised NoLoyaltyAccount",
+        ),
+        "an_async_receiver_fails": (
+            send_confirmation,
+            "Another team's async receiver, send_confirmation(), raised MailServerDown",
+        ),
+    }[how]
+    if failing is None:
+        route.returns({"reserved": False, "reason": "out of stock"})
+    else:
+        order_placed.connect(failing, weak=False, dispatch_uid="kata30.failing")
+    try:
+        response = await app.post("/orders/", json=an_order(rng))
+    finally:
+        order_placed.disconnect(dispatch_uid="kata30.failing")
+    assert_not_placed(response, caplog, what_failed)
 
 
 async def test_orders_placed_at_once_are_served_at_once(burst, upstream, rng):
