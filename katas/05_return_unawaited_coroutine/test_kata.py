@@ -13,6 +13,9 @@ FIRST = ["Ada", "Chen", "Dana", "Emeka", "Farah"]
 NICKNAMES = ["<Crux>", "<b>Dyno</b>", "<Jug> & Pinch", "<i>Sloper</i>"]
 LAST = ["O'Brien", "D'Souza", "Berg & Berg", "Kowalski"]
 GATEWAY_ERRORS = (502, 503, 504)
+# Error statuses with which the members service turns this server away: the service is
+# failing, and the card is fine.
+TURNED_AWAY = {401: "Unauthorized", 403: "Forbidden", 429: "Too Many Requests"}
 
 
 def plain(rng):
@@ -112,8 +115,26 @@ async def test_an_unknown_card_is_a_404(app, upstream, rng):
     response.assert_status(404, "Not Found: the members service does not know this card")
 
 
+@pytest.mark.parametrize("status", TURNED_AWAY)
+async def test_a_members_service_turning_us_away_is_a_502_not_an_unknown_card(app, members, status):
+    member = members.add()
+    members.route.returns({"error": TURNED_AWAY[status].lower()}, status=status)
+    response = await app.get(f"/members/{member['id']}/card/")
+    if response.status not in GATEWAY_ERRORS:
+        pytest.fail(
+            f"The members service answered {status} {TURNED_AWAY[status]}.\n"
+            f"{response.explain()}\n"
+            "Expected 502 Bad Gateway (503 or 504 would do): the members service is failing. "
+            "Only its 404 means the card is unknown.",
+            pytrace=False,
+        )
+
+
 async def test_a_broken_members_service_is_a_502_not_a_crash(app, members, upstream_failure):
     member = members.add()
+    # The member checked in fine yesterday: yesterday's card is not today's answer.
+    await app.get(f"/members/{member['id']}/card/")
+    before = "sent this member's card, then " if members.route.call_count else ""
     members.route.breaks(upstream_failure)
     response = await app.get(f"/members/{member['id']}/card/")
     if response.status not in GATEWAY_ERRORS:
@@ -121,9 +142,10 @@ async def test_a_broken_members_service_is_a_502_not_a_crash(app, members, upstr
         if response.status == 200:
             what += f"\nThe card showed: {response.text[:200]!r}"
         pytest.fail(
-            f"The members service {upstream_failure}.\n{what}\n"
+            f"The members service {before}{upstream_failure}.\n{what}\n"
             "Expected 502 Bad Gateway (503 or 504 would do): a card saying cards are "
-            "unavailable, never a 500 and never a card the service did not send.",
+            "unavailable, never a 500 and never a card the service did not send (nor the one it "
+            "sent before it failed).",
             pytrace=False,
         )
 
