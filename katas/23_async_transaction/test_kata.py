@@ -348,7 +348,7 @@ async def test_transfers_at_once_from_one_account_never_take_more_than_it_holds(
     app, stream, accounts, ledger, rng
 ):
     alice, bob, carol, _ = accounts
-    covered = rng.choice([1, 2])  # how many of the three transfers Alice's balance covers
+    covered = 2  # Alice's balance covers two of the three transfers, not the third
     amount = rng.randint(alice.balance // (covered + 1) + 1, alice.balance // covered)
     orders = {f"transfer {n}": order(alice, rng.choice([bob, carol]), amount) for n in (1, 2, 3)}
     # The first change of a balance waits there until the other two have looked at Alice's
@@ -381,6 +381,7 @@ async def test_transfers_at_once_from_one_account_never_take_more_than_it_holds(
         carol.balance + gained[carol.number],
     )
     if len(paid) == covered and after == expected:
+        assert_answers_tell_the_balances_it_went_through(alice, amount, responses, paid)
         return
     statuses = ", ".join(f"{name}: {r.status}" for name, r in responses.items())
     pytest.fail(
@@ -392,6 +393,31 @@ async def test_transfers_at_once_from_one_account_never_take_more_than_it_holds(
         f"Expected exactly {covered} to be accepted and the others refused (409), with no "
         "money made or lost: a transfer must decide on the balance as it is when it writes, "
         "while no other transfer can change it.",
+        pytrace=False,
+    )
+
+
+def assert_answers_tell_the_balances_it_went_through(alice, amount, responses, paid):
+    """Each accepted transfer answers with the balance its own transfer left: one after the
+    other, Alice's account went down by ``amount`` at each."""
+    __tracebackhide__ = True
+    went_through = sorted(alice.balance - amount * n for n in range(1, len(paid) + 1))
+    told = {}
+    for name in sorted(paid):
+        try:
+            told[name] = json.loads(responses[name].text)["from"]["balance"]
+        except (ValueError, KeyError, TypeError):
+            told[name] = None
+    if sorted(told.values(), key=str) == sorted(went_through, key=str):
+        return
+    pytest.fail(
+        f"Alice's account {alice.number} held {alice.balance} cents, and {len(paid)} transfers "
+        f"of {amount} cents each were accepted; the money moved right, but they told their "
+        f"clients that her balance was now "
+        f"{', '.join(f'{value} ({name})' for name, value in told.items())}.\n"
+        f"Expected the balances her account went through, one for each transfer: "
+        f"{', '.join(map(str, went_through))}. A balance worked out from a read made before "
+        "the transaction is one the account never had.",
         pytrace=False,
     )
 
