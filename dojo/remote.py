@@ -57,7 +57,9 @@ from dojo.socketupstream import SyncCall
 from dojo.upstream import peak_overlap
 
 # How often a probe goes out while requests are served; each waits for the one before.
-PROBE_INTERVAL = 0.005
+# Often enough to see a stall of STALL_LIMIT, seldom enough to leave the test process's
+# thread free for the fake upstream's (dojo.socketupstream).
+PROBE_INTERVAL = 0.02
 # The Host the requests carry, as in-process (Django builds absolute URLs from it).
 HOST_HEADER = "testserver"
 NOT_SAID = CodeSite("(the server process did not name the line)", 0, "")
@@ -173,11 +175,16 @@ class RemoteApp:
     ) -> BurstReport:
         """Fire ``n`` identical requests at once and report how they were served."""
         what = f"a burst of {n} x {method} {path}"
-        started = time.perf_counter()
-        async with self._client(connections=n) as client, self._probing(what) as probes:
-            responses = await asyncio.gather(
-                *(self._send(client, method, path, body, headers or {}, probes) for _ in range(n))
-            )
+        async with self._client(connections=n) as client:
+            await self._open_connections(client, n)
+            started = time.perf_counter()
+            async with self._probing(what) as probes:
+                responses = await asyncio.gather(
+                    *(
+                        self._send(client, method, path, body, headers or {}, probes)
+                        for _ in range(n)
+                    )
+                )
         elapsed = time.perf_counter() - started
         self._note_sync_calls(what, started)
         stall = self._check_loop(what, probes, responses)
@@ -186,6 +193,14 @@ class RemoteApp:
         return BurstReport(method, path, list(responses), intervals, elapsed, stall, seen)
 
     # Sending -------------------------------------------------------------------------------
+
+    async def _open_connections(self, client: httpx.AsyncClient, n: int) -> None:
+        """Open ``n`` connections to the server before a burst, so that its requests go out
+        together on them, as the in-process harness starts them in one turn of the loop,
+        not spread over as many TCP handshakes on a busy machine."""
+        await asyncio.gather(
+            *(client.get(PROBE_PATH, headers={"host": HOST_HEADER}) for _ in range(n))
+        )
 
     def _client(self, connections: int = 1) -> httpx.AsyncClient:
         return httpx.AsyncClient(
