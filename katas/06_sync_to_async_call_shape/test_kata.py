@@ -84,6 +84,9 @@ async def test_the_loop_stays_free_while_the_bank_answers(burst, bank, currency)
 
 
 async def test_a_broken_bank_is_a_502_not_a_crash(app, bank, currency, upstream_failure):
+    # Rates move: the one the bank gave before it failed is not today's.
+    await app.get(f"/tickets/{currency}/")
+    before = f"gave a rate for {currency}, then " if bank.call_count else ""
     bank.breaks(upstream_failure)
     response = await app.get(f"/tickets/{currency}/")
     if response.status not in GATEWAY_ERRORS:
@@ -91,9 +94,10 @@ async def test_a_broken_bank_is_a_502_not_a_crash(app, bank, currency, upstream_
         if response.status == 200:
             what += f"\nIts body: {response.text[:200]!r}"
         pytest.fail(
-            f"The bank {upstream_failure}.\n{what}\n"
+            f"The bank {before}{upstream_failure}.\n{what}\n"
             "Expected 502 Bad Gateway (503 or 504 would do), so the shop shows prices in "
-            "euros meanwhile: never a 500, and never a price at a rate the bank did not give.",
+            "euros meanwhile: never a 500, and never a price at a rate the bank did not give "
+            "(nor at the one it gave before it failed).",
             pytrace=False,
         )
 
