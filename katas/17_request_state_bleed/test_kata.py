@@ -5,6 +5,7 @@ is kept once it has answered."""
 import asyncio
 import gc
 import sys
+from pathlib import Path
 
 import pytest
 from django.http import HttpRequest
@@ -76,27 +77,33 @@ def request_tasks():
     ]
 
 
-def holders_of(users, *known):
-    """The lists, sets and dicts still alive that hold one of ``users`` (besides ``known``):
-    any the garbage collector tracks, and any a module keeps (the collector does not track
-    a dict of plain strings and numbers)."""
-    gc.collect()
-    mine = {id(USERS), *map(id, known)}
-    module_level = [
-        value
-        for module in list(sys.modules.values())
-        for value in list(getattr(module, "__dict__", {}).values())
-    ]
-    return [
-        obj
-        for obj in {id(obj): obj for obj in [*gc.get_objects(), *module_level]}.values()
-        if type(obj) in (dict, list, set)
-        and id(obj) not in mine
-        and any(
-            type(item) is str and item in users
-            for item in (obj.values() if type(obj) is dict else obj)
-        )
-    ]
+def holders_of(users):
+    """The lists, sets and dicts that the kata's code keeps at module level, directly or on
+    one of its module-level objects, holding one of ``users``. (The garbage collector does
+    not track a dict of plain strings and numbers, so it cannot find one.)"""
+    wanted = set(users)
+    here = Path(__file__).parent.name
+    found = {}
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None) or ""
+        if here not in Path(path).parts or path == __file__:
+            continue
+        for value in list(vars(module).values()):
+            for obj in (value, *vars_of(value)):
+                if type(obj) in (dict, list, set):
+                    items = obj.values() if type(obj) is dict else obj
+                    if any(type(item) is str and item in wanted for item in items):
+                        found[id(obj)] = obj
+    return list(found.values())
+
+
+def vars_of(value):
+    """The values of an object's own attributes, if it keeps them in a plain __dict__."""
+    try:
+        attributes = object.__getattribute__(value, "__dict__")
+    except AttributeError:
+        return []
+    return list(attributes.values()) if type(attributes) is dict else []
 
 
 def requests_of(users):
@@ -180,7 +187,7 @@ async def test_nothing_of_a_request_is_kept_once_it_has_answered(app, services, 
             response.assert_status(200, "the account page")
     kept_tasks = [task for task in request_tasks() if id(task) not in tasks_before]
     kept_requests = requests_of(users)
-    kept_users = holders_of(users, users)
+    kept_users = holders_of(users)
     if kept_tasks or kept_requests or kept_users:
         what = (
             f"{len(kept_requests)} of their request objects were"

@@ -1,5 +1,6 @@
 """Right: a ContextVar, and the two services asked at the same time: the tasks gather
-makes start with a copy of the request's context, so each still sees its own user."""
+makes start with a copy of the request's context, so each still sees its own user; gather
+waits for both calls, so a failing one leaves nothing running."""
 
 import asyncio
 import contextvars
@@ -33,7 +34,13 @@ async def account(request):
     token = _current_user.set(request.headers.get("X-User", "anonymous"))
     try:
         async with httpx.AsyncClient(timeout=5) as client:
-            profile, orders = await asyncio.gather(fetch_profile(client), fetch_orders(client))
+            # return_exceptions: a failing call must not leave the other one running.
+            profile, orders = await asyncio.gather(
+                fetch_profile(client), fetch_orders(client), return_exceptions=True
+            )
+        for result in (profile, orders):
+            if isinstance(result, Exception):
+                raise result
         return JsonResponse({"user": current_user(), "name": profile["name"], "orders": orders})
     except (httpx.HTTPError, ValueError):
         return JsonResponse({"error": "your account is unavailable right now"}, status=502)
