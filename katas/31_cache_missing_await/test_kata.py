@@ -9,6 +9,8 @@ import pytest
 from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
 
+from dojo.failures import FAILURES
+
 RATES_URL = "http://rates.example/latest"
 CURRENCIES = ["EUR", "USD", "GBP", "JPY", "CHF", "SEK", "NOK", "CAD", "PLN", "BRL", "INR", "ZAR"]
 MINUTE = 60
@@ -158,6 +160,31 @@ async def test_a_broken_rates_service_is_a_502_that_is_not_cached(
         "have been cached",
     )
     expect_calls(route, 2, f"For a request that met a failure, then another for {base}")
+
+
+async def test_expired_rates_are_never_shown_when_the_service_fails(
+    app, upstream, rng, cache_clock
+):
+    base = rng.choice(CURRENCIES)
+    first, fresh = rates_for(base, rng), rates_for(base, rng)
+    route = fake_rates_service(upstream, rng).then_returns(first)
+    (await app.get(f"/rates/{base}/")).assert_json(first, "the rates the service sent")
+
+    cache_clock.advance(10.5 * MINUTE)
+    failure = rng.choice(FAILURES)
+    route.breaks(failure, times=1).then_returns(fresh)
+    response = await app.get(f"/rates/{base}/")
+    if response.status not in (502, 503, 504):
+        body = f"\nBody: {response.text[:200]!r}" if response.status == 200 else ""
+        pytest.fail(
+            f"The rates for {base} were cached 10.5 minutes ago, and have expired; then the "
+            f"rates service {failure}.\n{response.explain()}{body}\n"
+            "Expected 502 Bad Gateway (or 503, 504): rates are kept for ten minutes, no "
+            "longer, and older ones shown as today's are made-up rates too.",
+            pytrace=False,
+        )
+    response = await app.get(f"/rates/{base}/")
+    response.assert_json(fresh, "the rates, asked of the service again now that it works")
 
 
 async def test_cache_calls_do_not_block_the_loop(app, upstream, rng, network_cache):

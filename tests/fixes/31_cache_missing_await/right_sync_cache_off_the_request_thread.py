@@ -1,0 +1,43 @@
+"""Right, written otherwise: the sync cache API in sync_to_async's shared pool of threads
+(thread_sensitive=False), and add() rather than set() to store the rates."""
+
+import logging
+
+import httpx
+from asgiref.sync import sync_to_async
+from django.core.cache import cache
+from django.http import JsonResponse
+
+RATES_URL = "http://rates.example/latest"
+# The rates service bills per call and updates hourly: ten minutes in the cache is plenty.
+CACHE_SECONDS = 600
+
+logger = logging.getLogger(__name__)
+
+
+class RatesUnavailable(Exception):
+    """The rates service gave no usable rates."""
+
+
+async def fetch_rates(base):
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            reply = await client.get(RATES_URL, params={"base": base})
+        reply.raise_for_status()
+        return reply.json()
+    # Timeouts, refused or dropped connections, error statuses, and a body that is not JSON.
+    except (httpx.HTTPError, ValueError) as error:
+        raise RatesUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+async def exchange_rates(request, base):
+    key = f"rates:{base}"
+    rates = await sync_to_async(cache.get, thread_sensitive=False)(key)
+    if rates is None:
+        try:
+            rates = await fetch_rates(base)
+        except RatesUnavailable as error:
+            logger.warning("no rates for %s: %s", base, error)
+            return JsonResponse({"error": "The rates service is unavailable."}, status=502)
+        await sync_to_async(cache.add, thread_sensitive=False)(key, rates, timeout=CACHE_SECONDS)
+    return JsonResponse(rates)

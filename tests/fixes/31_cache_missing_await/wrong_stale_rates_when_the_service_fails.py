@@ -1,0 +1,48 @@
+"""Wrong: awaits aget(), and keeps a copy of every currency's rates for ever, served when the
+service fails: expired rates, hours or days old, shown as today's, never a 502."""
+
+import logging
+
+import httpx
+from django.core.cache import cache
+from django.http import JsonResponse
+
+RATES_URL = "http://rates.example/latest"
+# The rates service bills per call and updates hourly: ten minutes in the cache is plenty.
+CACHE_SECONDS = 600
+
+logger = logging.getLogger(__name__)
+
+
+class RatesUnavailable(Exception):
+    """The rates service gave no usable rates."""
+
+
+async def fetch_rates(base):
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            reply = await client.get(RATES_URL, params={"base": base})
+        reply.raise_for_status()
+        return reply.json()
+    # Timeouts, refused or dropped connections, error statuses, and a body that is not JSON.
+    except (httpx.HTTPError, ValueError) as error:
+        raise RatesUnavailable(f"{type(error).__name__}: {error}") from error
+
+
+async def exchange_rates(request, base):
+    key = f"rates:{base}"
+    rates = await cache.aget(key)
+    if rates is None:
+        try:
+            rates = await fetch_rates(base)
+        except RatesUnavailable as error:
+            # Better the last rates we had than no page at all.
+            last_known = await cache.aget(f"last:{key}")
+            if last_known is not None:
+                logger.warning("no rates for %s (%s): serving the last known", base, error)
+                return JsonResponse(last_known)
+            logger.warning("no rates for %s: %s", base, error)
+            return JsonResponse({"error": "The rates service is unavailable."}, status=502)
+        await cache.aset(key, rates, CACHE_SECONDS)
+        await cache.aset(f"last:{key}", rates, None)
+    return JsonResponse(rates)
