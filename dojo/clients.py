@@ -56,12 +56,13 @@ def _loop_number() -> int | None:
 
 @dataclass
 class ClientRecord:
-    """One AsyncClient: where it was made, and what became of it."""
+    """One client: where it was made, and what became of it."""
 
     number: int
     site: CodeSite | None
     made_in_test: bool
-    ref: weakref.ReferenceType[httpx.AsyncClient]
+    ref: weakref.ReferenceType[httpx.AsyncClient] | weakref.ReferenceType[httpx.Client]
+    kind: str = "httpx.AsyncClient"
     requests: int = 0
     used_at: CodeSite | None = None
     closed: bool = False
@@ -81,12 +82,18 @@ class ClientRecord:
 
 
 class HttpClients:
-    """The httpx.AsyncClients made or used while one test runs."""
+    """The httpx.AsyncClients made or used while one test runs, and the sync httpx.Clients
+    the code under test makes (only whether each was closed: a sync client in a worker
+    thread is a fair fix, one left open is not)."""
 
     def __init__(self, code_roots: tuple[Path, ...]) -> None:
         self.code_roots = code_roots
         self.records: list[ClientRecord] = []
+        self.sync_records: list[ClientRecord] = []
         self._by_client: weakref.WeakKeyDictionary[httpx.AsyncClient, ClientRecord] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._by_sync_client: weakref.WeakKeyDictionary[httpx.Client, ClientRecord] = (
             weakref.WeakKeyDictionary()
         )
 
@@ -103,8 +110,20 @@ class HttpClients:
             self.records.append(record)
         return record
 
+    def _record_sync(self, client: httpx.Client) -> ClientRecord:
+        record = self._by_sync_client.get(client)
+        if record is None:
+            site = site_of(sys._getframe(1), self.code_roots)
+            number = len(self.sync_records) + 1
+            record = ClientRecord(number, site, True, weakref.ref(client), "httpx.Client")
+            weakref.finalize(client, _mark_collected, record)
+            self._by_sync_client[client] = record
+            self.sync_records.append(record)
+        return record
+
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         tracker = self
+        self._install_sync(monkeypatch)
         real_init = httpx.AsyncClient.__init__
         real_send = httpx.AsyncClient.send
         real_aclose = httpx.AsyncClient.aclose
@@ -136,6 +155,36 @@ class HttpClients:
         monkeypatch.setattr(httpx.AsyncClient, "send", send)
         monkeypatch.setattr(httpx.AsyncClient, "aclose", aclose)
         monkeypatch.setattr(httpx.AsyncClient, "__aexit__", __aexit__)
+
+    def _install_sync(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        tracker = self
+        real_init = httpx.Client.__init__
+        real_close = httpx.Client.close
+        real_enter = httpx.Client.__enter__
+        real_exit = httpx.Client.__exit__
+
+        def __init__(client: httpx.Client, *args: Any, **kwargs: Any) -> None:
+            real_init(client, *args, **kwargs)
+            tracker._record_sync(client)
+
+        def close(client: httpx.Client) -> None:
+            tracker._record_sync(client).closed = True
+            real_close(client)
+
+        def __enter__(client: httpx.Client) -> httpx.Client:
+            # A `with` block closes the client on every way out, a generator's block when the
+            # generator is closed or collected (a browser that left a stream, say).
+            tracker._record_sync(client).closed = True
+            return real_enter(client)
+
+        def __exit__(client: httpx.Client, *exc_info: Any) -> None:
+            tracker._record_sync(client).closed = True
+            real_exit(client, *exc_info)
+
+        monkeypatch.setattr(httpx.Client, "__init__", __init__)
+        monkeypatch.setattr(httpx.Client, "close", close)
+        monkeypatch.setattr(httpx.Client, "__enter__", __enter__)
+        monkeypatch.setattr(httpx.Client, "__exit__", __exit__)
 
     # What happened ---------------------------------------------------------------------------
 

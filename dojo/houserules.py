@@ -16,7 +16,7 @@ through ``app`` (and ``burst``, and the probes):
 ``unawaited_coroutine``   no coroutine the learner's code creates goes unawaited
 ``task_left_running``     no task the learner's code started is still running once the
                           response is out
-``client_left_open``      no httpx.AsyncClient is dropped without being closed
+``client_left_open``      no httpx client (async or sync) is dropped without being closed
 ``db_connection_left_open``  no database connection opened in a worker thread (other
                           than the request's own, which Django closes) is left open
 ``async_view``            every view a test requests is an ``async def`` view
@@ -410,17 +410,18 @@ class HouseRules:
         if self.applies("unawaited_coroutine"):
             self.violations.extend(self._unawaited)
         if self.applies("client_left_open") and self.clients is not None:
-            for record in self.clients.records:
+            for record in [*self.clients.records, *self.clients.sync_records]:
                 if record.abandoned and record.site is not None:
+                    how = "`async with`, or aclose()" if record.kind == "httpx.AsyncClient" else (
+                        "`with`, or close()")  # fmt: skip
                     self._note(
                         Violation(
                             "client_left_open",
                             "",
-                            "an httpx.AsyncClient was dropped without being closed; it was made",
+                            f"an {record.kind} was dropped without being closed; it was made",
                             record.site,
                             "An unclosed client keeps its connections open until the garbage "
-                            "collector finds it. Close it (`async with`, or aclose()), or keep "
-                            "one for reuse.",
+                            f"collector finds it. Close it ({how}), or keep one for reuse.",
                         )
                     )
         return self.violations
@@ -432,7 +433,7 @@ class HouseRules:
         reach: an exception's traceback (its frames hold the view's locals), or a client
         neither closed nor freed yet."""
         gc.collect(1)
-        clients = self.clients.records if self.clients is not None else []
+        clients = [*self.clients.records, *self.clients.sync_records] if self.clients else []
         pending = any(not record.closed and not record.collected for record in clients)
         if self.saw_exception or pending:
             gc.collect()

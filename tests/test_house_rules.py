@@ -81,6 +81,20 @@ async def client_left_open(request):
     return JsonResponse(response.json())
 
 
+async def sync_client_left_open(request):
+    client = httpx.Client()
+    response = await asyncio.to_thread(client.get, URL)
+    return JsonResponse(response.json())
+
+
+async def sync_client_closed(request):
+    def fetch():
+        with httpx.Client() as client:
+            return client.get(URL).json()
+
+    return JsonResponse(await asyncio.to_thread(fetch))
+
+
 async def thread_left_running(request):
     asyncio.get_running_loop().run_in_executor(None, time.sleep, 0.5)
     return JsonResponse({"ok": True})
@@ -99,7 +113,7 @@ urlpatterns = [
     path(f"{name.replace('_', '-')}/", getattr(views, name))
     for name in ("clean", "sliced_sleep", "tiny_slices", "one_blocking_call", "busy_wait",
                  "unawaited", "left_running", "thread_left_running", "client_left_open",
-                 "sync_view")
+                 "sync_client_left_open", "sync_client_closed", "sync_view")
 ]
 """
 
@@ -118,7 +132,7 @@ def forecast(upstream):
     "path",
     ["/clean/", "/sliced-sleep/", "/tiny-slices/", "/one-blocking-call/", "/busy-wait/",
      "/unawaited/", "/left-running/", "/thread-left-running/", "/client-left-open/",
-     "/sync-view/"],
+     "/sync-client-left-open/", "/sync-client-closed/", "/sync-view/"],
 )
 async def test_answers(app, path):
     response = await app.get(path)
@@ -234,6 +248,14 @@ def test_a_client_dropped_unclosed_is_named(run: TestRun) -> None:
     shown = message(run, "/client-left-open/")
     assert "(client_left_open)" in shown
     assert site("client_left_open", "client = httpx.AsyncClient()") in shown
+
+
+def test_a_sync_client_dropped_unclosed_is_named_and_a_closed_one_is_fine(run: TestRun) -> None:
+    assert outcome(run, "/sync-client-closed/") == "passed", message(run, "/sync-client-closed/")
+    assert outcome(run, "/sync-client-left-open/") == "failed"
+    shown = message(run, "/sync-client-left-open/")
+    assert "an httpx.Client was dropped without being closed" in shown
+    assert site("sync_client_left_open", "client = httpx.Client()") in shown
 
 
 def test_a_sync_view_breaks_the_async_rule(run: TestRun) -> None:
