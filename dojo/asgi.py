@@ -149,7 +149,18 @@ class Response:
                 f"It answered with Content-Type {content_type!r}; body: {self.text[:300]!r}",
                 pytrace=False,
             )
-        body = self.json()
+        problem: str | None = None
+        try:
+            body = self.json()
+        except ValueError as error:  # json's JSONDecodeError, or a body that is not UTF-8
+            problem = f"{type(error).__name__}: {error}"
+        if problem is not None:
+            pytest.fail(
+                f"Expected {what} from {self.request_line}:\n    {expected!r}\n"
+                f"It answered as application/json, but its body is not JSON ({problem}): "
+                f"{self.text[:300]!r}",
+                pytrace=False,
+            )
         if body != expected:
             pytest.fail(
                 f"Expected {what} from {self.request_line}:\n    {expected!r}\n"

@@ -19,7 +19,7 @@ import contextvars
 import time
 
 import httpx
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 
 URL = "http://weather.example/forecast"
 
@@ -80,6 +80,10 @@ async def real_network(request):
     return JsonResponse({})
 
 
+async def not_json(request):
+    return HttpResponse("{'ok': True}", content_type="application/json")
+
+
 async def who_asks(request):
     return JsonResponse({"host": request.get_host(), "headers": dict(request.headers)})
 """
@@ -93,7 +97,7 @@ urlpatterns = [
     path(f"{name.replace('_', '-')}/", getattr(views, name))
     for name in ("blocking", "awaiting", "sync_client", "sync_client_in_thread",
                  "async_client", "broken", "hangs", "real_network", "remembers",
-                 "returns_coroutine", "who_asks")
+                 "returns_coroutine", "who_asks", "not_json")
 ]
 """
 
@@ -148,6 +152,10 @@ async def test_each_request_has_its_own_context(app):
     assert (first.json(), second.json()) == ({"before": None}, {"before": None})
 
 
+async def test_a_body_that_is_not_json(app):
+    (await app.get("/not-json/")).assert_json({"ok": True})
+
+
 async def test_requests_look_like_a_browsers(app):
     seen = (await app.get("/who-asks/")).json()
     told = [f"{name}: {value}" for name, value in seen["headers"].items()]
@@ -182,6 +190,13 @@ def outcome(run: TestRun, test: str) -> str:
 def message(run: TestRun, test: str) -> str:
     """The failure section pytest printed for ``test``."""
     return run.output.split(f"_ {test} _", 1)[-1]
+
+
+def test_a_json_body_that_is_not_json_is_a_plain_failure(run: TestRun) -> None:
+    assert outcome(run, "test_a_body_that_is_not_json") == "failed"
+    shown = message(run, "test_a_body_that_is_not_json")
+    assert "It answered as application/json, but its body is not JSON (JSONDecodeError" in shown
+    assert "Traceback" not in shown
 
 
 def test_a_view_cannot_tell_the_harness_from_a_browser(run: TestRun) -> None:
