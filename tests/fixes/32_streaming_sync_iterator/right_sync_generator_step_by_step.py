@@ -1,5 +1,6 @@
 """Right: keeps the sync generator but takes one line at a time from it in a thread, so each
-line is sent as soon as it exists and the blocking page fetch never runs on the loop."""
+line is sent as soon as it exists and the blocking page fetch never runs on the loop; the
+generator is closed however the stream ends, so its client is too."""
 
 import csv
 import io
@@ -34,8 +35,12 @@ def order_lines():
 
 async def one_at_a_time(lines):
     next_line = sync_to_async(next)
-    while (line := await next_line(lines, None)) is not None:
-        yield line
+    try:
+        while (line := await next_line(lines, None)) is not None:
+            yield line
+    finally:
+        # However the stream ends, close the generator, and with it its client, now.
+        await sync_to_async(lines.close)()
 
 
 async def export_orders(request):
