@@ -262,13 +262,14 @@ class HouseRules:
             view: Any = resolve(urlsplit(path).path).func
         except Resolver404:
             return
-        if isinstance(view, SyncToAsync):
+        if _wraps_sync_to_async(view):
             self._note(
                 Violation(
                     "async_view",
                     f"{method} {path}",
-                    "the view is a plain `def` wrapped whole in sync_to_async: all of it runs "
-                    "in a worker thread, as a sync view would.",
+                    "the view is a plain `def` wrapped whole in sync_to_async (under its "
+                    "decorators, if any): all of it runs in a worker thread, as a sync view "
+                    "would.",
                     why="Expected an `async def` view that awaits its I/O: in this kata the view "
                     "stays async.",
                 )
@@ -678,3 +679,14 @@ def explain(violations: list[Violation]) -> str:
         f"{text}\n\nThe kata's own checks passed, but the harness checks these house rules on "
         "every request of every kata (see the README's house rules)."
     )
+
+
+def _wraps_sync_to_async(view: Any) -> bool:
+    """Whether ``view``, or what its decorators wrap (``__wrapped__``), is a sync_to_async."""
+    for _ in range(20):  # decorators nest a few deep; a cycle must not hang the harness
+        if isinstance(view, SyncToAsync):
+            return True
+        view = getattr(view, "__wrapped__", None)
+        if view is None:
+            return False
+    return False

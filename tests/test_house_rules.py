@@ -24,7 +24,9 @@ import select
 import time
 
 import httpx
+from asgiref.sync import sync_to_async
 from django.http import JsonResponse
+from django.views.decorators.http import require_GET
 
 URL = "http://weather.example/forecast"
 
@@ -102,6 +104,9 @@ async def thread_left_running(request):
 
 def sync_view(request):
     return JsonResponse({"ok": True})
+
+
+decorated_sync_view = require_GET(sync_to_async(sync_view))
 """
 
 URLS = """
@@ -113,7 +118,8 @@ urlpatterns = [
     path(f"{name.replace('_', '-')}/", getattr(views, name))
     for name in ("clean", "sliced_sleep", "tiny_slices", "one_blocking_call", "busy_wait",
                  "unawaited", "left_running", "thread_left_running", "client_left_open",
-                 "sync_client_left_open", "sync_client_closed", "sync_view")
+                 "sync_client_left_open", "sync_client_closed", "sync_view",
+                 "decorated_sync_view")
 ]
 """
 
@@ -132,7 +138,8 @@ def forecast(upstream):
     "path",
     ["/clean/", "/sliced-sleep/", "/tiny-slices/", "/one-blocking-call/", "/busy-wait/",
      "/unawaited/", "/left-running/", "/thread-left-running/", "/client-left-open/",
-     "/sync-client-left-open/", "/sync-client-closed/", "/sync-view/"],
+     "/sync-client-left-open/", "/sync-client-closed/", "/sync-view/",
+     "/decorated-sync-view/"],
 )
 async def test_answers(app, path):
     response = await app.get(path)
@@ -256,6 +263,15 @@ def test_a_sync_client_dropped_unclosed_is_named_and_a_closed_one_is_fine(run: T
     shown = message(run, "/sync-client-left-open/")
     assert "an httpx.Client was dropped without being closed" in shown
     assert site("sync_client_left_open", "client = httpx.Client()") in shown
+
+
+def test_a_sync_view_wrapped_in_sync_to_async_under_a_decorator_breaks_the_async_rule(
+    run: TestRun,
+) -> None:
+    assert outcome(run, "/decorated-sync-view/") == "failed"
+    shown = message(run, "/decorated-sync-view/")
+    assert "(async_view)" in shown
+    assert "wrapped whole in sync_to_async (under its decorators" in shown
 
 
 def test_a_sync_view_breaks_the_async_rule(run: TestRun) -> None:
