@@ -1,4 +1,5 @@
 import asyncio
+
 import httpx
 from django.http import HttpResponse
 from django.utils.html import format_html
