@@ -26,6 +26,7 @@ import asyncio
 import collections
 import functools
 import linecache
+import platform
 import selectors
 import sys
 import threading
@@ -45,6 +46,10 @@ POLL = 0.002
 SAMPLE_AFTER = 0.002
 # Runs kept per loop, newest last (a test makes far fewer).
 KEEP_RUNS = 50_000
+# The futex system call, where a thread waits for the GIL (and for any lock).
+FUTEX = {"x86_64": 202, "aarch64": 98}.get(platform.machine())
+# Python code that waits on a lock, an event or a future: a futex wait there is a real one.
+_LOCK_WAITS = ("threading.py", "concurrent/futures/_base.py", "queue.py")
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,7 @@ class LoopMonitor:
         self._sites: tuple[CodeSite, ...] = ()
         self._blocked = True
         self._stat = Path(f"/proc/self/task/{threading.get_native_id()}/stat")
+        self._syscall = self._stat.with_name("syscall")
         self._windows: list[_Samples] = []
         self._stop = threading.Event()
         # Called (from the watchdog's thread) once per run that the learner's code has held
@@ -171,7 +177,12 @@ class LoopMonitor:
                 continue
             frame = sys._current_frames().get(self.thread)
             sites = tuple(learner_sites(frame, self.code_roots))
-            blocked = bool(sites) and self._in_kernel_wait() and not _starting_a_thread(frame)
+            blocked = (
+                bool(sites)
+                and self._in_kernel_wait()
+                and not _starting_a_thread(frame)
+                and not self._waiting_for_the_gil(frame)
+            )
             for window in list(self._windows):
                 window.busy += 1
                 if sites:
@@ -198,6 +209,29 @@ class LoopMonitor:
         except (OSError, IndexError):
             return True
         return state in ("S", "D")
+
+    def _waiting_for_the_gil(self, frame: FrameType | None) -> bool:
+        """Whether the loop's thread waits for the GIL that another thread of the process,
+        running right now, holds: a correct view's worker thread (sync_to_async, to_thread)
+        computing, not the view blocking. Seen as a futex wait outside Python's own lock
+        waits (Event.wait, Future.result, ...), while some other thread is runnable."""
+        if FUTEX is None or (frame is not None and frame.f_code.co_filename.endswith(_LOCK_WAITS)):
+            return False
+        try:
+            if int(self._syscall.read_text().split()[0]) != FUTEX:
+                return False
+        except (OSError, ValueError, IndexError):
+            return False
+        me = str(threading.get_native_id())
+        for task in self._stat.parent.parent.iterdir():
+            if task.name in (me, self._stat.parent.name):
+                continue
+            try:
+                if (task / "stat").read_text().rsplit(")", 1)[1].split()[0] == "R":
+                    return True
+            except (OSError, IndexError):
+                continue
+        return False
 
 
 def _starting_a_thread(frame: FrameType | None) -> bool:
