@@ -17,6 +17,8 @@ FIRST_NAMES = ["Zoë", "Łukasz", "Ana", "Bo", "Chidi", "Dara", "Émile", "Björ
 TOGETHER = 5
 # Each service answers at its own speed, different from test to test.
 LATENCY = (0.05, 0.15)
+# Ten times the slowest answer (failure tests run ten times faster: 0.15 s here).
+HEALTHY_WHILE_BROKEN = 1.5
 
 
 @pytest.fixture
@@ -160,8 +162,11 @@ async def test_parallel_requests_each_see_their_own_user(app, services, people, 
 
 async def test_a_broken_service_is_a_502_not_a_crash(app, services, rng, upstream_failure):
     user = rng.choice(USERS)
-    broken = rng.choice(["profiles", "orders"])
+    broken, healthy = rng.sample(["profiles", "orders"], 2)
     services[broken].breaks(upstream_failure)
+    # The healthy service is still answering when the broken one fails: a page that answers
+    # 502 then must not leave that call running behind it.
+    services[healthy].latency = HEALTHY_WHILE_BROKEN
     response = await app.get("/account/", headers={"X-User": user})
     response.assert_status(502, f"Bad Gateway: the {broken[:-1]} service {upstream_failure}")
     body = (
