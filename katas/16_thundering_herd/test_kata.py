@@ -3,9 +3,13 @@ currency even when a crowd of requests finds the cache empty; a failed fetch is 
 and a client who leaves does not cancel the fetch the others are waiting for."""
 
 import asyncio
+import gc
 import json
+import sys
 import time
 from collections import Counter
+from pathlib import Path
+from types import MappingProxyType, ModuleType
 
 import pytest
 from django.core.cache import cache
@@ -254,6 +258,79 @@ async def test_a_client_who_leaves_does_not_cancel_the_fetch_for_the_others(
             "times for them.\nExpected at most one more call than the one the leaver "
             "started: the others share one fetch, even when its first client has gone.\n\n"
             f"{bank.upstream.timeline()}",
+            pytrace=False,
+        )
+
+
+def kept_for(bases):
+    """What the kata's code keeps at module level (in a dict, set or list, on a module-level
+    object or class, or in a function's ``functools.cache``) that names one of ``bases``."""
+    gc.collect()
+    here = Path(__file__).parent.name
+    found = []
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None) or ""
+        if here not in Path(path).parts or path == __file__:
+            continue
+        for name, value in list(vars(module).items()):
+            if isinstance(value, ModuleType):
+                continue
+            if getattr(value, "__module__", None) == module.__name__ and hasattr(
+                value, "cache_info"
+            ):
+                size = value.cache_info().currsize
+                if size >= len(bases):
+                    found.append(f"the cache of {name}() ({size} entries)")
+            for obj in (value, *vars_of(value)):
+                if holds_one_of(obj, bases):
+                    found.append(f"{name}, a {type(obj).__name__} of {len(obj)} entries")
+                    break
+    return found
+
+
+def holds_one_of(obj, bases, depth=3):
+    if depth == 0 or not isinstance(obj, (dict, set, frozenset, list, tuple)):
+        return False
+    items = [*obj.keys(), *obj.values()] if isinstance(obj, dict) else list(obj)
+    return any(
+        any(base in item for base in bases)
+        if isinstance(item, str)
+        else holds_one_of(item, bases, depth - 1)
+        for item in items
+    )
+
+
+def vars_of(value):
+    """The values of an object's (or a class's) own attributes."""
+    try:
+        attributes = object.__getattribute__(value, "__dict__")
+    except AttributeError:
+        return []
+    if type(attributes) in (dict, MappingProxyType):
+        return list(attributes.values())
+    return []
+
+
+async def test_nothing_is_kept_per_currency_once_its_fetch_is_done(app, bank, rng):
+    bases = rng.sample(CURRENCIES, 6)
+    fine, failing = bases[:3], bases[3:]
+    # A crowd per currency: fills in flight are shared, then done with. The bank fails the
+    # fetches of the second half: a failed fill must be let go of too.
+    await asyncio.gather(*(app.get(f"/rates/?base={base}") for base in fine * 3))
+    bank.breaks("status_503_json", times=3 * len(failing))
+    await asyncio.gather(*(app.get(f"/rates/?base={base}") for base in failing * 3))
+    await asyncio.sleep(0.01)
+    kept = kept_for(bases)
+    if kept:
+        pytest.fail(
+            f"Crowds asked for the rates of {', '.join(bases)} (the bank failed for "
+            f"{', '.join(failing)}), and once every answer was sent, the view's module still "
+            f"kept something naming them: {'; '.join(kept)}.\nThe currency comes from the "
+            "query string, so a visitor can send any string there: whatever is kept per "
+            "currency and never let go grows for the life of the server.\nExpected what a fill "
+            "needs (a lock, a task, an event) to go away once the fill is done, whether it "
+            "worked or failed; the rates themselves belong in Django's cache, which expires "
+            "them.",
             pytrace=False,
         )
 

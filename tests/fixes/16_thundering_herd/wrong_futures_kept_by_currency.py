@@ -1,0 +1,49 @@
+"""Wrong: single flight whose finished fills stay in the dict (it only checks whether the
+one there is done): one task per currency ever asked, kept with its result or error."""
+
+import asyncio
+
+import httpx
+from django.core.cache import cache
+from django.http import JsonResponse
+
+BANK_RATES = "http://fx.example/latest"
+RATES_TTL = 60
+
+
+async def fetch_rates(base):
+    async with httpx.AsyncClient(timeout=5) as client:
+        response = await client.get(BANK_RATES, params={"base": base})
+    response.raise_for_status()
+    return response.json()["rates"]
+
+
+_fills = {}
+
+
+async def fill(key, base):
+    rates = await cache.aget(key)
+    if rates is None:
+        rates = await fetch_rates(base)
+        await cache.aset(key, rates, RATES_TTL)
+    return rates
+
+
+async def latest_rates(base):
+    key = f"fx-rates:{base}"
+    rates = await cache.aget(key)
+    if rates is None:
+        task = _fills.get(key)
+        if task is None or task.done():
+            task = _fills[key] = asyncio.create_task(fill(key, base))
+        rates = await asyncio.shield(task)
+    return rates
+
+
+async def rates(request):
+    base = request.GET.get("base", "EUR")
+    try:
+        rates = await latest_rates(base)
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"base": base, "error": "rates unavailable"}, status=502)
+    return JsonResponse({"base": base, "rates": rates})
