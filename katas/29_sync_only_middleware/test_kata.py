@@ -4,9 +4,11 @@ even when requests come at once, passed on to the orders service and back to the
 it still works where a sync-only middleware comes after it."""
 
 import asyncio
+import gc
 import sys
 import threading
 from concurrent.futures import Future
+from pathlib import Path
 
 import pytest
 from asgiref.sync import AsyncToSync
@@ -89,6 +91,39 @@ def threads_waiting_for_the_loop(code_roots):
                 "executor handed it the work)"
             )
     return found
+
+
+def holders_of(ids):
+    """The lists, sets and dicts the kata's code keeps at module level, directly or on one
+    of its module-level objects or middleware instances, holding one of ``ids`` (as a key
+    or a value)."""
+    wanted = set(ids)
+    here = Path(__file__).parent.name
+    modules = [
+        module
+        for module in list(sys.modules.values())
+        if here in Path(getattr(module, "__file__", None) or "").parts
+        and module.__file__ != __file__
+    ]
+    names = {module.__name__ for module in modules}
+    instances = [obj for obj in gc.get_objects() if type(obj).__module__ in names]
+    found = {}
+    for value in [*(v for module in modules for v in vars(module).values()), *instances]:
+        for obj in (value, *vars_of(value)):
+            if type(obj) in (dict, list, set):
+                items = [*obj.keys(), *obj.values()] if type(obj) is dict else obj
+                if any(type(item) is str and item in wanted for item in items):
+                    found[id(obj)] = obj
+    return list(found.values())
+
+
+def vars_of(value):
+    """The values of an object's own attributes, if it keeps them in a plain __dict__."""
+    try:
+        attributes = object.__getattribute__(value, "__dict__")
+    except AttributeError:
+        return []
+    return list(attributes.values()) if type(attributes) is dict else []
 
 
 @pytest.mark.middleware(REQUEST_ID, STORE)
@@ -174,6 +209,35 @@ async def test_an_id_is_never_given_twice(middleware_app, upstream, rng):
             f"{len(ids)} requests, one after another, came back with X-Request-ID {ids!r}.\n"
             "Expected an id never given before for each: a repeated id ties unrelated "
             "requests together in the logs.",
+            pytrace=False,
+        )
+
+
+async def test_nothing_of_a_request_is_kept_once_it_has_answered(middleware_app, upstream, rng):
+    # On a server that runs for weeks, whatever is kept per request only grows; and what
+    # is kept by the request's address (id(request)) or its task reaches a later request,
+    # once Python hands the freed address or task slot to it.
+    ids = []
+    for turn in range(4):
+        order_id, _, _, orders = fake_orders(upstream, rng, 0.01)
+        if turn == 3:
+            orders.breaks("status_503_json")
+        sent = {HEADER: a_request_id(rng)} if turn % 2 else {}
+        response = await middleware_app.get(f"/orders/{order_id}/", headers=sent)
+        if response.status not in (200, *GATEWAY_ERRORS):
+            response.assert_status(200, f"order {order_id}")
+        ids.append(response.headers.get(HEADER))
+        del response
+    kept = holders_of([i for i in ids if i])
+    if kept:
+        pytest.fail(
+            f"4 requests to the order page had answered (the last one a 502), and a "
+            f"{type(kept[0]).__name__} of {len(kept[0])} entries holding their request ids "
+            "was still held in memory.\nSomething keeps a piece of every request, keyed by the "
+            "request, its address (id(request)) or its task, and never lets go: it only "
+            "grows, and once Python gives a freed request's address to a new request, the "
+            "new one is handed the old one's id.\n"
+            "Expected each request's id to go away with the request.",
             pytrace=False,
         )
 
