@@ -3,7 +3,9 @@
 A run sends one warm-up request (not counted: it loads the view), then ``n`` identical
 requests at once, each bounded by the same deadline. The report puts runs side by side:
 requests per second (answers with a 2xx status, per second of the burst), latency p50,
-p95 and max, errors, the longest time the server's event loop was blocked, and a timeline
+p95 and max, when the first byte of the body came (p50), errors, the longest time the
+server's event loop was blocked, what reached the fake upstream when it says (calls, the
+most in flight at once, connections opened), and a timeline
 of when each request was inside the view, so serial service (a staircase) and concurrent
 service (a block) show at a glance. The kata's server stamps every response with both
 (``dojo.kata_site``); for a server that does not, the timeline shows when each request
@@ -17,16 +19,18 @@ import contextlib
 import math
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from dojo.errors import DojoError
 from dojo.kata_site import LOOP_STALL_HEADER, VIEW_TIMING_HEADER
+from dojo.scenario import DEFAULT_BURST, MAX_BURST, MEASURES
+from dojo.sitethreads import THREADS_HEADER
 from dojo.timeline import render_rows
 
-DEFAULT_BURST = 50
-MAX_BURST = 1000
+__all__ = ["DEFAULT_BURST", "MAX_BURST", "Run", "Sample", "fire", "ratio", "report"]
+
 DEFAULT_SECONDS = 60.0
 TIMELINE_ROWS = 10
 NO_ANSWER = "no answer in time"
@@ -45,6 +49,8 @@ class Sample:
     problem: str = ""
     view: tuple[float, float] | None = None
     loop_stall: float | None = None
+    first_byte: float | None = None  # when the first byte of the body came
+    threads: int | None = None  # threads the server held waiting for async code
 
     @property
     def ok(self) -> bool:
@@ -58,6 +64,10 @@ class Sample:
     def latency(self) -> float | None:
         return None if self.answered is None else self.answered - self.sent
 
+    @property
+    def to_first_byte(self) -> float | None:
+        return None if self.first_byte is None else self.first_byte - self.sent
+
 
 @dataclass
 class Run:
@@ -69,6 +79,8 @@ class Run:
     started: float
     finished: float
     last_error: str = field(default="", repr=False)
+    # What reached the fake upstream during the burst (UpstreamStats' fields), when known.
+    upstream: dict[str, int] | None = None
 
     @property
     def elapsed(self) -> float:
@@ -80,13 +92,24 @@ class Run:
 
     def latency_percentile(self, percent: float) -> float | None:
         """The latency ``percent`` % of the answered requests stayed within (nearest rank)."""
-        latencies = sorted(
-            latency for sample in self.samples if (latency := sample.latency) is not None
-        )
-        if not latencies:
-            return None
-        rank = max(1, math.ceil(percent / 100 * len(latencies)))
-        return latencies[rank - 1]
+        return _percentile([sample.latency for sample in self.samples], percent)
+
+    def first_byte_percentile(self, percent: float) -> float | None:
+        """The same, for the time to the body's first byte."""
+        return _percentile([sample.to_first_byte for sample in self.samples], percent)
+
+    def measure(self, name: str) -> float | None:
+        """The figure ``name`` (one of ``dojo.scenario.MEASURES``) of this run, when known."""
+        if name == "requests_per_second":
+            return self.requests_per_second
+        if name == "latency":
+            return self.latency_percentile(50)
+        if name == "first_byte":
+            return self.first_byte_percentile(50)
+        if name == "held_threads":
+            return self.most_threads
+        key = {"upstream_calls": "calls", "upstream_in_flight": "peak_in_flight"}[name]
+        return None if self.upstream is None else self.upstream.get(key)
 
     @property
     def errors(self) -> Counter[str]:
@@ -106,6 +129,11 @@ class Run:
             <= sample.answered + CLOCK_SLACK
             for sample in answered
         )
+
+    @property
+    def most_threads(self) -> int | None:
+        """The most threads the server held waiting for async code at once, when it says."""
+        return max((s.threads for s in self.samples if s.threads is not None), default=None)
 
     @property
     def longest_loop_stall(self) -> float | None:
@@ -139,14 +167,25 @@ class Run:
 
 
 async def fire(
-    url: str, n: int = DEFAULT_BURST, *, seconds: float = DEFAULT_SECONDS, label: str = ""
+    url: str,
+    n: int = DEFAULT_BURST,
+    *,
+    seconds: float = DEFAULT_SECONDS,
+    label: str = "",
+    method: str = "GET",
+    body: bytes = b"",
+    warm_up: bool = True,
+    before_burst: Callable[[], object] | None = None,
 ) -> Run:
-    """One warm-up request, then ``n`` GETs of ``url`` at once; none waits past ``seconds``.
-    A DojoError when nothing answers at ``url``."""
-    target = _Target.of(url)
-    warm_up = await _request(target, time.perf_counter() + seconds)
-    if warm_up.status is None and warm_up.problem != NO_ANSWER:
-        raise DojoError(f"Nothing answered at {url} ({warm_up.problem}). Is the server running?")
+    """One warm-up request, then ``n`` requests of ``url`` at once; none waits past
+    ``seconds``. ``before_burst`` is called between the two. A DojoError when nothing
+    answers at ``url``."""
+    target = _Target.of(url, method, body)
+    first = await _request(target, time.perf_counter() + seconds) if warm_up else None
+    if first is not None and first.status is None and first.problem != NO_ANSWER:
+        raise DojoError(f"Nothing answered at {url} ({first.problem}). Is the server running?")
+    if before_burst is not None:
+        before_burst()
     started = time.perf_counter()
     deadline = started + seconds
     samples = await asyncio.gather(*(_request(target, deadline) for _ in range(n)))
@@ -164,14 +203,19 @@ class _Target:
     request: bytes
 
     @classmethod
-    def of(cls, url: str) -> _Target:
+    def of(cls, url: str, method: str = "GET", body: bytes = b"") -> _Target:
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        request = (
-            f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: dojo-load\r\n"
-            "Connection: close\r\n\r\n"
+        content = (
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            if method != "GET"
+            else ""
         )
-        return cls(parts.hostname or "", parts.port or 80, request.encode("latin-1"))
+        head = (
+            f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: dojo-load\r\n"
+            f"{content}Connection: close\r\n\r\n"
+        )
+        return cls(parts.hostname or "", parts.port or 80, head.encode("latin-1") + body)
 
 
 async def _request(target: _Target, deadline: float) -> Sample:
@@ -185,7 +229,9 @@ async def _request(target: _Target, deadline: float) -> Sample:
             reader, writer = await asyncio.open_connection(target.host, target.port)
             writer.write(target.request)
             head = await reader.readuntil(b"\r\n\r\n")
-            await reader.read()  # the body: the server closes the connection after it
+            # The body: the server closes the connection after it.
+            first_byte = time.perf_counter() if await reader.read(1) else None
+            await reader.read()
         status, headers = _parse_head(head)
     except TimeoutError:
         return Sample(sent, None, problem=NO_ANSWER)
@@ -202,6 +248,8 @@ async def _request(target: _Target, deadline: float) -> Sample:
         status=status,
         view=_view_interval(headers.get(VIEW_TIMING_HEADER.lower())),
         loop_stall=_seconds_header(headers.get(LOOP_STALL_HEADER.lower())),
+        first_byte=first_byte,
+        threads=_count_header(headers.get(THREADS_HEADER.lower())),
     )
 
 
@@ -236,11 +284,24 @@ def _view_interval(header: str | None) -> tuple[float, float] | None:
     return (start, end) if start <= end else None
 
 
+def _count_header(header: str | None) -> int | None:
+    return int(header) if header is not None and header.isdigit() else None
+
+
 def _seconds_header(header: str | None) -> float | None:
     try:
         return float(header) if header is not None else None
     except ValueError:
         return None
+
+
+def _percentile(values: Sequence[float | None], percent: float) -> float | None:
+    """The value ``percent`` % of the known ``values`` stay within (nearest rank)."""
+    known = sorted(value for value in values if value is not None)
+    if not known:
+        return None
+    rank = max(1, math.ceil(percent / 100 * len(known)))
+    return known[rank - 1]
 
 
 def _evenly(count: int, most: int) -> list[int]:
@@ -253,8 +314,9 @@ def _evenly(count: int, most: int) -> list[int]:
 # The report ---------------------------------------------------------------------------------
 
 
-def report(runs: Sequence[Run], *, title: str) -> str:
-    """The figures of the runs side by side, their timelines, and the ratio of the last two."""
+def report(runs: Sequence[Run], *, title: str, measure: str = MEASURES[0]) -> str:
+    """The figures of the runs side by side, their timelines, and the ratio of the first and
+    the last in ``measure``."""
     lines = [title, "", _table(runs), ""]
     for run in runs:
         if run.errors:
@@ -264,12 +326,45 @@ def report(runs: Sequence[Run], *, title: str) -> str:
     for run in runs:
         lines += [run.timeline(), ""]
     if len(runs) >= 2:
-        lines.append(ratio(runs[0], runs[-1]))
+        lines.append(ratio(runs[0], runs[-1], measure))
     return "\n".join(lines).rstrip() + "\n"
 
 
-def ratio(before: Run, after: Run) -> str:
-    """One line: how many times the requests per second of ``before`` ``after`` served."""
+# How a ratio reads, for each figure that is better when smaller: the ratio, the words for
+# when the second run's figure is zero, and the figure's unit.
+LESS_IS_BETTER = {
+    "latency": (
+        "took {times:.1f}x the median latency of {after}",
+        "took a median {mine} where {after} took none",
+        "{:.2f} s",
+    ),
+    "first_byte": (
+        "took {times:.1f}x as long as {after} to send the first byte of a body (median)",
+        "took a median {mine} to send the first byte of a body where {after} took none",
+        "{:.2f} s",
+    ),
+    "upstream_calls": (
+        "made {times:.1f}x the upstream calls of {after}",
+        "made {mine} upstream calls where {after} made none",
+        "{:.0f}",
+    ),
+    "upstream_in_flight": (
+        "kept {times:.1f}x as many upstream calls in flight at once as {after}",
+        "kept up to {mine} upstream calls in flight at once where {after} made none",
+        "{:.0f}",
+    ),
+    "held_threads": (
+        "held {times:.1f}x as many threads waiting at once as {after}",
+        "held up to {mine} threads waiting for async code at once where {after} held none",
+        "{:.0f}",
+    ),
+}
+
+
+def ratio(before: Run, after: Run, measure: str = MEASURES[0]) -> str:
+    """One line: how ``before`` and ``after`` compare in ``measure``."""
+    if measure in LESS_IS_BETTER:
+        return _less_is_better(before, after, measure)
     if before.requests_per_second == 0:
         if after.requests_per_second == 0:
             return f"Neither {before.label} nor {after.label} answered a request successfully."
@@ -284,16 +379,40 @@ def ratio(before: Run, after: Run) -> str:
     )
 
 
+def _less_is_better(before: Run, after: Run, measure: str) -> str:
+    """The ratio of a figure where less is better: ``before``'s over ``after``'s."""
+    mine, theirs = before.measure(measure), after.measure(measure)
+    wording, when_zero, unit = LESS_IS_BETTER[measure]
+    if mine is None or theirs is None:
+        return f"No {measure.replace('_', ' ')} to compare: a run gave none."
+    if theirs == 0:
+        return f"{before.label} {when_zero.format(mine=unit.format(mine), after=after.label)}."
+    figures = f"({unit.format(mine)} vs {unit.format(theirs)})"
+    times = mine / theirs
+    return f"{before.label} {wording.format(times=times, after=after.label)} {figures}."
+
+
 def _table(runs: Sequence[Run]) -> str:
     rows: list[tuple[str, list[str]]] = [
         ("requests per second", [f"{run.requests_per_second:.1f}" for run in runs]),
         ("latency p50", [_seconds(run.latency_percentile(50)) for run in runs]),
         ("latency p95", [_seconds(run.latency_percentile(95)) for run in runs]),
         ("latency max", [_seconds(run.latency_percentile(100)) for run in runs]),
+        ("first byte of the body p50", [_seconds(run.first_byte_percentile(50)) for run in runs]),
         ("errors", [str(sum(run.errors.values())) for run in runs]),
         ("event loop blocked, longest", [_seconds(run.longest_loop_stall) for run in runs]),
+        ("threads held waiting, most", [_count(run.most_threads) for run in runs]),
         ("burst took", [f"{run.finished - run.started:.2f} s" for run in runs]),
     ]
+    if all(run.upstream is not None for run in runs):
+        rows += [
+            (label, [str((run.upstream or {}).get(key, "-")) for run in runs])
+            for label, key in (
+                ("upstream calls", "calls"),
+                ("upstream calls in flight, most", "peak_in_flight"),
+                ("upstream connections opened", "connections"),
+            )
+        ]
     label_width = max(len(label) for label, _ in rows)
     width = max(12, *(len(run.label) + 2 for run in runs))
     lines = [" " * (label_width + 2) + "".join(f"{run.label:>{width}}" for run in runs)]
@@ -308,6 +427,10 @@ def _errors(run: Run) -> str:
     if run.last_error:
         line += f" The last one in the server's log:\n    {run.last_error}"
     return line
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
 
 
 def _seconds(value: float | None) -> str:

@@ -3,7 +3,13 @@ the fake upstream answers meanwhile. It is the optional ``[load]`` table of kata
 
     [load]
     path = "/prices/convert/?amount=10&from=EUR&to=USD"   # the request a burst repeats
+    method = "GET"                           # optional; POST sends ``body`` as JSON
+    body = {skus = ["A1", "B2"]}             # optional, POST only
+    burst = 50                               # optional: requests at once unless BURST= says
+    warm_up = true                           # optional: one request before the burst
+    measure = "requests_per_second"          # optional: what shows the lesson (see below)
     cheap_http_clients = true                # optional, true by default (see below)
+    middleware = ["katas.29_x.middleware.M"]  # optional: added to the site's, as in the tests
 
     [[load.upstream]]                        # one table per upstream endpoint the view calls
     url = "http://rates.example/latest"      # plain http://<service>.example/<path>
@@ -11,9 +17,17 @@ the fake upstream answers meanwhile. It is the optional ``[load]`` table of kata
     latency = 0.2                            # optional: seconds per call, like a network trip
     json = {base = "EUR", rates = {USD = 1.1}}   # optional: the JSON payload ({} by default)
     status = 200                             # optional
+    json_text = '{"next": null}'             # optional, instead of json: what TOML cannot say
+    fails_first = 0                          # optional: 503s on each connection before that
 
-Only a kata whose lesson shows over HTTP (throughput, latency under concurrent requests)
-has one; ``make load`` on any other says that its lesson is not about load.
+A route's URL may end in ``*`` (``http://pricing.example/prices/*``: every path under it),
+or carry a query (``?page=2``: only that query; a route without one takes any query).
+
+Only a kata whose lesson shows over HTTP (throughput, latency under concurrent requests,
+what reaches the services) has one; ``make load`` on any other says that its lesson is not
+about load. ``measure`` names the figure the starter/solution ratio is taken of: one of
+``MEASURES``. Skip the warm-up where the first request changes what the burst meets (a
+cache it fills).
 
 ``cheap_http_clients``: as in the tests (``dojo.costs``), the server's httpx clients share
 one SSL context, so a view that creates a client per request is not slowed by loading the
@@ -23,6 +37,7 @@ lesson is what creating a client costs.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,8 +47,31 @@ from urllib.parse import urlsplit
 DEFAULT_LATENCY = 0.2
 MAX_LATENCY = 10.0
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-SCENARIO_KEYS = {"path", "upstream", "cheap_http_clients"}
-ROUTE_KEYS = {"url", "method", "latency", "json", "status"}
+DEFAULT_BURST = 50
+MAX_BURST = 1000
+LOAD_METHODS = ("GET", "POST")
+# What a ratio can be taken of; for every figure but the first, less is better.
+MEASURES = (
+    "requests_per_second",
+    "latency",
+    "first_byte",
+    "upstream_calls",
+    "upstream_in_flight",
+    "held_threads",
+)
+SCENARIO_KEYS = {
+    "path",
+    "method",
+    "body",
+    "burst",
+    "warm_up",
+    "measure",
+    "upstream",
+    "cheap_http_clients",
+    "middleware",
+}
+ROUTE_KEYS = {"url", "method", "latency", "json", "json_text", "status", "fails_first"}
+MAX_FAILS_FIRST = 10
 
 
 class ScenarioError(ValueError):
@@ -50,10 +88,17 @@ class UpstreamRoute:
     latency: float
     json: Any
     status: int
+    query: str = ""
+    fails_first: int = 0
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}{self.path}"
+        return f"http://{self.host}{self.path}" + (f"?{self.query}" if self.query else "")
+
+    @property
+    def prefix(self) -> bool:
+        """Whether the route takes every path under its own (its URL ends in ``*``)."""
+        return self.path.endswith("*")
 
     def to_dict(self) -> dict[str, Any]:
         """The route as plain data, to hand to the fake upstream's process."""
@@ -63,6 +108,7 @@ class UpstreamRoute:
             "latency": self.latency,
             "json": self.json,
             "status": self.status,
+            "fails_first": self.fails_first,
         }
 
 
@@ -73,6 +119,12 @@ class LoadScenario:
     path: str
     upstream: tuple[UpstreamRoute, ...]
     cheap_http_clients: bool = True
+    method: str = "GET"
+    body: Any = None
+    burst: int = DEFAULT_BURST
+    warm_up: bool = True
+    measure: str = MEASURES[0]
+    middleware: tuple[str, ...] = ()
 
 
 def parse_scenario(table: Any) -> LoadScenario | None:
@@ -90,16 +142,43 @@ def parse_scenario(table: Any) -> LoadScenario | None:
     routes = table.get("upstream", [])
     if not isinstance(routes, list):
         raise ScenarioError("key 'load.upstream' must be an array of tables ([[load.upstream]]).")
-    cheap = table.get("cheap_http_clients", True)
-    if not isinstance(cheap, bool):
-        raise ScenarioError("key 'load.cheap_http_clients' must be true or false.")
+    cheap = _flag(table, "cheap_http_clients")
+    method = table.get("method", "GET")
+    if method not in LOAD_METHODS:
+        raise ScenarioError(f"key 'load.method' must be one of {', '.join(LOAD_METHODS)}.")
+    if "body" in table and method != "POST":
+        raise ScenarioError("key 'load.body' goes with method = \"POST\".")
+    burst = table.get("burst", DEFAULT_BURST)
+    if isinstance(burst, bool) or not isinstance(burst, int) or not 1 <= burst <= MAX_BURST:
+        raise ScenarioError(f"key 'load.burst' must be a number of requests from 1 to {MAX_BURST}.")
+    measure = table.get("measure", MEASURES[0])
+    if measure not in MEASURES:
+        raise ScenarioError(f"key 'load.measure' must be one of {', '.join(MEASURES)}.")
+    middleware = table.get("middleware", [])
+    if not isinstance(middleware, list) or not all(
+        isinstance(name, str) and name.count(".") >= 1 for name in middleware
+    ):
+        raise ScenarioError("key 'load.middleware' must be a list of dotted paths to classes.")
     return LoadScenario(
         path=path,
         upstream=tuple(
             parse_route(f"load.upstream[{index}]", route) for index, route in enumerate(routes)
         ),
         cheap_http_clients=cheap,
+        method=method,
+        body=table.get("body"),
+        burst=burst,
+        warm_up=_flag(table, "warm_up"),
+        measure=measure,
+        middleware=tuple(middleware),
     )
+
+
+def _flag(table: dict[str, Any], key: str) -> bool:
+    value = table.get(key, True)
+    if not isinstance(value, bool):
+        raise ScenarioError(f"key 'load.{key}' must be true or false.")
+    return value
 
 
 def parse_route(key: str, table: Any) -> UpstreamRoute:
@@ -129,14 +208,37 @@ def parse_route(key: str, table: Any) -> UpstreamRoute:
     status = table.get("status", 200)
     if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
         raise ScenarioError(f"key '{key}.status' must be an HTTP status, like 200.")
+    fails_first = table.get("fails_first", 0)
+    if (
+        isinstance(fails_first, bool)
+        or not isinstance(fails_first, int)
+        or not 0 <= fails_first <= MAX_FAILS_FIRST
+    ):
+        raise ScenarioError(
+            f"key '{key}.fails_first' must be a number of calls from 0 to {MAX_FAILS_FIRST}."
+        )
     return UpstreamRoute(
         method=method,
         host=parts.hostname,
         path=parts.path or "/",
         latency=float(latency),
-        json=table.get("json", {}),
+        json=_payload(key, table),
         status=status,
+        query=parts.query,
+        fails_first=fails_first,
     )
+
+
+def _payload(key: str, table: dict[str, Any]) -> Any:
+    """A route's JSON payload: its ``json`` value, or its ``json_text`` parsed."""
+    if "json_text" not in table:
+        return table.get("json", {})
+    if "json" in table:
+        raise ScenarioError(f"key '{key}' has both json and json_text; give one.")
+    try:
+        return json.loads(table["json_text"])
+    except (TypeError, ValueError) as error:
+        raise ScenarioError(f"key '{key}.json_text' must be JSON text ({error}).") from None
 
 
 def _no_stray_keys(key: str, table: dict[str, Any], known: set[str]) -> None:

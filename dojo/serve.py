@@ -271,6 +271,8 @@ class Servers:
         arguments = ["--kata", self.kata.name, "--upstream-port", str(upstream.port), *_flag(log)]
         if self.kata.load is None or self.kata.load.cheap_http_clients:
             arguments.append("--cheap-http-clients")
+        for middleware in self.kata.load.middleware if self.kata.load else ():
+            arguments += ["--middleware", middleware]
         if target.directory is not None:
             arguments += ["--target-dir", str(target.directory)]
         return self._start("site", sock, arguments)

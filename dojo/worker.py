@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--routes", default="[]", help="upstream: the routes, as JSON")
     parser.add_argument(
+        "--middleware",
+        action="append",
+        default=[],
+        help="site: a middleware to add (a dotted path), as the kata's tests do; repeatable",
+    )
+    parser.add_argument(
         "--server-mode",
         action="store_true",
         help="site: serve the kata tests (a probe endpoint, inside reports on 500s)",
@@ -73,6 +79,17 @@ def application(args: argparse.Namespace) -> Any:
     redirect_httpx(args.upstream_port)
     if args.cheap_http_clients:
         share_ssl_context()
+    if not args.server_mode:
+        from django.conf import settings as django_settings
+
+        from dojo.sitethreads import THREADS_MIDDLEWARE
+
+        # The kata's own middleware, as its tests add it; the thread count next to the view.
+        django_settings.MIDDLEWARE = [
+            *django_settings.MIDDLEWARE,
+            *args.middleware,
+            THREADS_MIDDLEWARE,
+        ]
     if not args.server_mode:
         return build_application(args.kata, args.target_dir, log=args.log)
     from django.conf import settings

@@ -23,11 +23,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dojo.catalog import KataConfigError, load_kata
+from dojo.catalog import KataConfigError, load_kata, load_katas
 from dojo.commands import load as load_command
 from dojo.errors import DojoError
-from dojo.load import NO_ANSWER, Run, fire, report
-from dojo.scenario import LoadScenario, UpstreamRoute, parse_scenario
+from dojo.fakeupstream import FakeUpstream
+from dojo.load import NO_ANSWER, Run, Sample, fire, ratio, report
+from dojo.scenario import LoadScenario, UpstreamRoute, parse_route, parse_scenario
 from dojo.serve import Server, Servers, listen, resolve_target
 from dojo.upstream import peak_overlap
 from tests.fakekata import KATA_TOML, REPO, copy_project, write_kata
@@ -169,6 +170,24 @@ def peak_in_view(run: Run) -> int:
 # The [load] table ----------------------------------------------------------------------------
 
 
+# The katas whose lesson shows under load (issue 11), and the figure that shows each one.
+LOAD_LESSONS = {
+    8: "requests_per_second",
+    9: "requests_per_second",
+    10: "requests_per_second",
+    12: "latency",
+    13: "upstream_in_flight",
+    14: "latency",
+    15: "requests_per_second",
+    16: "upstream_calls",
+    29: "held_threads",
+    31: "requests_per_second",
+    32: "first_byte",
+    34: "requests_per_second",
+}
+UPSTREAM_URL = re.compile(r"""["'](http://[a-z0-9.-]+\.example[^"'\s]*)["']""")
+
+
 def test_a_load_table_gives_the_path_and_the_upstream_routes_with_defaults() -> None:
     scenario = parse_scenario(
         {"path": "/slow/", "upstream": [{"url": "http://rates.example/latest"}]}
@@ -207,6 +226,129 @@ def test_a_malformed_load_table_is_named_by_file_and_key(
         load_kata(kata)
     assert "kata.toml: " in str(error.value)
     assert message in str(error.value)
+
+
+def test_a_load_table_can_post_a_body_and_choose_its_burst_measure_and_middleware() -> None:
+    scenario = parse_scenario(
+        {
+            "path": "/basket/",
+            "method": "POST",
+            "body": {"skus": ["A"]},
+            "burst": 7,
+            "warm_up": False,
+            "measure": "upstream_calls",
+            "middleware": ["katas.x.middleware.M"],
+        }
+    )
+    assert scenario is not None
+    assert (scenario.method, scenario.body, scenario.burst) == ("POST", {"skus": ["A"]}, 7)
+    assert (scenario.warm_up, scenario.measure) == (False, "upstream_calls")
+    assert scenario.middleware == ("katas.x.middleware.M",)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"path": "/", "body": {}}, "key 'load.body' goes with method = \"POST\""),
+        ({"path": "/", "burst": 0}, "key 'load.burst' must be a number of requests"),
+        ({"path": "/", "measure": "speed"}, "key 'load.measure' must be one of"),
+        ({"path": "/", "middleware": "m"}, "key 'load.middleware' must be a list"),
+        (
+            {"path": "/", "upstream": [{"url": "http://a.example/", "json_text": "{"}]},
+            "key 'load.upstream[0].json_text' must be JSON text",
+        ),
+    ],
+)
+def test_a_wrong_load_setting_says_what_it_must_be(table: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_scenario(table)
+
+
+def upstream_answer(fake: FakeUpstream, url: str) -> httpx.Response:
+    """One GET of ``url`` answered by ``fake`` in this process, on one connection."""
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=fake)
+        async with httpx.AsyncClient(transport=transport) as client:
+            return await client.get(url)
+
+    return asyncio.run(get())
+
+
+def test_the_fake_upstream_picks_a_route_by_query_then_path_then_prefix() -> None:
+    fake = FakeUpstream(
+        [
+            parse_route("r", {"url": "http://o.example/orders?page=2", "latency": 0, "json": 2}),
+            parse_route("r", {"url": "http://o.example/orders", "latency": 0, "json": 1}),
+            parse_route("r", {"url": "http://o.example/items/*", "latency": 0, "json": 3}),
+            parse_route("r", {"url": "http://o.example/null", "latency": 0, "json_text": "null"}),
+        ]
+    )
+    assert upstream_answer(fake, "http://o.example/orders?page=2").json() == 2
+    assert upstream_answer(fake, "http://o.example/orders?page=3").json() == 1
+    assert upstream_answer(fake, "http://o.example/items/A-1").json() == 3
+    assert upstream_answer(fake, "http://o.example/null").json() is None
+    assert upstream_answer(fake, "http://o.example/items").status_code == 502
+
+
+def test_the_fake_upstream_fails_the_first_calls_of_a_connection_and_counts_calls() -> None:
+    fake = FakeUpstream(
+        [parse_route("r", {"url": "http://c.example/q", "latency": 0, "fails_first": 1})]
+    )
+    assert upstream_answer(fake, "http://c.example/q").status_code == 503
+    assert upstream_answer(fake, "http://c.example/q").status_code == 200  # same client address
+    assert upstream_answer(fake, "http://127.0.0.1/_dojo/stats").json() == {
+        "calls": 2,
+        "peak_in_flight": 1,
+        "connections": 1,
+    }
+    upstream_answer(fake, "http://127.0.0.1/_dojo/reset")
+    assert fake.stats.calls == 0
+
+
+def run_with(label: str, **figures: object) -> Run:
+    sample = Sample(0.0, 1.0, status=200, threads=figures.pop("threads", None))  # type: ignore[arg-type]
+    return Run(label, "http://127.0.0.1/", [sample], 0.0, 1.0, **figures)  # type: ignore[arg-type]
+
+
+def test_the_ratio_is_taken_of_the_figure_the_scenario_names() -> None:
+    starter = run_with("katas/", upstream={"calls": 20, "peak_in_flight": 9})
+    solution = run_with("solutions/", upstream={"calls": 1, "peak_in_flight": 3})
+    assert ratio(starter, solution, "upstream_calls") == (
+        "katas/ made 20.0x the upstream calls of solutions/ (20 vs 1)."
+    )
+    assert ratio(starter, solution, "upstream_in_flight") == (
+        "katas/ kept 3.0x as many upstream calls in flight at once as solutions/ (9 vs 3)."
+    )
+    held = ratio(run_with("katas/", threads=50), run_with("solutions/", threads=0), "held_threads")
+    assert held == (
+        "katas/ held up to 50 threads waiting for async code at once where solutions/ held none."
+    )
+
+
+@pytest.mark.parametrize("number", sorted(LOAD_LESSONS))
+def test_every_kata_whose_lesson_shows_under_load_has_a_scenario_for_its_calls(
+    number: int,
+) -> None:
+    (kata,) = [kata for kata in load_katas(REPO) if kata.number == number]
+    assert kata.load is not None, f"kata {number} has no [load] scenario"
+    assert kata.load.measure == LOAD_LESSONS[number]
+    code = [*kata.path.glob("*.py"), *(REPO / "solutions" / kata.name).glob("*.py")]
+    urls = {
+        url
+        for module in code
+        if not module.name.startswith("test_")
+        for url in UPSTREAM_URL.findall(module.read_text())
+    }
+    assert urls, f"kata {number}'s views call no upstream service"
+    for url in urls:
+        host, _, path = url.removeprefix("http://").partition("/")
+        # A {placeholder} is any one segment, and a base URL may have one more added.
+        pattern = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape("/" + path)) + "(/[^/]+)?"
+        assert any(
+            route.host == host and re.fullmatch(pattern, route.path.replace("*", "A-1"))
+            for route in kata.load.upstream
+        ), f"kata {number}'s scenario has no route for {url}"
 
 
 # Ports ---------------------------------------------------------------------------------------
@@ -356,6 +498,20 @@ def test_load_counts_errors_and_quotes_the_last_one_with_the_learners_line(root:
     )
     text = report([run], title="legend")
     assert "katas/ errors: 500 x3. The last one in the server's log:" in text
+
+
+@pytest.mark.timeout(SERVE_TIMEOUT)
+@pytest.mark.parametrize("number", [13, 29])
+def test_load_runs_a_kata_scenario_end_to_end_and_shows_its_lesson(number: int) -> None:
+    (kata,) = [kata for kata in load_katas(REPO) if kata.number == number]
+    assert kata.load is not None
+    targets = [resolve_target(kata, "katas"), resolve_target(kata, "solutions")]
+    starter, solution = load_command.run_targets(kata, targets, 2, 20, None)
+    assert not starter.errors and not solution.errors
+    starter_figure = starter.measure(kata.load.measure)
+    solution_figure = solution.measure(kata.load.measure)
+    assert starter_figure is not None and solution_figure is not None
+    assert starter_figure > solution_figure
 
 
 def test_load_says_plainly_when_a_kata_is_not_about_load(

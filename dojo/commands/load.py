@@ -10,16 +10,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import shlex
 import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
+
 from dojo.catalog import Kata, KataConfigError, find_kata, kata_dirs, load_kata
 from dojo.errors import DojoError
+from dojo.fakeupstream import RESET_PATH, STATS_PATH
 from dojo.load import DEFAULT_BURST, DEFAULT_SECONDS, MAX_BURST, Run, fire, report
 from dojo.redirect import LOOPBACK_HOSTS
-from dojo.serve import START_TIMEOUT, Servers, Target, listen, resolve_target
+from dojo.serve import START_TIMEOUT, Server, Servers, Target, listen, resolve_target
 
 HELP = "a burst over real HTTP, katas/ vs solutions/: N=8 (BURST=50, TARGET=, URL=, PORT=)"
 MAX_SECONDS = 600.0
@@ -37,8 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--burst",
         type=int,
-        default=DEFAULT_BURST,
-        help=f"how many requests at once (default {DEFAULT_BURST}, at most {MAX_BURST})",
+        help=f"how many requests at once (default: the kata's, else {DEFAULT_BURST}; "
+        f"at most {MAX_BURST})",
     )
     parser.add_argument(
         "--seconds",
@@ -50,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    if not 1 <= args.burst <= MAX_BURST:
+    if args.burst is not None and not 1 <= args.burst <= MAX_BURST:
         raise DojoError(f"BURST={args.burst}: fire from 1 to {MAX_BURST} requests at once.")
     if not 0 < args.seconds <= MAX_SECONDS:
         raise DojoError(f"--seconds must be more than 0 and at most {MAX_SECONDS:g}.")
@@ -62,12 +66,13 @@ def main(args: argparse.Namespace) -> int:
         return 0
     names = [args.target] if args.target else list(COMPARED)
     targets = [resolve_target(kata, name) for name in names]
+    burst = args.burst or kata.load.burst
     print(
-        f"Kata {kata.number:02d} · {kata.title}: {args.burst} requests at once to "
-        f"GET {kata.load.path}, on uvicorn, the upstream played by a local fake.",
+        f"Kata {kata.number:02d} · {kata.title}: {burst} requests at once to "
+        f"{kata.load.method} {kata.load.path}, on uvicorn, the upstream played by a local fake.",
         flush=True,
     )
-    runs = run_targets(kata, targets, args.burst, args.seconds, args.port)
+    runs = run_targets(kata, targets, burst, args.seconds, args.port)
     print()
     legend = _legend(targets)
     if kata.load.cheap_http_clients:
@@ -75,7 +80,7 @@ def main(args: argparse.Namespace) -> int:
             "\nAs in the tests, the server's httpx clients share one SSL context (the fake "
             "upstream speaks no TLS)."
         )
-    print(report(runs, title=legend), end="")
+    print(report(runs, title=legend, measure=kata.load.measure), end="")
     return 0
 
 
@@ -85,7 +90,8 @@ def run_targets(
     """Serve the kata from each target and fire a burst at each in turn. Every server starts
     before the first burst (an idle one costs nothing) and each stops after its burst."""
     assert kata.load is not None
-    path = kata.load.path
+    scenario = kata.load
+    body = b"" if scenario.body is None else json.dumps(scenario.body).encode()
     runs: list[Run] = []
     lifetime = 2 * START_TIMEOUT + len(targets) * 2 * seconds
     print("  starting the servers...", flush=True)
@@ -99,13 +105,39 @@ def run_targets(
             server.wait_ready()
         for target, site in zip(targets, sites, strict=True):
             print(f"  {target.label:<12} firing {burst} requests... ", end="", flush=True)
-            run = asyncio.run(fire(site.url(path), burst, seconds=seconds, label=target.label))
+            run = asyncio.run(
+                fire(
+                    site.url(scenario.path),
+                    burst,
+                    seconds=seconds,
+                    label=target.label,
+                    method=scenario.method,
+                    body=body,
+                    warm_up=scenario.warm_up,
+                    before_burst=lambda: _upstream_stats(upstream, RESET_PATH),
+                )
+            )
+            run.upstream = _upstream_stats(upstream, STATS_PATH)
             print(f"done in {run.finished - run.started:.2f} s.", flush=True)
             if run.errors:
                 run.last_error = site.last_error(kata.root)
             site.stop()
             runs.append(run)
     return runs
+
+
+def _upstream_stats(upstream: Server, path: str) -> dict[str, int] | None:
+    """What reached the fake upstream since its last reset (``path``: read, or reset)."""
+    method = "GET" if path == STATS_PATH else "POST"
+    with (
+        contextlib.suppress(httpx.HTTPError, ValueError),
+        httpx.Client(trust_env=False, timeout=5) as client,
+    ):
+        answer = client.request(method, upstream.url(path))
+        answer.raise_for_status()
+        stats: dict[str, int] = answer.json()
+        return stats
+    return None
 
 
 def _socket(port: int | None, index: int) -> socket.socket:
@@ -131,8 +163,9 @@ def fire_at_url(args: argparse.Namespace) -> int:
     if args.kata:
         kata = find_kata(args.kata)
         title = f"Kata {kata.number:02d} · {kata.title}: {title}"
-    print(f"{title}: {args.burst} requests at once...", flush=True)
-    run = asyncio.run(fire(args.url, args.burst, seconds=args.seconds, label="URL"))
+    burst = args.burst or DEFAULT_BURST
+    print(f"{title}: {burst} requests at once...", flush=True)
+    run = asyncio.run(fire(args.url, burst, seconds=args.seconds, label="URL"))
     print()
     print(report([run], title=f"URL={shlex.quote(args.url)}"), end="")
     return 0

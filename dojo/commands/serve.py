@@ -8,6 +8,7 @@ after --minutes.
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import time
 
@@ -95,11 +96,15 @@ def banner(
                 f"(a fake, on 127.0.0.1:{upstream.port})"
             )
         quoted = shlex.quote(url)
+        if kata.load.method == "POST":
+            body = shlex.quote(json.dumps(kata.load.body or {}))
+            quoted = f"-H 'Content-Type: application/json' -d {body} {quoted}"
+        burst = f"  a burst of {kata.load.burst}:  make load N={kata.number}"
         try_lines = [
             f"  curl -s {quoted}",
             "  five at once, each line one request's time:",
             "    seq 5 | xargs -P 5 -I{} curl -s -o /dev/null -w '%{time_total} s\\n' " + quoted,
-            f"  a burst of 50:  make load N={kata.number} URL={quoted}",
+            burst + (f" URL={shlex.quote(url)}" if kata.load.method == "GET" else ""),
         ]
     lines += ["", "Try it from another terminal:", *try_lines, ""]
     lines.append(
