@@ -86,6 +86,18 @@ class QueryLog:
             return [query for query in self.queries if query.on_loop]
 
 
+def note_server_queries(count: int, sql: str, site: CodeSite | None) -> None:
+    """In server mode: ``count`` queries the kata's server said ran on its event loop's
+    thread, the first being ``sql``, made at ``site`` (an inside report, added to the
+    running test's log: it can only add a failure)."""
+    log = _current_log
+    if log is None:
+        return
+    query = Query(sql=sql, thread="the server's event loop thread", on_loop=True, site=site)
+    with log._lock:
+        log.queries.extend([query] * count)
+
+
 def _in_event_loop() -> bool:
     try:
         asyncio.get_running_loop()

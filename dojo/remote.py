@@ -18,8 +18,8 @@ itself:
   overlapped end together; requests that queued end one after another.
 
 The worker's own reports (the exception behind a 500 and its line, the line that held
-the loop, when each request was inside the view) only enrich the messages, or lower a
-measure: they can add a failure, never remove one.
+the loop, when each request was inside the view, the SQL it ran on the loop's thread) only
+enrich the messages, or lower a measure: they can add a failure, never remove one.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ import pytest
 
 from dojo.asgi import BurstReport, Response
 from dojo.concepts import concept_line
+from dojo.db import note_server_queries
 from dojo.deadline import CANCEL_GRACE, REQUEST_DEADLINE, never_answered
 from dojo.houserules import HouseRules, Violation
 from dojo.kata_site import VIEW_TIMING_HEADER
@@ -49,7 +50,9 @@ from dojo.serverside import (
     ERROR_HEADER,
     ERROR_SITE_HEADER,
     PROBE_PATH,
+    QUERIES_ON_LOOP_HEADER,
     STALL_HEADER,
+    SYNC_VIEW_HEADER,
     UNAWAITED_HEADER,
     read_site,
 )
@@ -162,6 +165,8 @@ class RemoteApp:
         self._note_sync_calls(what, started)
         self._check_loop(what, probes, [response])
         self._note_unawaited(what, [response])
+        self._note_sync_view(what, [response])
+        note_queries_on_loop([response])
         return response
 
     async def burst(
@@ -189,6 +194,8 @@ class RemoteApp:
         self._note_sync_calls(what, started)
         stall = self._check_loop(what, probes, responses)
         self._note_unawaited(what, responses)
+        self._note_sync_view(what, responses)
+        note_queries_on_loop(responses)
         intervals, seen = served_intervals(responses)
         return BurstReport(method, path, list(responses), intervals, elapsed, stall, seen)
 
@@ -328,6 +335,38 @@ class RemoteApp:
                 )
             )
 
+    def _note_sync_view(self, what: str, responses: list[Response]) -> None:
+        """Note a view the server said is not async, or a sync one wrapped whole in
+        sync_to_async (an inside report: it can only add a failure)."""
+        if self.rules is None or not self.rules.applies("async_view"):
+            return
+        for response in responses:
+            kind, _, name = response.headers.get(SYNC_VIEW_HEADER.lower(), "").partition(" ")
+            if kind == "wrapped":
+                self.rules._note(
+                    Violation(
+                        "async_view",
+                        what,
+                        "the view is a plain `def` wrapped whole in sync_to_async (under its "
+                        "decorators, if any): all of it runs in a worker thread, as a sync "
+                        "view would.",
+                        why="Expected an `async def` view that awaits its I/O: in this kata "
+                        "the view stays async.",
+                    )
+                )
+                return
+            if kind == "sync":
+                self.rules._note(
+                    Violation(
+                        "async_view",
+                        what,
+                        f"the request was answered by {unquote(name)}(), a plain `def` view: "
+                        "Django runs it in a worker thread, not on the event loop.",
+                        why="Expected an `async def` view: in this kata the view stays async.",
+                    )
+                )
+                return
+
     def _check_loop(
         self, what: str, probes: _Probes, responses: list[Response]
     ) -> OutsideStall | None:
@@ -361,6 +400,17 @@ def unawaited_reports(responses: list[Response]) -> list[tuple[str, CodeSite]]:
         if site is not None:
             found.append((unquote(name), site))
     return found
+
+
+def note_queries_on_loop(responses: list[Response]) -> None:
+    """Add the SQL queries the server said ran on its loop's thread to the test's query
+    log (``database``), as the in-process connections record them."""
+    for response in responses:
+        count, _, rest = response.headers.get(QUERIES_ON_LOOP_HEADER.lower(), "").partition(" ")
+        if not count.isdigit():
+            continue
+        sql, _, site = rest.partition(" ")
+        note_server_queries(int(count), unquote(sql), read_site(site))
 
 
 def inside_stall_site(responses: list[Response]) -> tuple[CodeSite, tuple[CodeSite, ...]]:

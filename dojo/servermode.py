@@ -31,7 +31,7 @@ import tempfile
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import pytest
 
@@ -44,10 +44,26 @@ if TYPE_CHECKING:
     from dojo.serve import Server
 
 # The dojo fixtures that work in server mode; the kata's own fixtures built on them do too.
-SERVER_FIXTURES = frozenset({"app", "burst", "upstream", "rng", "upstream_failure"})
-# Fixtures of pytest and pytest-django that see or change only the test process.
+# The database is one file both processes use: the test seeds it and reads it back through
+# the same fixtures, committed (``transactional_db``), so the worker sees the rows.
+SERVER_FIXTURES = frozenset(
+    {
+        "app",
+        "burst",
+        "upstream",
+        "rng",
+        "upstream_failure",
+        "database",
+        "transactional_db",
+        "fake",
+        "login",
+        "assert_async_view",
+    }
+)
+# Fixtures of pytest and pytest-django that see or change only the test process (``db``
+# keeps the test's rows in a transaction no other process sees).
 IN_PROCESS_FIXTURES = frozenset(
-    {"caplog", "capsys", "capfd", "settings", "db", "transactional_db", "client", "async_client"}
+    {"caplog", "capsys", "capfd", "settings", "db", "client", "async_client"}
 )
 WORKER_MAX_SECONDS = 3600.0
 SKIP_PREFIX = "not run in server mode: "
@@ -98,6 +114,9 @@ class KataServers:
             arguments.append("--cheap-http-clients")
         if self.target_dir is not None:
             arguments += ["--target-dir", str(self.target_dir)]
+        database = test_database_file()
+        if database is not None:
+            arguments += ["--database", database]
         server = Server(
             "site",
             listen(None)[0],
@@ -142,6 +161,18 @@ class KataServers:
             self._log_dir = Path(self._logs.enter_context(tempfile.TemporaryDirectory()))
         count = len(list(self._log_dir.iterdir()))
         return self._logs.enter_context((self._log_dir / f"{count}-{name}.log").open("wb"))
+
+
+def test_database_file() -> str | None:
+    """The file pytest-django makes the test database in (the settings' TEST NAME), if the
+    project has one: the worker answers from it while the tests seed and read it."""
+    from django.conf import settings
+
+    if not settings.configured:
+        return None
+    default: dict[str, Any] = settings.DATABASES.get("default", {})
+    name = default.get("TEST", {}).get("NAME") or default.get("NAME")
+    return str(name) if name and "memory" not in str(name) else None
 
 
 servers_key = pytest.StashKey[KataServers]()

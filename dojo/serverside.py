@@ -4,6 +4,9 @@
   layer, on the server's event loop, without reaching Django or the kata. The test process
   sends probes while its requests are served; a probe that takes long is the loop held,
   measured from outside (see ``dojo.remote``).
+- ``GET /__dojo__/view?path=/books/1/`` answers, as JSON, whether the view that serves
+  that path is an ``async def`` view, and its name (``describe_view``; for the tests'
+  ``assert_async_view``), or 404 when no view does.
 - ``warm_up_httpx(port)``: the first call of an httpx client imports and builds what later
   calls reuse (a tenth of a second, on the loop); the worker pays it before it serves, as
   the in-process tests pay it before the view runs.
@@ -14,36 +17,49 @@
 - ``InsideReportMiddleware``: a 500 carries the exception behind it and the learner's line,
   and every response the longest time the learner's code held the loop while it was served
   and the line that held it (the loop watchdog of the tests, ``dojo.loopwatch``), and the
-  coroutines the learner's code created and never awaited meanwhile, in response headers, so the test's messages read as in-process ones. These are reports from
-  the process that runs the learner's code: they enrich a message, and never decide a pass.
+  coroutines the learner's code created and never awaited meanwhile, in response headers,
+  so the test's messages read as in-process ones. These are reports from the process that
+  runs the learner's code: they enrich a message, and never decide a pass.
+- ``use_database(path)`` and ``watch_queries()``: the worker's Django uses the test
+  process's database file (it seeds and reads the same rows), and each response says how
+  many SQL queries ran on the event loop's thread while it was served, the first one and
+  the learner's line behind it (the tests' ``database`` log, fed from outside: it can only
+  add a failure).
+- A response served by a view that is not ``async def``, or is one wrapped whole in
+  sync_to_async, says so in ``SYNC_VIEW_HEADER`` (the house rule ``async_view``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import sys
 import time
 import traceback
 import warnings
 from collections.abc import Awaitable, Callable, MutableMapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
-from asgiref.sync import markcoroutinefunction
+from asgiref.sync import SyncToAsync, iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
 from dojo.loopwatch import CodeSite, Run, learner_site_at, monitor_for, site_of
 
 PROBE_PATH = "/__dojo__/probe"
+VIEW_PATH = "/__dojo__/view"
 ERROR_HEADER = "X-Dojo-Error"
 ERROR_SITE_HEADER = "X-Dojo-Error-Site"
 STALL_HEADER = "X-Dojo-Stall"
 UNAWAITED_HEADER = "X-Dojo-Unawaited"
 SYNC_ON_LOOP_HEADER = "x-dojo-sync-on-loop"
+QUERIES_ON_LOOP_HEADER = "X-Dojo-Queries-On-Loop"
+SYNC_VIEW_HEADER = "X-Dojo-Sync-View"
 # How many frames a coroutine remembers of where it was made (as the tests' house rules).
 ORIGIN_DEPTH = 32
 INSIDE_REPORT_MIDDLEWARE = "dojo.serverside.InsideReportMiddleware"
@@ -55,17 +71,58 @@ Application = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def with_probe(application: Application) -> Application:
-    """``application``, with ``PROBE_PATH`` answered on the loop before Django sees it."""
+    """``application``, with ``PROBE_PATH`` and ``VIEW_PATH`` answered on the loop before
+    Django sees them."""
 
     async def probed(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == PROBE_PATH:
-            headers = [(b"content-length", b"0")]
-            await send({"type": "http.response.start", "status": 204, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
+            await _answer(send, 204, b"")
+            return
+        if scope["type"] == "http" and scope["path"] == VIEW_PATH:
+            query = parse_qs(scope.get("query_string", b"").decode())
+            view = _view_at(query.get("path", ["/"])[0])
+            await _answer(send, 404 if view is None else 200, json.dumps(view).encode())
             return
         await application(scope, receive, send)
 
     return probed
+
+
+async def _answer(send: Send, status: int, body: bytes) -> None:
+    headers = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _view_at(path: str) -> dict[str, Any] | None:
+    from django.urls import Resolver404, resolve
+
+    try:
+        return describe_view(resolve(urlsplit(path).path).func)
+    except Resolver404:
+        return None
+
+
+def describe_view(view: Any) -> dict[str, Any]:
+    """What the view-is-async checks need to know of ``view``: whether Django awaits it on
+    the loop, whether it is a plain ``def`` wrapped whole in sync_to_async, and its name."""
+    return {
+        "async": iscoroutinefunction(view),
+        "wrapped": _wraps_sync_to_async(view),
+        "name": getattr(view, "__qualname__", repr(view)),
+    }
+
+
+def _wraps_sync_to_async(view: Any) -> bool:
+    """Whether ``view``, or what its decorators wrap, is a sync_to_async (as the house
+    rule ``async_view`` asks in-process)."""
+    for _ in range(20):  # decorators nest a few deep; a cycle must not hang the server
+        if isinstance(view, SyncToAsync):
+            return True
+        view = getattr(view, "__wrapped__", None)
+        if view is None:
+            return False
+    return False
 
 
 def warm_up_httpx(port: int) -> None:
@@ -101,6 +158,45 @@ def tag_sync_calls_on_loop() -> None:
             request.headers.pop(SYNC_ON_LOOP_HEADER, None)
 
     httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
+
+
+# The SQL the request being served ran on the event loop's thread, with the line behind it.
+_queries_on_loop: ContextVar[list[tuple[str, CodeSite | None]] | None] = ContextVar(
+    "dojo_queries_on_loop", default=None
+)
+
+
+def use_database(path: str) -> None:
+    """Serve with the database file at ``path``: the test process's test database, which
+    it seeds and reads back while this process answers from it."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["NAME"] = path
+
+
+def watch_queries() -> None:
+    """From now on, a SQL query run on the event loop's thread is kept for the response of
+    the request it ran for (see InsideReportMiddleware)."""
+    from django.db.backends.signals import connection_created
+
+    def record(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+        found = _queries_on_loop.get()
+        if found is not None and _on_loop():
+            found.append((sql, site_of(sys._getframe(1), InsideReportMiddleware.code_roots)))
+        return execute(sql, *args)
+
+    def watch(sender: object, connection: Any, **kwargs: Any) -> None:
+        connection.execute_wrappers.append(record)
+
+    connection_created.connect(watch, weak=False, dispatch_uid="dojo.serverside.queries")
+
+
+def _on_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 class _Errors(logging.Filter):
@@ -155,6 +251,8 @@ class InsideReportMiddleware:
     async def __call__(self, request: HttpRequest) -> HttpResponseBase:
         monitor = monitor_for(asyncio.get_running_loop(), self.code_roots)
         start = time.perf_counter()
+        queries: list[tuple[str, CodeSite | None]] = []
+        _queries_on_loop.set(queries)
         response = await self.get_response(request)
         runs = monitor.runs_between(start, time.perf_counter())
         since, sites = monitor._busy_since, monitor._sites
@@ -177,6 +275,16 @@ class InsideReportMiddleware:
         if _Unawaited.found:
             name, site = _Unawaited.found.pop(0)
             response[UNAWAITED_HEADER] = f"{quote(name)} {site_text(site)}"
+        match = request.resolver_match
+        if match is not None:
+            view = describe_view(match.func)
+            if view["wrapped"] or not view["async"]:
+                kind = "wrapped" if view["wrapped"] else "sync"
+                response[SYNC_VIEW_HEADER] = f"{kind} {quote(view['name'])}"
+        if queries:
+            sql, site = queries[0]
+            where = site_text(site) if site is not None else "-"
+            response[QUERIES_ON_LOOP_HEADER] = f"{len(queries)} {quote(sql)} {where}"
         return response
 
 

@@ -2,11 +2,13 @@
 socket that its parent opened on 127.0.0.1 and handed down (so the port is never raced for).
 
     python -m dojo.worker site --fd 5 --ready-fd 7 --kata 08_blocking_sleep \\
-        --upstream-port 41234 [--target-dir solutions] [--cheap-http-clients] [--log]
+        --upstream-port 41234 [--target-dir solutions] [--cheap-http-clients] [--log] \\
+        [--server-mode [--database /tmp/dojo-test-123.sqlite3]]
     python -m dojo.worker upstream --fd 6 --ready-fd 8 --routes '[...]' [--log]
 
 With ``--server-mode`` the site serves the kata tests' requests (see dojo.remote): it also
-answers the loop probe and reports a 500's exception (see dojo.serverside).
+answers the loop probe and reports a 500's exception (see dojo.serverside), and with
+``--database`` it answers from the tests' own database file.
 
 It writes ``ready`` to ``--ready-fd`` once it serves. A watchdog thread stops it when its
 parent goes away or ``--max-seconds`` have passed, and ends the process a few seconds later
@@ -60,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="site: serve the kata tests (a probe endpoint, inside reports on 500s)",
     )
+    parser.add_argument(
+        "--database", help="site, server mode: the test database's file, shared with the tests"
+    )
     return parser
 
 
@@ -100,6 +105,9 @@ def application(args: argparse.Namespace) -> Any:
     roots = (root / "katas", root / "solutions", *([args.target_dir] if args.target_dir else []))
     serverside.InsideReportMiddleware.code_roots = tuple(dict.fromkeys(roots))
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, serverside.INSIDE_REPORT_MIDDLEWARE]
+    if args.database:
+        serverside.use_database(args.database)
+    serverside.watch_queries()
     site = build_application(args.kata, args.target_dir, log=args.log)
     serverside.watch_errors()  # after Django's logging is configured, which would reset it
     serverside.tag_sync_calls_on_loop()

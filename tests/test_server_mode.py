@@ -25,10 +25,13 @@ from tests.test_serve_and_load import assert_no_process_left, processes_in
 VIEWS = """
 import asyncio
 import json
+import os
 import time
 
 import httpx
 from django.http import JsonResponse
+
+from .models import Note
 
 URL = "http://weather.example/forecast"
 
@@ -65,6 +68,22 @@ async def sync_call(request):
 async def forgotten(request):
     asyncio.sleep(0)  # TODO: never awaited
     return JsonResponse({"ok": True})
+
+
+def plain(request):
+    return JsonResponse({"ok": True})
+
+
+async def notes(request):
+    return JsonResponse({"notes": [note.text async for note in Note.objects.order_by("pk")]})
+
+
+async def notes_on_loop(request):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"
+    try:
+        return JsonResponse({"count": Note.objects.count()})  # TODO: a sync query on the loop
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 """
 
 URLS = """
@@ -74,14 +93,36 @@ from . import views
 
 urlpatterns = [
     path(f"{name}/", getattr(views, name))
-    for name in ("blocking", "awaiting", "forecast", "broken", "sync_call", "forgotten")
+    for name in (
+        "blocking", "awaiting", "forecast", "broken", "sync_call", "forgotten", "plain", "notes",
+        "notes_on_loop",
+    )
 ]
+"""
+
+APPS = """
+from django.apps import AppConfig
+
+
+class NotesConfig(AppConfig):
+    name = "katas.{name}"
+    label = "kata{name}"
+"""
+
+MODELS = """
+from django.db import models
+
+
+class Note(models.Model):
+    text = models.CharField(max_length=100)
 """
 
 TESTS = """
 import sys
 
 import pytest
+
+from .models import Note
 
 FORECAST = "http://weather.example/forecast"
 
@@ -142,6 +183,37 @@ async def test_forgotten_coroutine(app):
     (await app.get("/forgotten/")).assert_json({"ok": True})
 
 
+async def test_plain_view_answers(app):
+    (await app.get("/plain/")).assert_json({"ok": True})
+
+
+def test_plain_view_is_async(assert_async_view):
+    assert_async_view("/plain/")
+
+
+def test_awaiting_view_is_async(assert_async_view):
+    assert_async_view("/awaiting/")
+
+
+async def test_the_server_reads_the_tests_rows(app, database, rng):
+    texts = [str(rng.random()) for _ in range(3)]
+    for text in texts:
+        await Note.objects.acreate(text=text)
+    (await app.get("/notes/")).assert_json({"notes": texts})
+    await Note.objects.filter(text=texts[0]).adelete()
+    (await app.get("/notes/")).assert_json({"notes": texts[1:]})
+
+
+async def test_each_test_starts_with_no_rows(app, database):
+    (await app.get("/notes/")).assert_json({"notes": []})
+
+
+async def test_a_query_on_the_loop_is_reported(app, database):
+    await Note.objects.acreate(text="one")
+    (await app.get("/notes_on_loop/")).assert_json({"count": 1})
+    database.assert_no_query_on_loop()
+
+
 def test_zz_the_learner_module_was_never_imported():
     imported = [name for name in sys.modules if name.startswith("katas.") and "views" in name]
     assert imported == []
@@ -157,6 +229,8 @@ def write_fake_kata(root: Path, name: str, views: str = VIEWS) -> Path:
     (kata / "views.py").write_text(views.lstrip())
     (kata / "urls.py").write_text(URLS.lstrip())
     (kata / "test_kata.py").write_text(TESTS.lstrip())
+    (kata / "apps.py").write_text(APPS.replace("{name}", name).lstrip())
+    (kata / "models.py").write_text(MODELS.lstrip())
     return kata
 
 
@@ -200,7 +274,7 @@ def test_a_blocking_view_fails_on_the_outside_probe_naming_the_line(served: Test
     text = message(served, "test_blocking_view")
     assert "loop_held" in text
     assert "a probe request to the server waited" in text
-    assert "katas/91_served/views.py:12" in text and "time.sleep(0.3)" in text
+    assert "katas/91_served/views.py:15" in text and "time.sleep(0.3)" in text
 
 
 def test_requests_that_queue_are_not_served_concurrently(served: TestRun) -> None:
@@ -235,7 +309,7 @@ def test_the_clients_read_timeout_ends_the_call_as_in_process(served: TestRun) -
 def test_a_500_names_the_servers_exception_and_the_learners_line(served: TestRun) -> None:
     text = message(served, "test_broken_view")
     assert "returned 500 (ValueError: no forecast today)" in text
-    assert "katas/91_served/views.py:32" in text
+    assert "katas/91_served/views.py:35" in text
 
 
 def test_the_servers_inside_reports_add_failures_the_outside_cannot_see(
@@ -243,10 +317,36 @@ def test_the_servers_inside_reports_add_failures_the_outside_cannot_see(
 ) -> None:
     sync_call = message(served, "test_sync_client")
     assert "a sync HTTP call (GET http://weather.example/forecast?city=Oslo)" in sync_call
-    assert "katas/91_served/views.py:36" in sync_call
+    assert "katas/91_served/views.py:39" in sync_call
     forgotten = message(served, "test_forgotten_coroutine")
     assert "the coroutine sleep() was created and never awaited" in forgotten
-    assert "katas/91_served/views.py:41" in forgotten
+    assert "katas/91_served/views.py:44" in forgotten
+
+
+def test_a_sync_view_breaks_the_house_rule_and_fails_the_async_view_check(
+    served: TestRun,
+) -> None:
+    assert outcome(served, "test_plain_view_answers") == FAILED
+    assert "answered by plain(), a plain `def` view" in message(served, "test_plain_view_answers")
+    assert outcome(served, "test_plain_view_is_async") == FAILED
+    assert "/plain/ is answered by plain(), a plain `def` view" in message(
+        served, "test_plain_view_is_async"
+    )
+    test = "test_awaiting_view_is_async"
+    assert outcome(served, test) == PASSED, message(served, test)
+
+
+def test_the_server_answers_from_the_rows_the_test_made_and_each_test_starts_empty(
+    served: TestRun,
+) -> None:
+    for test in ("test_the_server_reads_the_tests_rows", "test_each_test_starts_with_no_rows"):
+        assert outcome(served, test) == PASSED, message(served, test)
+
+
+def test_a_query_the_server_ran_on_its_loop_joins_the_tests_query_log(served: TestRun) -> None:
+    text = message(served, "test_a_query_on_the_loop_is_reported")
+    assert "1 SQL query ran on the event loop's thread" in text
+    assert "katas/91_served/views.py:59" in text and "Note.objects.count()" in text
 
 
 def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process: TestRun) -> None:
@@ -255,7 +355,7 @@ def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process
         for nodeid, result in in_process.outcomes.items()
         if not nodeid.endswith(IN_PROCESS_ONLY)
     }
-    assert len(verdicts) == 17
+    assert len(verdicts) == 23
     assert {nodeid: both for nodeid, both in verdicts.items() if both[0] != both[1]} == {}
 
 
@@ -276,17 +376,17 @@ def test_a_test_that_needs_the_in_process_harness_is_skipped_with_the_reason(
     root = copy_project(tmp_path).resolve()
     kata = write_fake_kata(root, "93_skipped")
     (kata / "test_kata.py").write_text(
-        "def test_async(assert_async_view):\n    assert_async_view('/awaiting/')\n\n\n"
+        "def test_logs(caplog):\n    assert not caplog.records\n\n\n"
         "async def test_inside(app):\n    (await app.get('/awaiting/')).assert_status(200)\n\n\n"
-        "def test_asks_later(request):\n    request.getfixturevalue('assert_async_view')\n"
+        "def test_asks_later(request):\n    request.getfixturevalue('caplog')\n"
     )
     (kata / "kata.toml").write_text(
         '[server_mode.in_process_only]\ntest_inside = "it looks into the test process"\n'
     )
     run = run_pytest(["-p", "no:cacheprovider", "--server", "-rs"], cwd=root)
-    for test in ("test_async", "test_inside", "test_asks_later"):
+    for test in ("test_logs", "test_inside", "test_asks_later"):
         assert run.outcomes[f"katas/93_skipped/test_kata.py::{test}"].outcome == SKIPPED
-    assert "not run in server mode: it uses `assert_async_view`" in run.output
+    assert "not run in server mode: it uses `caplog`" in run.output
     assert "judged in-process only: it looks into the test process" in run.output
 
 
@@ -296,7 +396,7 @@ def test_a_view_that_never_gives_the_loop_back_fails_and_its_server_is_stopped(
     root = copy_project(tmp_path).resolve()
     spinning = VIEWS + "\n\nasync def spins(request):\n    while True:  # TODO\n        pass\n"
     kata = write_fake_kata(root, "95_spins", views=spinning)
-    (kata / "urls.py").write_text(URLS.replace('"forgotten")', '"forgotten", "spins")'))
+    (kata / "urls.py").write_text(URLS.replace('"notes_on_loop",', '"notes_on_loop", "spins",'))
     (kata / "test_kata.py").write_text(
         "async def test_spin(app):\n    (await app.get('/spins/')).assert_status(200)\n\n\n"
         "async def test_after(app):\n    (await app.get('/awaiting/')).assert_status(200)\n"
