@@ -7,14 +7,20 @@ import asyncio
 import json
 import logging
 import re
+import sys
+import threading
 from contextlib import contextmanager
 
 import pytest
 from asgiref.sync import SyncToAsync, sync_to_async
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.tasks import task_backends
 from django.tasks.backends.dummy import DummyBackend
 from django.tasks.signals import task_finished, task_started
 from django.urls import resolve
+
+from dojo.loopwatch import learner_site_at, site_of
 
 from .models import Order
 from .tasks import send_receipt
@@ -24,15 +30,19 @@ NAMES = ["ada", "kofi", "leila", "mateo", "priya", "sven", "yara", "zofia"]
 
 @pytest.fixture
 def mail(upstream):
-    """The mail service: records each email it is asked to send."""
+    """The mail service: records each email it is asked to send, and runs ``on_call`` (if
+    the test sets one) while the task waits for it."""
     sent = []
 
     def send(request):
+        if route.on_call is not None:
+            route.on_call()
         sent.append(json.loads(request.content))
         return {"message_id": f"msg-{len(sent)}"}
 
     route = upstream.post("http://mail.example/send", json=send, latency=0.05)
     route.sent = sent
+    route.on_call = None
     return route
 
 
@@ -178,6 +188,64 @@ def test_the_view_stays_async(assert_async_view):
         view = getattr(view, "__wrapped__", None)
         if view is None:
             return
+
+
+def request_held_off_the_loop(loop_thread, code_roots):
+    """The lines of the kata's code that, in a thread other than the event loop's, hold a
+    request in hand: the view's own work running in a worker thread."""
+    found = []
+    for ident, frame in sys._current_frames().items():
+        while ident != loop_thread and frame is not None:
+            site = learner_site_at(frame.f_code.co_filename, frame.f_lineno, code_roots)
+            if site is not None and any(
+                isinstance(value, HttpRequest) for value in frame.f_locals.values()
+            ):
+                found.append(str(site))
+            frame = frame.f_back
+    return found
+
+
+async def test_the_view_does_its_own_work_on_the_event_loop(
+    app, database, mail, order_data, tasks_run, monkeypatch
+):
+    # Only the queuing blocks (it may even run the task): that part, and only that part,
+    # belongs in a worker thread. A view that sends the request, or the whole job, to a
+    # thread is a sync view in disguise, holding a thread for every request in flight.
+    loop_thread = threading.get_ident()
+    off_the_loop = []
+    make_response = HttpResponseBase.__init__
+
+    def made_where(response, *args, **kwargs):
+        if threading.get_ident() != loop_thread:
+            off_the_loop.append(
+                f"the response, made at {site_of(sys._getframe(1), app.code_roots)}"
+            )
+        make_response(response, *args, **kwargs)
+
+    def look_at_the_threads():
+        # The mail service is answering: the task runs, queued by the view.
+        off_the_loop.extend(
+            f"the request, in hand at {site}"
+            for site in request_held_off_the_loop(loop_thread, app.code_roots)
+        )
+
+    monkeypatch.setattr(HttpResponseBase, "__init__", made_where)
+    mail.on_call = look_at_the_threads
+    order = await Order.objects.acreate(**order_data())
+    path = f"/orders/{order.pk}/receipt/"
+    response = await app.post(path)
+    response.assert_status(202, "Accepted: the receipt is on its way")
+    if off_the_loop:
+        where = "\n".join(f"  {what}" for what in dict.fromkeys(off_the_loop))
+        pytest.fail(
+            f"POST {path} answered 202, but the view's own work ran in a worker thread:\n"
+            f"{where}\n"
+            "An `async def` view that hands its request (or the whole job) to sync_to_async "
+            "is a sync view in disguise: a thread held for every request in flight.\n"
+            "Expected the view to look the order up and answer on the event loop, leaving "
+            "only the queuing to a worker thread.",
+            pytrace=False,
+        )
 
 
 async def test_a_receipt_for_an_order_that_does_not_exist_is_a_404(
