@@ -108,6 +108,8 @@ class Run:
             return self.first_byte_percentile(50)
         if name == "held_threads":
             return self.most_threads
+        if name == "loop_stall":
+            return self.longest_loop_stall
         key = {"upstream_calls": "calls", "upstream_in_flight": "peak_in_flight"}[name]
         return None if self.upstream is None else self.upstream.get(key)
 
@@ -176,11 +178,12 @@ async def fire(
     body: bytes = b"",
     warm_up: bool = True,
     before_burst: Callable[[], object] | None = None,
+    cookie: str = "",
 ) -> Run:
     """One warm-up request, then ``n`` requests of ``url`` at once; none waits past
     ``seconds``. ``before_burst`` is called between the two. A DojoError when nothing
     answers at ``url``."""
-    target = _Target.of(url, method, body)
+    target = _Target.of(url, method, body, cookie)
     first = await _request(target, time.perf_counter() + seconds) if warm_up else None
     if first is not None and first.status is None and first.problem != NO_ANSWER:
         raise DojoError(f"Nothing answered at {url} ({first.problem}). Is the server running?")
@@ -203,7 +206,7 @@ class _Target:
     request: bytes
 
     @classmethod
-    def of(cls, url: str, method: str = "GET", body: bytes = b"") -> _Target:
+    def of(cls, url: str, method: str = "GET", body: bytes = b"", cookie: str = "") -> _Target:
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         content = (
@@ -211,6 +214,8 @@ class _Target:
             if method != "GET"
             else ""
         )
+        if cookie:
+            content += f"Cookie: {cookie}\r\n"
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: dojo-load\r\n"
             f"{content}Connection: close\r\n\r\n"
@@ -352,6 +357,11 @@ LESS_IS_BETTER = {
         "kept {times:.1f}x as many upstream calls in flight at once as {after}",
         "kept up to {mine} upstream calls in flight at once where {after} made none",
         "{:.0f}",
+    ),
+    "loop_stall": (
+        "held the event loop {times:.1f}x as long at once as {after}",
+        "held the event loop for up to {mine} at once where {after} never held it",
+        "{:.2f} s",
     ),
     "held_threads": (
         "held {times:.1f}x as many threads waiting at once as {after}",

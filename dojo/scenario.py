@@ -10,6 +10,13 @@ the fake upstream answers meanwhile. It is the optional ``[load]`` table of kata
     measure = "requests_per_second"          # optional: what shows the lesson (see below)
     cheap_http_clients = true                # optional, true by default (see below)
     middleware = ["katas.29_x.middleware.M"]  # optional: added to the site's, as in the tests
+    login = "ada"                            # optional: requests come with ada's session
+    password_check = 0.2                     # optional: seconds of CPU a password check costs
+
+    [[load.seed]]                            # optional: rows in the site's own database
+    model = "kata19.Book"                    # app_label.Model; its tables are made for the run
+    rows = [{title = "Emma {n}", author = "Austen", year = 1815}]
+    copies = 1                               # optional: the rows this many times, {n} counting
 
     [[load.upstream]]                        # one table per upstream endpoint the view calls
     url = "http://rates.example/latest"      # plain http://<service>.example/<path>
@@ -58,6 +65,7 @@ MEASURES = (
     "upstream_calls",
     "upstream_in_flight",
     "held_threads",
+    "loop_stall",
 )
 SCENARIO_KEYS = {
     "path",
@@ -69,7 +77,13 @@ SCENARIO_KEYS = {
     "upstream",
     "cheap_http_clients",
     "middleware",
+    "seed",
+    "login",
+    "password_check",
 }
+MAX_PASSWORD_CHECK = 2.0
+SEED_KEYS = {"model", "rows", "copies"}
+MAX_COPIES = 1000
 ROUTE_KEYS = {"url", "method", "latency", "json", "json_text", "status", "fails_first"}
 MAX_FAILS_FIRST = 10
 
@@ -113,6 +127,26 @@ class UpstreamRoute:
 
 
 @dataclass(frozen=True)
+class SeedTable:
+    """Rows of one model that the served site's database starts with."""
+
+    model: str
+    rows: tuple[dict[str, Any], ...]
+    copies: int = 1
+
+    def expanded(self) -> list[dict[str, Any]]:
+        """Every row, each copy with ``{n}`` in its text values replaced by its number."""
+        return [
+            {
+                key: value.replace("{n}", str(n)) if isinstance(value, str) else value
+                for key, value in row.items()
+            }
+            for n in range(1, self.copies + 1)
+            for row in self.rows
+        ]
+
+
+@dataclass(frozen=True)
 class LoadScenario:
     """The request a burst repeats, and the upstream endpoints the view calls meanwhile."""
 
@@ -125,6 +159,14 @@ class LoadScenario:
     warm_up: bool = True
     measure: str = MEASURES[0]
     middleware: tuple[str, ...] = ()
+    seed: tuple[SeedTable, ...] = ()
+    login: str | None = None
+    password_check: float | None = None
+
+    @property
+    def database(self) -> bool:
+        """Whether the site needs a database of its own, made and seeded for the run."""
+        return bool(self.seed) or self.login is not None
 
 
 def parse_scenario(table: Any) -> LoadScenario | None:
@@ -159,6 +201,22 @@ def parse_scenario(table: Any) -> LoadScenario | None:
         isinstance(name, str) and name.count(".") >= 1 for name in middleware
     ):
         raise ScenarioError("key 'load.middleware' must be a list of dotted paths to classes.")
+    login = table.get("login")
+    if login is not None and not isinstance(login, str):
+        raise ScenarioError("key 'load.login' must be the username of a seeded user.")
+    check = table.get("password_check")
+    if check is not None and (
+        isinstance(check, bool)
+        or not isinstance(check, int | float)
+        or not 0 < check <= MAX_PASSWORD_CHECK
+    ):
+        raise ScenarioError(
+            f"key 'load.password_check' must be seconds, more than 0 and at most "
+            f"{MAX_PASSWORD_CHECK:g}."
+        )
+    seed = table.get("seed", [])
+    if not isinstance(seed, list):
+        raise ScenarioError("key 'load.seed' must be an array of tables ([[load.seed]]).")
     return LoadScenario(
         path=path,
         upstream=tuple(
@@ -171,7 +229,27 @@ def parse_scenario(table: Any) -> LoadScenario | None:
         warm_up=_flag(table, "warm_up"),
         measure=measure,
         middleware=tuple(middleware),
+        seed=tuple(parse_seed(f"load.seed[{i}]", entry) for i, entry in enumerate(seed)),
+        login=login,
+        password_check=None if check is None else float(check),
     )
+
+
+def parse_seed(key: str, table: Any) -> SeedTable:
+    """One ``[[load.seed]]`` table."""
+    if not isinstance(table, dict):
+        raise ScenarioError(f"key '{key}' must be a table.")
+    _no_stray_keys(key, table, SEED_KEYS)
+    model = table.get("model")
+    if not isinstance(model, str) or model.count(".") != 1:
+        raise ScenarioError(f"key '{key}.model' must be app_label.Model, like 'kata19.Book'.")
+    rows = table.get("rows")
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ScenarioError(f"key '{key}.rows' must be an array of tables, one per row.")
+    copies = table.get("copies", 1)
+    if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
+        raise ScenarioError(f"key '{key}.copies' must be a number from 1 to {MAX_COPIES}.")
+    return SeedTable(model=model, rows=tuple(rows), copies=copies)
 
 
 def _flag(table: dict[str, Any], key: str) -> bool:

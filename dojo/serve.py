@@ -273,16 +273,23 @@ class Servers:
             arguments.append("--cheap-http-clients")
         for middleware in self.kata.load.middleware if self.kata.load else ():
             arguments += ["--middleware", middleware]
+        if self.kata.load is not None and self.kata.load.database:
+            database = self._scratch() / f"{len(self.servers) + 1}-site.sqlite3"
+            arguments += ["--load-database", str(database)]
         if target.directory is not None:
             arguments += ["--target-dir", str(target.directory)]
         return self._start("site", sock, arguments)
 
+    def _scratch(self) -> Path:
+        """A temporary folder for the servers' logs and databases, removed on the way out."""
+        if self._log_dir is None:
+            self._log_dir = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
+        return self._log_dir
+
     def _start(self, role: str, sock: socket.socket, arguments: list[str]) -> Server:
         log: IO[bytes] | None = None
         if self.log_to_files:
-            if self._log_dir is None:
-                self._log_dir = Path(self._stack.enter_context(tempfile.TemporaryDirectory()))
-            path = self._log_dir / f"{len(self.servers) + 1}-{role}.log"
+            path = self._scratch() / f"{len(self.servers) + 1}-{role}.log"
             log = self._stack.enter_context(path.open("wb"))
         server = Server(
             role, sock, arguments, cwd=self.kata.root, log=log, max_seconds=self.max_seconds

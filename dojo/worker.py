@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="site: a middleware to add (a dotted path), as the kata's tests do; repeatable",
     )
     parser.add_argument(
+        "--load-database", type=Path, help="site: a SQLite file to make and seed for the run"
+    )
+    parser.add_argument(
         "--server-mode",
         action="store_true",
         help="site: serve the kata tests (a probe endpoint, inside reports on 500s)",
@@ -95,8 +98,14 @@ def application(args: argparse.Namespace) -> Any:
             *args.middleware,
             THREADS_MIDDLEWARE,
         ]
-    if not args.server_mode:
-        return build_application(args.kata, args.target_dir, log=args.log)
+        if args.load_database is not None:
+            from dojo import loaddb
+
+            loaddb.prepare(args.load_database, Path.cwd(), args.kata)
+        site = build_application(args.kata, args.target_dir, log=args.log)
+        if args.load_database is not None:
+            loaddb.seed(Path.cwd(), args.kata)
+        return site
     from django.conf import settings
 
     from dojo import serverside

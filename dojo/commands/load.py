@@ -22,6 +22,7 @@ from dojo.catalog import Kata, KataConfigError, find_kata, kata_dirs, load_kata
 from dojo.errors import DojoError
 from dojo.fakeupstream import RESET_PATH, STATS_PATH
 from dojo.load import DEFAULT_BURST, DEFAULT_SECONDS, MAX_BURST, Run, fire, report
+from dojo.loaddb import SESSION_KEY
 from dojo.redirect import LOOPBACK_HOSTS
 from dojo.serve import START_TIMEOUT, Server, Servers, Target, listen, resolve_target
 
@@ -115,6 +116,7 @@ def run_targets(
                     body=body,
                     warm_up=scenario.warm_up,
                     before_burst=lambda: _upstream_stats(upstream, RESET_PATH),
+                    cookie=f"sessionid={SESSION_KEY}" if scenario.login else "",
                 )
             )
             run.upstream = _upstream_stats(upstream, STATS_PATH)
