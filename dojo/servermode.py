@@ -89,6 +89,7 @@ class KataServers:
         self.broken: dict[str, str] = {}
         self._logs = contextlib.ExitStack()
         self._log_dir: Path | None = None
+        self._cache_dir: Path | None = None
 
     def site(self, kata: Path) -> Server:
         """The worker serving ``kata``, started if need be and ready."""
@@ -117,6 +118,7 @@ class KataServers:
         database = test_database_file()
         if database is not None:
             arguments += ["--database", database]
+        arguments += ["--cache-dir", str(self.cache_dir())]
         server = Server(
             "site",
             listen(None)[0],
@@ -127,6 +129,16 @@ class KataServers:
         )
         self._sites[kata.name] = server
         return server
+
+    def cache_dir(self) -> Path:
+        """The folder of the one cache this process and every worker use, made (and the
+        test process switched to it) on first use."""
+        if self._cache_dir is None:
+            from dojo.serverside import share_cache
+
+            self._cache_dir = Path(self._logs.enter_context(tempfile.TemporaryDirectory()))
+            share_cache(str(self._cache_dir))
+        return self._cache_dir
 
     def stop(self, kata: Path, *, kill: bool = False) -> None:
         """Stop the worker of ``kata``, if one runs (``kill``: at once, as one whose loop

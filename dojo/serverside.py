@@ -25,6 +25,7 @@
   many SQL queries ran on the event loop's thread while it was served, the first one and
   the learner's line behind it (the tests' ``database`` log, fed from outside: it can only
   add a failure).
+- ``share_cache(location)``: the worker and the test process use one cache, in files.
 - A response served by a view that is not ``async def``, or is one wrapped whole in
   sync_to_async, says so in ``SYNC_VIEW_HEADER`` (the house rule ``async_view``).
 """
@@ -46,6 +47,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import httpx
+from asgiref.local import Local
 from asgiref.sync import SyncToAsync, iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
@@ -172,6 +174,26 @@ def use_database(path: str) -> None:
     from django.conf import settings
 
     settings.DATABASES["default"]["NAME"] = path
+
+
+def share_cache(location: str) -> None:
+    """Use the cache files at ``location`` as the default cache: the test process and the
+    worker both do in server mode, so what a test clears, or the view keeps, is one cache,
+    as Redis or memcached would be for a real site (a local-memory cache is per process)."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": location,
+        }
+    }
+    # The handler may have read the settings, and made a cache, already (as Django's own
+    # clear_cache_handlers does when a test overrides CACHES).
+    handler: Any = caches
+    handler._settings = handler.settings = handler.configure_settings(None)
+    handler._connections = Local()
 
 
 def watch_queries() -> None:

@@ -3,12 +3,12 @@ socket that its parent opened on 127.0.0.1 and handed down (so the port is never
 
     python -m dojo.worker site --fd 5 --ready-fd 7 --kata 08_blocking_sleep \\
         --upstream-port 41234 [--target-dir solutions] [--cheap-http-clients] [--log] \\
-        [--server-mode [--database /tmp/dojo-test-123.sqlite3]]
+        [--server-mode [--database /tmp/dojo-test-123.sqlite3] [--cache-dir /tmp/cache]]
     python -m dojo.worker upstream --fd 6 --ready-fd 8 --routes '[...]' [--log]
 
 With ``--server-mode`` the site serves the kata tests' requests (see dojo.remote): it also
 answers the loop probe and reports a 500's exception (see dojo.serverside), and with
-``--database`` it answers from the tests' own database file.
+``--database`` and ``--cache-dir`` it answers from the tests' own database and cache.
 
 It writes ``ready`` to ``--ready-fd`` once it serves. A watchdog thread stops it when its
 parent goes away or ``--max-seconds`` have passed, and ends the process a few seconds later
@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database", help="site, server mode: the test database's file, shared with the tests"
     )
+    parser.add_argument(
+        "--cache-dir", help="site, server mode: the default cache's folder, shared with the tests"
+    )
     return parser
 
 
@@ -116,6 +119,8 @@ def application(args: argparse.Namespace) -> Any:
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, serverside.INSIDE_REPORT_MIDDLEWARE]
     if args.database:
         serverside.use_database(args.database)
+    if args.cache_dir:
+        serverside.share_cache(args.cache_dir)
     serverside.watch_queries()
     site = build_application(args.kata, args.target_dir, log=args.log)
     serverside.watch_errors()  # after Django's logging is configured, which would reset it

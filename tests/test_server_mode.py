@@ -29,6 +29,7 @@ import os
 import time
 
 import httpx
+from django.core.cache import cache
 from django.http import JsonResponse
 
 from .models import Note
@@ -84,6 +85,10 @@ async def notes_on_loop(request):
         return JsonResponse({"count": Note.objects.count()})  # TODO: a sync query on the loop
     finally:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+async def cached(request):
+    return JsonResponse({"value": await cache.aget("value")})
 """
 
 URLS = """
@@ -95,7 +100,7 @@ urlpatterns = [
     path(f"{name}/", getattr(views, name))
     for name in (
         "blocking", "awaiting", "forecast", "broken", "sync_call", "forgotten", "plain", "notes",
-        "notes_on_loop",
+        "notes_on_loop", "cached",
     )
 ]
 """
@@ -121,6 +126,7 @@ TESTS = """
 import sys
 
 import pytest
+from django.core.cache import cache
 
 from .models import Note
 
@@ -214,6 +220,14 @@ async def test_a_query_on_the_loop_is_reported(app, database):
     database.assert_no_query_on_loop()
 
 
+async def test_the_server_sees_the_tests_cache(app, rng):
+    value = rng.random()
+    await cache.aset("value", value)
+    (await app.get("/cached/")).assert_json({"value": value})
+    await cache.aclear()
+    (await app.get("/cached/")).assert_json({"value": None})
+
+
 def test_zz_the_learner_module_was_never_imported():
     imported = [name for name in sys.modules if name.startswith("katas.") and "views" in name]
     assert imported == []
@@ -274,7 +288,7 @@ def test_a_blocking_view_fails_on_the_outside_probe_naming_the_line(served: Test
     text = message(served, "test_blocking_view")
     assert "loop_held" in text
     assert "a probe request to the server waited" in text
-    assert "katas/91_served/views.py:15" in text and "time.sleep(0.3)" in text
+    assert "katas/91_served/views.py:16" in text and "time.sleep(0.3)" in text
 
 
 def test_requests_that_queue_are_not_served_concurrently(served: TestRun) -> None:
@@ -309,7 +323,7 @@ def test_the_clients_read_timeout_ends_the_call_as_in_process(served: TestRun) -
 def test_a_500_names_the_servers_exception_and_the_learners_line(served: TestRun) -> None:
     text = message(served, "test_broken_view")
     assert "returned 500 (ValueError: no forecast today)" in text
-    assert "katas/91_served/views.py:35" in text
+    assert "katas/91_served/views.py:36" in text
 
 
 def test_the_servers_inside_reports_add_failures_the_outside_cannot_see(
@@ -317,10 +331,10 @@ def test_the_servers_inside_reports_add_failures_the_outside_cannot_see(
 ) -> None:
     sync_call = message(served, "test_sync_client")
     assert "a sync HTTP call (GET http://weather.example/forecast?city=Oslo)" in sync_call
-    assert "katas/91_served/views.py:39" in sync_call
+    assert "katas/91_served/views.py:40" in sync_call
     forgotten = message(served, "test_forgotten_coroutine")
     assert "the coroutine sleep() was created and never awaited" in forgotten
-    assert "katas/91_served/views.py:44" in forgotten
+    assert "katas/91_served/views.py:45" in forgotten
 
 
 def test_a_sync_view_breaks_the_house_rule_and_fails_the_async_view_check(
@@ -343,10 +357,15 @@ def test_the_server_answers_from_the_rows_the_test_made_and_each_test_starts_emp
         assert outcome(served, test) == PASSED, message(served, test)
 
 
+def test_the_server_and_the_test_share_one_cache(served: TestRun) -> None:
+    test = "test_the_server_sees_the_tests_cache"
+    assert outcome(served, test) == PASSED, message(served, test)
+
+
 def test_a_query_the_server_ran_on_its_loop_joins_the_tests_query_log(served: TestRun) -> None:
     text = message(served, "test_a_query_on_the_loop_is_reported")
     assert "1 SQL query ran on the event loop's thread" in text
-    assert "katas/91_served/views.py:59" in text and "Note.objects.count()" in text
+    assert "katas/91_served/views.py:60" in text and "Note.objects.count()" in text
 
 
 def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process: TestRun) -> None:
@@ -355,7 +374,7 @@ def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process
         for nodeid, result in in_process.outcomes.items()
         if not nodeid.endswith(IN_PROCESS_ONLY)
     }
-    assert len(verdicts) == 23
+    assert len(verdicts) == 24
     assert {nodeid: both for nodeid, both in verdicts.items() if both[0] != both[1]} == {}
 
 
@@ -396,7 +415,7 @@ def test_a_view_that_never_gives_the_loop_back_fails_and_its_server_is_stopped(
     root = copy_project(tmp_path).resolve()
     spinning = VIEWS + "\n\nasync def spins(request):\n    while True:  # TODO\n        pass\n"
     kata = write_fake_kata(root, "95_spins", views=spinning)
-    (kata / "urls.py").write_text(URLS.replace('"notes_on_loop",', '"notes_on_loop", "spins",'))
+    (kata / "urls.py").write_text(URLS.replace('"cached",', '"cached", "spins",'))
     (kata / "test_kata.py").write_text(
         "async def test_spin(app):\n    (await app.get('/spins/')).assert_status(200)\n\n\n"
         "async def test_after(app):\n    (await app.get('/awaiting/')).assert_status(200)\n"
