@@ -14,6 +14,7 @@ import time
 
 from dojo.catalog import Kata, find_kata
 from dojo.errors import DojoError
+from dojo.loaddb import SESSION_KEY
 from dojo.serve import DEFAULT_PORT, Server, Servers, Target, listen, resolve_target
 
 HELP = "serve one kata on a real server: N=8 (TARGET=solutions for the fix, PORT=)"
@@ -99,6 +100,9 @@ def banner(
         if kata.load.method == "POST":
             body = shlex.quote(json.dumps(kata.load.body or {}))
             quoted = f"-H 'Content-Type: application/json' -d {body} {quoted}"
+        if kata.load.login:
+            # The session the site opened for the scenario's user (dojo.loaddb).
+            quoted = f"-b sessionid={SESSION_KEY} {quoted}"
         burst = f"  a burst of {kata.load.burst}:  make load N={kata.number}"
         try_lines = [
             f"  curl -s {quoted}",
