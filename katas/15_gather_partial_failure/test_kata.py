@@ -153,5 +153,19 @@ async def test_two_broken_widgets_are_both_named_unavailable(app, services, widg
         )
 
 
+async def test_a_widget_with_nothing_to_show_is_shown_empty_not_unavailable(
+    app, services, widget_data, user, rng
+):
+    quiet = rng.choice(sorted(WIDGETS))
+    # The service is up and answers that there is nothing to show today: an empty object.
+    services[quiet].returns({})
+    response = await app.get(dashboard_path(user))
+    response.assert_json(
+        {"widgets": {**widget_data, quiet: {}}, "unavailable": []},
+        f"every widget's data, {quiet} empty ({{}}) as its service answered, none unavailable: "
+        "an answer with nothing in it is not a failure",
+    )
+
+
 def test_the_view_is_async(assert_async_view):
     assert_async_view("/dashboard/")
