@@ -5,7 +5,9 @@ is kept once it has answered."""
 import asyncio
 import gc
 import sys
+from collections import deque
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from django.http import HttpRequest
@@ -15,6 +17,8 @@ USERS = ["ana.k", "bo92", "chen_l", "dara.o", "emil.s", "farah_m", "goran.p", "h
 SURNAMES = ["Silva", "Novak", "Okafor", "Larsen", "Moreau", "Tanaka", "Kowalski", "O'Hara"]
 FIRST_NAMES = ["Zoë", "Łukasz", "Ana", "Bo", "Chidi", "Dara", "Émile", "Björk", "Ivo"]
 TOGETHER = 5
+# What a view could keep requests' users in.
+CONTAINERS = (dict, list, set, frozenset, tuple, deque)
 # Each service answers at its own speed, different from test to test.
 LATENCY = (0.05, 0.15)
 # Ten times the slowest answer (failure tests run ten times faster: 0.15 s here).
@@ -80,9 +84,10 @@ def request_tasks():
 
 
 def holders_of(users):
-    """The lists, sets and dicts that the kata's code keeps at module level, directly or on
-    one of its module-level objects, holding one of ``users``. (The garbage collector does
-    not track a dict of plain strings and numbers, so it cannot find one.)"""
+    """The containers (dicts, lists, sets, deques, and what they hold) that the kata's code
+    keeps at module level, directly or on one of its module-level objects, holding one of
+    ``users``. (The garbage collector does not track a dict of plain strings and numbers, so
+    it cannot find one.)"""
     wanted = set(users)
     here = Path(__file__).parent.name
     found = {}
@@ -91,12 +96,24 @@ def holders_of(users):
         if here not in Path(path).parts or path == __file__:
             continue
         for value in list(vars(module).values()):
+            if isinstance(value, ModuleType):
+                continue
             for obj in (value, *vars_of(value)):
-                if type(obj) in (dict, list, set):
-                    items = obj.values() if type(obj) is dict else obj
-                    if any(type(item) is str and item in wanted for item in items):
-                        found[id(obj)] = obj
+                if holds_one_of(obj, wanted):
+                    found[id(obj)] = obj
     return list(found.values())
+
+
+def holds_one_of(obj, wanted, depth=3):
+    """Whether the container ``obj``, or one it holds (``depth`` levels down), holds one of
+    the strings ``wanted``."""
+    if depth == 0 or not isinstance(obj, CONTAINERS):
+        return False
+    items = [*obj.keys(), *obj.values()] if isinstance(obj, dict) else list(obj)
+    return any(
+        item in wanted if type(item) is str else holds_one_of(item, wanted, depth - 1)
+        for item in items
+    )
 
 
 def vars_of(value):
