@@ -5,6 +5,10 @@ app, and nothing is left pending or held for ever, whether the email went out or
 import asyncio
 import json
 import logging
+import sys
+from collections import deque
+from pathlib import Path
+from types import FunctionType, ModuleType
 
 import pytest
 
@@ -12,6 +16,9 @@ NAMES = ["Ana", "Bo", "Chen", "Dara", "Emil", "Farah", "Zoë", "Seán", "O'Neil"
 # The services' speeds differ from test to test.
 ACCOUNTS_LATENCY = (0.03, 0.08)
 MAIL_LATENCY = (0.1, 0.2)
+# How far from the view's module-level names a task may be held: in a set, on a helper
+# object, in a closure.
+HOLD_DEPTH = 5
 
 
 def newcomer_from(rng):
@@ -175,6 +182,79 @@ async def test_a_failed_email_is_logged_by_the_app(
         "Expected the app to log the failure (at WARNING level or above).",
         pytrace=False,
     )
+
+
+def kata_modules():
+    here = Path(__file__).parent.name
+    return [
+        module
+        for module in list(sys.modules.values())
+        if here in Path(getattr(module, "__file__", None) or "").parts
+        and module.__file__ != __file__
+    ]
+
+
+def strong_references(obj, ours):
+    """What ``obj`` holds strongly, following only the kata's own code and plain containers
+    (not other modules, and not weak collections, which hold nothing)."""
+    if isinstance(obj, dict):
+        return [*obj.keys(), *obj.values()]
+    if isinstance(obj, (list, set, frozenset, tuple, deque)):
+        return list(obj)
+    if isinstance(obj, FunctionType):
+        if obj.__module__ not in ours:
+            return []
+        cells = [cell.cell_contents for cell in obj.__closure__ or () if cell_is_set(cell)]
+        return [*(obj.__defaults__ or ()), *(obj.__kwdefaults__ or {}).values(), *cells]
+    if isinstance(obj, ModuleType) or getattr(type(obj), "__module__", None) not in ours:
+        return [obj.__dict__] if isinstance(obj, type) and obj.__module__ in ours else []
+    return [getattr(obj, "__dict__", {})]
+
+
+def cell_is_set(cell):
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
+def held_by_the_app(task):
+    """Whether the kata's code holds ``task``: from its module-level names, through
+    containers, its own objects and its functions' closures and defaults."""
+    modules = kata_modules()
+    ours = {module.__name__ for module in modules}
+    frontier = [value for module in modules for value in vars(module).values()]
+    seen = set()
+    for _ in range(HOLD_DEPTH):
+        following = []
+        for obj in frontier:
+            if obj is task:
+                return True
+            if id(obj) not in seen:
+                seen.add(id(obj))
+                following.extend(strong_references(obj, ours))
+        frontier = following
+    return False
+
+
+async def test_each_email_task_is_held_by_the_app_while_it_runs(
+    app, accounts, mail, newcomer, background_tasks
+):
+    await sign_up(app, newcomer)
+    loose = [task for task in background_tasks.pending() if not held_by_the_app(task)]
+    await background_tasks.settle()
+    if loose:
+        pytest.fail(
+            f"POST /signup/ for {newcomer['email']} answered 201 while its welcome email was "
+            f"still being sent in the background, by the task {loose[0].get_name()!r}; but "
+            "nothing of the app held that task (a WeakSet, or a done callback, does not "
+            "hold it).\nThe event loop keeps only a weak reference to a task: one that "
+            "nothing else refers to can be garbage-collected half-way, and its email is "
+            "never sent.\nExpected the app to keep a strong reference to each task (in a "
+            "module-level set, say) until it finishes, then let go of it.",
+            pytrace=False,
+        )
 
 
 async def test_finished_background_tasks_are_let_go_whether_sent_or_failed(
