@@ -56,13 +56,9 @@ def path_for(city):
     return f"/weather/?city={quote(city)}"
 
 
-async def test_the_forecast_comes_from_the_weather_service(app, weather, forecasts, rng):
-    city = rng.choice(CITIES)
-    response = await app.get(path_for(city))
-    response.assert_json({"city": city, **forecasts[city]}, f"the forecast for {city}")
-
-
 async def test_requests_share_one_client(app, weather, forecasts, http_clients, sync_clients, rng):
+    # The first test of the module: the first visitors of a freshly started server come all
+    # at once, so a client built on first use must be built once, not once per visitor.
     cities = rng.sample(CITIES, 8)
     # Five visitors at once, then three more, one after the other, each for another city.
     together, one_by_one = cities[:5], cities[5:]
@@ -96,6 +92,12 @@ async def test_requests_share_one_client(app, weather, forecasts, http_clients, 
             f"{weather.upstream.timeline()}",
             pytrace=False,
         )
+
+
+async def test_the_forecast_comes_from_the_weather_service(app, weather, forecasts, rng):
+    city = rng.choice(CITIES)
+    response = await app.get(path_for(city))
+    response.assert_json({"city": city, **forecasts[city]}, f"the forecast for {city}")
 
 
 async def test_no_client_is_dropped_without_being_closed(burst, weather, http_clients, rng):
