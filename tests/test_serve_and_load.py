@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.apps import apps
 
 from dojo.catalog import KataConfigError, load_kata, load_katas
 from dojo.commands import load as load_command
@@ -367,6 +368,13 @@ def test_every_kata_whose_lesson_shows_under_load_has_a_scenario_for_its_calls(
         for url in UPSTREAM_URL.findall(module.read_text())
     }
     assert urls or kata.load.database, f"kata {number} calls no service and has no database"
+    for table in kata.load.seed:  # every seed row makes a row of its model
+        model = apps.get_model(table.model)
+        for row in table.expanded():
+            model(**{key: value for key, value in row.items() if key != "password"})
+    if kata.load.login is not None:
+        seeded = [row for t in kata.load.seed if t.model == "auth.User" for row in t.expanded()]
+        assert kata.load.login in [row["username"] for row in seeded]
     for url in urls:
         host, _, path = url.removeprefix("http://").partition("/")
         # A {placeholder} is any one segment, and a base URL may have one more added.
