@@ -3,13 +3,14 @@
 A run sends one warm-up request (not counted: it loads the view), then ``n`` identical
 requests at once, each bounded by the same deadline. The report puts runs side by side:
 requests per second (answers with a 2xx status, per second of the burst), latency p50,
-p95 and max, when the first byte of the body came (p50), errors, the longest time the
-server's event loop was blocked, what reached the fake upstream when it says (calls, the
-most in flight at once, connections opened), and a timeline
-of when each request was inside the view, so serial service (a staircase) and concurrent
-service (a block) show at a glance. The kata's server stamps every response with both
-(``dojo.kata_site``); for a server that does not, the timeline shows when each request
-was sent and answered instead.
+p95 and max, errors, the longest time the server's event loop was blocked, and where they
+tell something, when the first byte of the body came, the threads the server held waiting
+for async code, and what reached the fake upstream (calls, the most in flight at once,
+connections opened); then a timeline of when each request was inside the view, so serial
+service (a staircase) and concurrent service (a block) show at a glance. The kata's server
+stamps every response with both (``dojo.kata_site``); for a server that does not, the
+timeline shows when each request was sent and answered instead. Last, the ratio of the two
+runs in the figure the kata's scenario names (``dojo.scenario.MEASURES``).
 """
 
 from __future__ import annotations
@@ -322,7 +323,7 @@ def _evenly(count: int, most: int) -> list[int]:
 def report(runs: Sequence[Run], *, title: str, measure: str = MEASURES[0]) -> str:
     """The figures of the runs side by side, their timelines, and the ratio of the first and
     the last in ``measure``."""
-    lines = [title, "", _table(runs), ""]
+    lines = [title, "", _table(runs, measure), ""]
     for run in runs:
         if run.errors:
             lines.append(_errors(run))
@@ -402,19 +403,31 @@ def _less_is_better(before: Run, after: Run, measure: str) -> str:
     return f"{before.label} {wording.format(times=times, after=after.label)} {figures}."
 
 
-def _table(runs: Sequence[Run]) -> str:
+def _table(runs: Sequence[Run], measure: str = MEASURES[0]) -> str:
+    """The figures side by side; those that only some lessons need, only where they tell
+    something: the first byte where it is the lesson, held threads and the upstream's
+    counts where there were any."""
     rows: list[tuple[str, list[str]]] = [
         ("requests per second", [f"{run.requests_per_second:.1f}" for run in runs]),
         ("latency p50", [_seconds(run.latency_percentile(50)) for run in runs]),
         ("latency p95", [_seconds(run.latency_percentile(95)) for run in runs]),
         ("latency max", [_seconds(run.latency_percentile(100)) for run in runs]),
-        ("first byte of the body p50", [_seconds(run.first_byte_percentile(50)) for run in runs]),
+    ]
+    if measure == "first_byte":
+        rows.append(
+            (
+                "first byte of the body p50",
+                [_seconds(run.first_byte_percentile(50)) for run in runs],
+            )
+        )
+    rows += [
         ("errors", [str(sum(run.errors.values())) for run in runs]),
         ("event loop blocked, longest", [_seconds(run.longest_loop_stall) for run in runs]),
-        ("threads held waiting, most", [_count(run.most_threads) for run in runs]),
-        ("burst took", [f"{run.finished - run.started:.2f} s" for run in runs]),
     ]
-    if all(run.upstream is not None for run in runs):
+    if any(run.most_threads for run in runs):
+        rows.append(("threads held waiting, most", [_count(run.most_threads) for run in runs]))
+    rows.append(("burst took", [f"{run.finished - run.started:.2f} s" for run in runs]))
+    if any(run.upstream and run.upstream.get("calls") for run in runs):
         rows += [
             (label, [str((run.upstream or {}).get(key, "-")) for run in runs])
             for label, key in (

@@ -515,6 +515,8 @@ def test_load_shows_the_starter_serving_one_at_a_time_and_the_solution_all_at_on
     text = report([starter, solution], title="legend")
     assert re.search(r"requests per second +\d+\.\d +\d+\.\d", text)
     assert re.search(r"event loop blocked, longest +\d\.\d\d s +\d\.\d\d s\n", text)
+    assert re.search(rf"upstream calls in flight, most +1 +{BURST}\n", text)
+    assert "threads held" not in text and "first byte" not in text  # nothing to tell here
     assert "katas/: when each request was inside the view" in text
     assert "solutions/ served " in text and "x the requests per second of katas/" in text
     assert "firing 5 requests" in capsys.readouterr().out
