@@ -26,9 +26,10 @@ from dojo.catalog import REPO_ROOT, Kata, KataConfigError, kata_dirs, load_kata
 from dojo.errors import DojoError
 from dojo.gradelogs import GuardLog, first_line
 from dojo.sandbox import Sandbox, find
-from dojo.testrun import TestRun, run_pytest
+from dojo.servermode import SKIP_PREFIX
+from dojo.testrun import SKIPPED, TestRun, run_pytest
 from dojo.trusted import REFERENCE_DIRS, Submission, TrustedSource, likeness
-from dojo.verdict import Judge, KataResult, unlocate
+from dojo.verdict import Judge, KataResult, combined, unlocate
 
 GUARD_FILE = Path(__file__).with_name("guard.py")
 GUARD_MODULE = "dojo_grade_guard"
@@ -281,20 +282,55 @@ class _KataRunner:
             # The graded code runs beside the trusted tests, never beside a reference fix.
             root = self.source.extract(folder / "trusted", without=REFERENCE_DIRS)
             (root / "build").mkdir(exist_ok=True)
-            log = folder / "guard.jsonl"
-            run = self._pytest(
-                root, learner, log, f"katas/{kata.name}",
-                timeout=min(self.options.kata_time_limit, time_left),
-                finished=lambda: _session_over(log), sandboxed_in=folder,
-            )  # fmt: skip
-            if run.returncode == 4 and not run.outcomes:  # a usage error: the grader's own
-                self.problem = f"pytest refused the grader's command: {first_line(run.output)}"
-                return self.judge.errored(kata, expected, self.problem)
-            result = self.judge.judge(kata, expected, run, GuardLog.read(log))
+            result = self._judged(kata, expected, root, learner, folder, time_left)
             unlocate(result, {f"{learner.parent}{os.sep}": "", f"{root}{os.sep}": ""})
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         result.duration = time.monotonic() - started
+        return result
+
+    def _judged(
+        self, kata: Kata, expected: list[str], root: Path, learner: Path, folder: Path,
+        time_left: float,
+    ) -> KataResult:  # fmt: skip
+        """Served first: the trusted tests run here, out of the learner's reach, against the
+        kata on a worker in the sandbox. The tests that can only be judged in-process run
+        then in the sandbox, the whole pytest with them; the kata passes only if both do."""
+        deadline = time.monotonic() + min(self.options.kata_time_limit, time_left)
+        runs: list[tuple[list[str], TestRun, GuardLog]] = []
+        if self.sandbox.available:
+            shared = folder / "shared"
+            # The tests' database lies in their temporary folder: the worker must reach it.
+            (shared / "tmp").mkdir(parents=True)
+            log = folder / "served.guard.jsonl"
+            run = self._pytest(
+                root, learner, log, f"katas/{kata.name}", "--server",
+                f"--dojo-sandbox-worker={shared}",
+                timeout=deadline - time.monotonic(), finished=lambda: _session_over(log),
+                tmpdir=shared / "tmp",
+            )  # fmt: skip
+            if run.returncode == 4 and not run.outcomes:  # a usage error: the grader's own
+                self.problem = f"pytest refused the grader's command: {first_line(run.output)}"
+                return self.judge.errored(kata, expected, self.problem)
+            inside = [test for test in expected if _not_served(run, test)]
+            runs.append(
+                ([test for test in expected if test not in inside], run, GuardLog.read(log))
+            )
+        else:
+            inside = expected
+        if inside:
+            log = folder / "guard.jsonl"
+            run = self._pytest(
+                root, learner, log, *inside, timeout=max(deadline - time.monotonic(), 1.0),
+                finished=lambda: _session_over(log), sandboxed_in=folder,
+            )  # fmt: skip
+            if run.returncode == 4 and not run.outcomes:
+                self.problem = f"pytest refused the grader's command: {first_line(run.output)}"
+                return self.judge.errored(kata, expected, self.problem)
+            runs.append((inside, run, GuardLog.read(log)))
+        results = [self.judge.judge(kata, tests, run, guard) for tests, run, guard in runs]
+        result = combined(kata, expected, results)
+        result.judged_inside = inside if self.sandbox.available else []
         return result
 
     def _pytest(
@@ -306,6 +342,7 @@ class _KataRunner:
         timeout: float,
         finished: Callable[[], bool] | None = None,
         sandboxed_in: Path | None = None,
+        tmpdir: Path | None = None,
     ) -> TestRun:
         """pytest on the trusted copy at ``root`` with the learner files at ``target``; with
         ``sandboxed_in``, inside the sandbox, writing only to that folder."""
@@ -325,6 +362,7 @@ class _KataRunner:
             "PYTHONPATH": os.pathsep.join([str(root), str(self.work / "guard")]),
             "DOJO_GUARD_LOG": str(log),
             "DOJO_GUARD_TARGET": str(target.resolve()),
+            **({"TMPDIR": str(tmpdir)} if tmpdir else {}),
         }
         unset = [*UNSET_NAMES, *(name for name in os.environ if name.startswith(UNSET_PREFIXES))]
         if sandboxed_in is None:
@@ -335,6 +373,12 @@ class _KataRunner:
             command, cwd=root, timeout=timeout, env=env, finished=finished,
             sandbox=self.sandbox, readable=[self.work / "guard"], writable=[sandboxed_in],
         )  # fmt: skip
+
+
+def _not_served(run: TestRun, nodeid: str) -> bool:
+    """The served run skipped ``nodeid``: server mode cannot judge it (see dojo.servermode)."""
+    outcome = run.outcomes.get(nodeid)
+    return outcome is not None and outcome.outcome == SKIPPED and SKIP_PREFIX in outcome.message
 
 
 def _session_over(guard_log: Path) -> bool:

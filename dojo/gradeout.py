@@ -137,6 +137,7 @@ def _kata(result: KataResult) -> dict[str, Any]:
         "duration": round(result.duration, 2),
         "reference_likeness": None if result.likeness is None else round(result.likeness, 3),
         "flag": _flag(result),
+        "judged_inside": [test.rsplit("::", 1)[-1] for test in result.judged_inside],
     }
 
 

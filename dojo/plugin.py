@@ -58,6 +58,12 @@ FIRST_FAILURE_HELP = (
 )
 
 
+SANDBOX_HELP = (
+    "server mode, for grading: run each kata's worker in the grading sandbox, sharing only "
+    "this folder with it (the fake upstream's Unix socket)"
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("dojo", "Async Django Dojo")
     group.addoption("--target", dest="dojo_target", default=None, help=TARGET_HELP)
@@ -66,6 +72,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--dojo-first-failure", action="store_true", default=False, help=FIRST_FAILURE_HELP
     )
     group.addoption("--server", dest="dojo_server", action="store_true", help=SERVER_HELP)
+    group.addoption(
+        "--dojo-sandbox-worker", dest="dojo_sandbox_worker", default=None, help=SANDBOX_HELP
+    )
     parser.addini("dojo_target", help=TARGET_HELP, default="katas")
     parser.addini("dojo_server", help=SERVER_HELP, default="")
     parser.addini("dojo_seed", help=SEED_HELP, default="")

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -40,6 +40,9 @@ DEFAULT_PORT = 8000
 MAX_PORT = 65535
 START_TIMEOUT = 30.0
 LOG_TAIL_LINES = 12
+# What a worker in a sandbox is given of the environment: nothing else gets in.
+SANDBOX_ENV = ("DJANGO_SETTINGS_MODULE", "PYTHONUNBUFFERED")
+SANDBOX_PATH = "/usr/bin:/bin"
 TRACEBACK_FRAME = re.compile(r'\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
 
 
@@ -105,29 +108,42 @@ class Server:
         cwd: Path,
         log: IO[bytes] | None,
         max_seconds: float,
+        sandbox: Callable[[list[str], dict[str, str]], list[str]] | None = None,
+        limits: Callable[[], None] | None = None,
     ) -> None:
+        """``sandbox`` shuts the worker in: it returns the command that runs the worker's
+        command with that environment inside; ``limits`` runs in the child before it does."""
         self.role = role
         self.port: int = sock.getsockname()[1]
         self.log = log
         ready_read, ready_write = os.pipe()
         self._ready = ready_read
         try:
+            command = [
+                sys.executable,
+                "-m",
+                "dojo.worker",
+                role,
+                "--fd",
+                str(sock.fileno()),
+                "--ready-fd",
+                str(ready_write),
+                "--max-seconds",
+                str(max_seconds),
+                *arguments,
+            ]
+            env = _child_environment()
+            if sandbox is not None:
+                env = {name: env[name] for name in SANDBOX_ENV}
+                command = sandbox(command, env)
+                # The sandbox's first process, seen from inside, holds the environment it
+                # was given: only what the worker gets anyway, and where to find bwrap.
+                env["PATH"] = SANDBOX_PATH
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "dojo.worker",
-                    role,
-                    "--fd",
-                    str(sock.fileno()),
-                    "--ready-fd",
-                    str(ready_write),
-                    "--max-seconds",
-                    str(max_seconds),
-                    *arguments,
-                ],
+                command,
                 cwd=cwd,
-                env=_child_environment(),
+                env=env,
+                preexec_fn=limits,
                 pass_fds=(sock.fileno(), ready_write),
                 start_new_session=True,
                 stdin=subprocess.DEVNULL,

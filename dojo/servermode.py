@@ -41,6 +41,7 @@ from dojo.socketupstream import SocketUpstream
 
 if TYPE_CHECKING:
     # Imported when a worker starts: uvicorn costs the in-process mode's start nothing.
+    from dojo.sandbox import Sandbox
     from dojo.serve import Server
 
 # The dojo fixtures that work in server mode; the kata's own fixtures built on them do too.
@@ -90,6 +91,9 @@ class KataServers:
         self._logs = contextlib.ExitStack()
         self._log_dir: Path | None = None
         self._cache_dir: Path | None = None
+        # For grading: the sandbox every worker runs in, and the one folder it shares.
+        self._sandbox: Sandbox | None = None
+        self._shared = Path()
 
     def site(self, kata: Path) -> Server:
         """The worker serving ``kata``, started if need be and ready."""
@@ -115,6 +119,8 @@ class KataServers:
             arguments.append("--cheap-http-clients")
         if self.target_dir is not None:
             arguments += ["--target-dir", str(self.target_dir)]
+        if self._sandbox is not None:
+            arguments += ["--upstream-socket", str(self._upstream_socket())]
         database = test_database_file()
         if database is not None:
             arguments += ["--database", database]
@@ -126,9 +132,56 @@ class KataServers:
             cwd=self.root,
             log=self._log(kata.name),
             max_seconds=WORKER_MAX_SECONDS,
+            sandbox=self._sandboxed if self._sandbox is not None else None,
+            limits=self._sandbox.limits() if self._sandbox is not None else None,
         )
         self._sites[kata.name] = server
         return server
+
+    def shut_in(self, shared: Path) -> None:
+        """Run every worker in the grading sandbox (``dojo.sandbox``), which sees the kata's
+        site and the learner files read-only and shares only ``shared`` with this process.
+        A DojoError if this machine has no sandbox: graded code never runs outside one."""
+        from dojo.sandbox import find
+
+        sandbox = find()
+        if not sandbox.available:
+            raise DojoError(f"No sandbox to serve graded code in: {sandbox.why}.")
+        self._sandbox, self._shared = sandbox, shared
+
+    def share_database(self) -> None:
+        """Let the sandbox's own user write the tests' database, once made: SQLite, run
+        as root, gives its journals the database file's owner."""
+        user = self._sandbox.user if self._sandbox is not None else None
+        database = test_database_file()
+        if user is None or database is None:
+            return
+        for path in (database, f"{database}-wal", f"{database}-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.chown(path, user, user)
+
+    def _upstream_socket(self) -> Path:
+        """The fake upstream's Unix socket in the shared folder, made on first use."""
+        path = self._shared / "upstream.sock"
+        if not path.exists():
+            if not self._started_upstream:
+                self.upstream.start()
+                self._started_upstream = True
+            self.upstream.serve_unix(path)
+        return path
+
+    def _sandboxed(self, command: list[str], env: dict[str, str]) -> list[str]:
+        assert self._sandbox is not None
+        readable = [self.root, *([self.target_dir] if self.target_dir else [])]
+        scratch = self._shared / "tmp"
+        scratch.mkdir(exist_ok=True)
+        return self._sandbox.wrap(
+            command,
+            env={**env, "TMPDIR": str(scratch)},
+            cwd=self.root,
+            readable=readable,
+            writable=[self._shared],
+        )
 
     def cache_dir(self) -> Path:
         """The folder of the one cache this process and every worker use, made (and the
@@ -197,6 +250,9 @@ def kata_servers(config: pytest.Config) -> KataServers:
     if servers is None:
         dojo = config.stash[settings_key]
         servers = config.stash[servers_key] = KataServers(dojo.root, dojo.target_dir)
+        shared = config.getoption("dojo_sandbox_worker", default=None)
+        if shared:
+            servers.shut_in(Path(shared))
     return servers
 
 
@@ -303,6 +359,17 @@ def pytest_fixture_setup(
         reason = f"{SKIP_PREFIX}it uses `{name}`, which only the in-process mode has"
         # Reported at the test, as the skips decided at collection are.
         raise pytest.skip.Exception(reason, _use_item_location=True)
+
+
+@pytest.hookimpl(wrapper=True, specname="pytest_fixture_setup")
+def share_the_database_with_a_sandbox(
+    fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+) -> object:
+    """Once pytest-django has made the tests' database, a sandboxed worker may write it."""
+    result = yield
+    if fixturedef.argname == "django_db_setup" and server_mode(request.config):
+        kata_servers(request.config).share_database()
+    return result
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -18,7 +18,8 @@ timeout: the connection is already open when the request arrives), the server an
 with a marker the worker's transport turns into that exception (``TRANSPORT_ERROR_HEADER``);
 a dropped connection is a real one. The worker's transport tells the client's read timeout
 (``READ_TIMEOUT_HEADER``), so a call that outlasts it fails as in-process: ``ReadTimeout``
-after that long, not a cancelled call.
+after that long, not a cancelled call. A worker in a sandbox, with no network of ours,
+calls through a Unix socket (``serve_unix``, ``dojo.relay``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 import h11
@@ -70,6 +72,7 @@ class SocketUpstream:
         self.sync_calls_on_loop: list[SyncCall] = []
         self._connections: set[asyncio.Task[None]] = set()
         self._server: asyncio.Server | None = None
+        self._unix_servers: list[asyncio.Server] = []
 
     def start(self) -> SocketUpstream:
         self._thread.start()
@@ -77,6 +80,15 @@ class SocketUpstream:
             asyncio.start_server(self._connection, sock=self._listener), self._loop
         ).result(STOP_TIMEOUT)
         return self
+
+    def serve_unix(self, path: Path) -> None:
+        """Answer on a Unix socket at ``path`` too, for a worker in a sandbox with no
+        network of ours (``dojo.relay``); any user may connect to it."""
+        server = asyncio.run_coroutine_threadsafe(
+            asyncio.start_unix_server(self._connection, path=str(path)), self._loop
+        ).result(STOP_TIMEOUT)
+        self._unix_servers.append(server)
+        path.chmod(0o666)
 
     def close(self) -> None:
         """Stop serving and end the thread."""
@@ -102,8 +114,9 @@ class SocketUpstream:
                 asyncio.run_coroutine_threadsafe(self._hang_up(), self._loop).result(STOP_TIMEOUT)
 
     async def _shut_down(self) -> None:
-        if self._server is not None:
-            self._server.close()
+        for server in (self._server, *self._unix_servers):
+            if server is not None:
+                server.close()
         await self._hang_up()
 
     async def _hang_up(self) -> None:

@@ -52,6 +52,9 @@ class KataResult:
     max_score: int = 1
     # How alike the learner's files are to the reference fix (0 to 1), for the instructor.
     likeness: float | None = None
+    # The tests judged only inside the sandbox, in the learner's own process (the others on a
+    # server, from outside it): the kata says they can only be judged in-process.
+    judged_inside: list[str] = field(default_factory=list)
 
     @property
     def score(self) -> int:
@@ -149,6 +152,22 @@ def _status(outcome: TestOutcome) -> tuple[str, str]:
         return "fail", outcome.message
     assert outcome.outcome == ERROR
     return "error", outcome.message
+
+
+# Worst first: a kata's verdict is its worst part's.
+SEVERITY = ("timeout", "error", "fail", "pass")
+
+
+def combined(kata: Kata, expected: list[str], parts: list[KataResult]) -> KataResult:
+    """One verdict from the verdicts of runs that each judged some of ``kata``'s tests."""
+    if not parts:
+        return KataResult(kata, "error", "no test ran")
+    if len(parts) == 1:
+        return parts[0]
+    tests = {test.nodeid: test for part in parts for test in part.tests}
+    worst = min(parts, key=lambda part: SEVERITY.index(part.status))
+    ordered = [tests[nodeid] for nodeid in expected if nodeid in tests]
+    return KataResult(kata, worst.status, worst.message, ordered)
 
 
 def unlocate(result: KataResult, paths: dict[str, str]) -> None:

@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--target-dir", type=Path, help="site: where the learner files come from")
     parser.add_argument("--upstream-port", type=int, help="site: the fake upstream's port")
     parser.add_argument(
+        "--upstream-socket",
+        type=Path,
+        help="site, in a sandbox: the fake upstream's Unix socket, relayed from that port",
+    )
+    parser.add_argument(
         "--cheap-http-clients", action="store_true", help="site: httpx clients share SSL context"
     )
     parser.add_argument("--routes", default="[]", help="upstream: the routes, as JSON")
@@ -87,6 +92,10 @@ def application(args: argparse.Namespace) -> Any:
     from dojo.kata_site import build_application
     from dojo.redirect import redirect_httpx, share_ssl_context
 
+    if args.upstream_socket is not None:
+        from dojo.relay import relay_to_unix
+
+        relay_to_unix(args.upstream_port, args.upstream_socket)
     redirect_httpx(args.upstream_port)
     if args.cheap_http_clients:
         share_ssl_context()

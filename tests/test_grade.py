@@ -19,7 +19,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from dojo import cli
+from dojo import cli, gradeout, sandbox
 from dojo.trusted import syntax_problem
 from tests.fakekata import BUGGY_VIEW, FIXED_VIEW, REPO, TESTS, copy_project, write_kata
 
@@ -251,11 +251,31 @@ async def hello(request):
 """
 
 
+FORGERS = [FORGED_REPORTS, FORCING_PLUGIN, FORGED_LOG_THEN_EXIT, SKIPS, FIXED_VIEW]
+
+
 def test_learner_code_that_forges_its_verdict_scores_what_the_code_deserves(tmp_path: Path):
     names = ["01_hello", "02_hello", "03_hello", "04_hello", "05_hello"]
     course = make_checkout(tmp_path / "dojo", dict.fromkeys(names, TESTS))
-    views = [FORGED_REPORTS, FORCING_PLUGIN, FORGED_LOG_THEN_EXIT, SKIPS, FIXED_VIEW]
-    work = submission(tmp_path / "work", dict(zip(names, views, strict=True)))
+    work = submission(tmp_path / "work", dict(zip(names, FORGERS, strict=True)))
+
+    _, results, _ = grade(course, tmp_path / "out", "--submission", str(work))
+
+    assert results["score"] == 1
+    assert {name: score for name, (_, score) in katas(results).items()} == {
+        "01_hello": 0, "02_hello": 0, "03_hello": 0, "04_hello": 0, "05_hello": 1,
+    }  # fmt: skip
+
+
+def test_in_the_learners_own_process_the_guard_tells_a_forged_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Without a sandbox, no worker may serve graded code: the tests run in the learner's
+    # process, where the guard is what stands between a forged report and the score.
+    monkeypatch.setattr(sandbox, "find", lambda: sandbox.none("bubblewrap is not installed"))
+    names = ["01_hello", "02_hello", "03_hello", "04_hello", "05_hello"]
+    course = make_checkout(tmp_path / "dojo", dict.fromkeys(names, TESTS))
+    work = submission(tmp_path / "work", dict(zip(names, FORGERS, strict=True)))
 
     _, results, _ = grade(course, tmp_path / "out", "--submission", str(work))
 
@@ -333,11 +353,8 @@ os.write(2, b"y" * 3_000_000)
 )
 
 ODD_MESSAGE = """\
-import pytest
-
-
 async def hello(request):
-    pytest.fail("a | b <script> \\x00 `code`")
+    raise ValueError("a | b <script> \\x00 `code`")
 """
 
 
@@ -375,22 +392,30 @@ def test_hanging_and_crashing_katas_cost_only_themselves(
         "02_thread_hang": ("timeout", 0),
         "03_exits": ("error", 0),
         "04_syntax_error": ("error", 0),
-        "05_kills_itself": ("error", 0),
+        "05_kills_itself": ("fail", 0),
         "06_floods": ("pass", 1),
         "07_odd_message": ("fail", 0),
         "08_solved": ("pass", 1),
         "09_busy_loop": (stopped["09_busy_loop"], 0),
     }
     messages = {kata["name"]: kata["message"] for kata in results["katas"]}
-    assert "did not report" in messages["03_exits"].lower()
+    # The views are served by a worker: a kata that ends it fails its tests, judged from here.
+    assert "server could not start" in messages["03_exits"]
+    assert "stopped while starting (exit 0)" in messages["03_exits"]
     assert messages["04_syntax_error"].startswith(
         "katas/04_syntax_error/views.py, line 1: expected ':' (a syntax error)"
     )
-    assert "killed by SIGKILL" in messages["05_kills_itself"]
+    assert "closed the connection without an answer" in messages["05_kills_itself"]
     assert len(results["tests"]) == 9  # every expected test, reported or not
-    summary = (tmp_path / "out" / "summary.md").read_text()
-    assert "| test_answers_json: a \\| b &lt;script> \\`code\\` |" in summary
-    ET.parse(tmp_path / "out" / "junit.xml")  # well-formed despite the NUL in a message
+    # The learner's text reaches the outputs through the error it raised: in the junit.xml
+    # messages, never as markup in summary.md.
+    junit = ET.parse(tmp_path / "out" / "junit.xml")  # well-formed despite the NUL
+    assert any("a | b <script>" in (case.text or "") for case in junit.iter("failure"))
+    assert "<script>" not in (tmp_path / "out" / "summary.md").read_text()
+
+
+def test_a_message_shows_in_the_summary_as_text_not_markdown():
+    assert gradeout._md("a | b <script> \x00 `code`", 200) == "a \\| b &lt;script> \\`code\\`"
 
 
 def test_a_hanging_kata_costs_the_whole_grade_at_most_its_time_limit(
@@ -406,8 +431,10 @@ def test_a_hanging_kata_costs_the_whole_grade_at_most_its_time_limit(
     )  # fmt: skip
 
     assert katas(results) == {"01_hello": ("pass", 1), "02_hello_again": ("timeout", 0)}
-    stopped = f"stopped after {kata_limit:g} s: test_answers_json never finished"
-    assert results["katas"][1]["message"] == stopped
+    # The view hangs in the worker; the test, waiting for its answer here, is stopped.
+    assert results["katas"][1]["message"].startswith(
+        "test_answers_json: Did not finish in time: Timeout"
+    )
     assert hanging <= 2 * normal + kata_limit
 
 

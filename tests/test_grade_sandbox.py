@@ -123,6 +123,64 @@ def test_attacks_from_inside_the_graded_process_score_nothing(tmp_path: Path):
     assert (out / "summary.md").is_file()
 
 
+# Each rewrites, in the process that runs it, something a verdict made there would rest on.
+# The view then answers wrongly: a kata scores only if the tests, run elsewhere, saw it right.
+REWRITES = {
+    # Every "failed" the JSON encoder writes (pytest's report log, the guard's log) a pass.
+    "01_rewrites_the_json_encoder": """\
+import json
+
+_encode = json.JSONEncoder.encode
+json.JSONEncoder.encode = lambda self, o: _encode(self, o).replace('"failed"', '"passed"')
+""",
+    # Failing a test does nothing; the harness's assertions pass whatever they see.
+    "02_switches_off_failing": """\
+import pytest
+
+pytest.fail = lambda *args, **kwargs: None
+try:
+    from dojo import asgi
+
+    asgi.Response.assert_json = lambda *args, **kwargs: None
+    asgi.Response.assert_status = lambda *args, **kwargs: None
+except ImportError:
+    pass
+""",
+    # Passing lines appended to the report log its command line names, then a clean exit.
+    "03_forges_the_report_log": """\
+import json
+import os
+import sys
+
+for arg in sys.argv:
+    if arg.startswith("--report-log="):
+        with open(arg.split("=", 1)[1], "a") as log:
+            for name in ("test_answers_json", "test_answers_200"):
+                for when in ("setup", "call", "teardown"):
+                    log.write(json.dumps({"$report_type": "TestReport", "outcome": "passed",
+                                          "when": when, "nodeid": name}) + "\\n")
+        os._exit(0)
+""",
+}
+
+
+@needs_bwrap
+def test_code_that_rewrites_its_own_process_cannot_pass_tests_run_outside_it(tmp_path: Path):
+    shut_in = sandbox.find()
+    if not shut_in.available:
+        pytest.fail(f"bubblewrap is installed but gives no sandbox here: {shut_in.why}")
+    course = make_checkout(tmp_path / "dojo", dict.fromkeys(REWRITES, TESTS))
+    views = {name: attack + "\n\n" + BUGGY_VIEW for name, attack in REWRITES.items()}
+
+    _, results, _ = grade(
+        course, tmp_path / "out", "--submission", str(submission(tmp_path / "work", views))
+    )
+
+    assert results["score"] == 0, katas(results)
+    # Every test was judged from outside: none in the process the learner's code runs in.
+    assert all(kata["judged_inside"] == [] for kata in results["katas"]), results["katas"]
+
+
 def test_without_a_sandbox_the_grade_says_so_and_strict_refuses(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
