@@ -69,14 +69,22 @@ def _registry() -> Any:
 
 
 def _open_session(username: str) -> None:
+    """A session of ``username``'s under ``SESSION_KEY``, written as a row: the store's own
+    ``save`` would pick a key of its own."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
     from django.contrib.auth import SESSION_KEY as USER_KEY
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
 
     user = User.objects.get_by_natural_key(username)
-    session = SessionStore(session_key=SESSION_KEY)
-    session[USER_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = MODEL_BACKEND
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save(must_create=True)
+    store = SessionStore()
+    data = {
+        USER_KEY: str(user.pk),
+        BACKEND_SESSION_KEY: MODEL_BACKEND,
+        HASH_SESSION_KEY: user.get_session_auth_hash(),
+    }
+    store.get_model_class().objects.create(
+        session_key=SESSION_KEY,
+        session_data=store.encode(data),
+        expire_date=store.get_expiry_date(),
+    )
