@@ -28,7 +28,7 @@ MEASUREMENTS = 4
 @pytest.fixture
 def parcel(rng):
     """A parcel to ship, its own postcode each time: ``parcel()`` gives its page."""
-    postcodes = iter(rng.sample(range(1000, 10000), k=20))
+    postcodes = iter(rng.sample(range(1000, 10000), k=40))
 
     def new():
         postcode = str(next(postcodes))
@@ -64,23 +64,28 @@ def pauses(calls):
     return [after.start - before.end for before, after in itertools.pairwise(calls)]
 
 
-async def get_timing_the_loop(app, path):
-    """GET ``path``, and how late the event loop woke, at worst, while it was served."""
-    late = 0.0
+async def get_timing_the_loop(app, *paths):
+    """GET every path at once, and each time the event loop woke meanwhile: (when, how late)."""
+    wakes = []
 
     async def heartbeat():
-        nonlocal late
         while True:
             asleep = time.perf_counter()
             await asyncio.sleep(0.005)
-            late = max(late, time.perf_counter() - asleep - 0.005)
+            woke = time.perf_counter()
+            wakes.append((woke, woke - asleep - 0.005))
 
     beat = asyncio.create_task(heartbeat())
     try:
-        response = await app.get(path)
+        responses = await asyncio.gather(*(app.get(path) for path in paths))
     finally:
         beat.cancel()
-    return response, late
+    return (*responses, wakes)
+
+
+def latest(wakes, start=float("-inf"), end=float("inf")):
+    """How late the loop woke, at worst, between ``start`` and ``end``."""
+    return max((late for woke, late in wakes if start <= woke <= end), default=0.0)
 
 
 async def test_retries_with_growing_pauses_until_the_carrier_answers(
@@ -92,7 +97,8 @@ async def test_retries_with_growing_pauses_until_the_carrier_answers(
         shipment = parcel()
         carrier.breaks(failure, times=2)
 
-        response, late = await get_timing_the_loop(app, shipment["path"])
+        response, wakes = await get_timing_the_loop(app, shipment["path"])
+        late = latest(wakes)
 
         response.assert_json({"carrier": "ParcelPro", **quote}, "the quote of the third attempt")
         calls = calls_about(carrier, shipment)
@@ -146,10 +152,8 @@ async def test_every_transient_failure_is_retried(app, upstream, carrier, parcel
         response.assert_json({"carrier": "ParcelPro", **quote}, "the quote of the third attempt")
     # From each customer's first attempt to their last: a busy machine may start the
     # customers late, but each one's own pauses should still take one backoff.
-    took = max(
-        calls[-1].start - calls[0].start
-        for calls in (calls_about(carrier, shipment) for shipment in shipments)
-    )
+    attempts = [calls_about(carrier, shipment) for shipment in shipments]
+    took = max(calls[-1].start - calls[0].start for calls in attempts)
     if took > 3 * sum(POLICY):
         pytest.fail(
             f"{len(responses)} customers' attempts failed at the same moments, and each "
@@ -158,6 +162,44 @@ async def test_every_transient_failure_is_retried(app, upstream, carrier, parcel
             "their first: the pauses queued behind each other.\n"
             "Expected every checkout to wait its own pauses, all at the same time.\n\n"
             f"{upstream.timeline()}",
+            pytrace=False,
+        )
+
+
+async def test_checkouts_failing_together_pause_together(app, upstream, carrier, parcel, quote):
+    # Six customers, each failed once at the same moment: each should retry one pause later,
+    # all of them at about the same time. Jitter, even as long as the pause, spreads the
+    # retries over less than one pause; a lock, or a cap letting two customers pause at once,
+    # spreads them over two pauses or more, as the last customers wait for the first ones.
+    runs = []
+    for _ in range(MEASUREMENTS):
+        shipments = [parcel() for _ in range(6)]
+        carrier.fails(503, times=len(shipments))
+
+        *responses, wakes = await get_timing_the_loop(app, *(s["path"] for s in shipments))
+
+        for response in responses:
+            response.assert_json({"carrier": "ParcelPro", **quote}, "the quote of the retry")
+        calls = [calls_about(carrier, shipment)[:2] for shipment in shipments]
+        first_pauses = [pauses(pair)[0] for pair in calls]
+        # A loop that woke late while they paused may have lengthened some pauses (or
+        # shortened some, by ending a call late) and not others: measure again.
+        late = latest(wakes, min(c[0].end for c in calls), max(c[1].start for c in calls))
+        runs.append((late, first_pauses, calls))
+        if late <= QUIET:
+            break
+    late, first_pauses, calls = min(runs, key=lambda run: run[0])
+    if max(first_pauses) - min(first_pauses) > 1.5 * POLICY[0] + late:
+        listed = ", ".join(f"{pause:.2f} s" for pause in sorted(first_pauses))
+        pytest.fail(
+            f"{len(calls)} customers asked for a quote at once, and ParcelPro answered "
+            "each of them 503 at the same moment. Each should then have paused "
+            f"{POLICY[0]:.2f} s and retried, all at about the same time; but their pauses "
+            f"were {listed}: the last customers waited for the first ones' pauses before "
+            "their own.\n"
+            "Expected every checkout to wait its own pause, all at the same time: look for a "
+            "lock, a semaphore or a shared thread that customers take turns on.\n\n"
+            f"{upstream.timeline([call for pair in calls for call in pair])}",
             pytrace=False,
         )
 
@@ -183,6 +225,8 @@ async def test_a_garbled_quote_is_retried_or_reported_never_a_crash(
 
 
 async def test_gives_up_after_three_attempts(app, upstream, carrier, parcel, rng):
+    # Another parcel was quoted a moment ago: its price is not this parcel's.
+    await app.get(parcel()["path"])
     failure = rng.choice(TRANSIENT)
     carrier.breaks(failure)
     shipment = parcel()
@@ -196,9 +240,9 @@ async def test_gives_up_after_three_attempts(app, upstream, carrier, parcel, rng
             "answering; never a 500, and never a quote ParcelPro did not send.",
             pytrace=False,
         )
-    assert carrier.call_count == 3, (
-        f"Expected the view to give up after 3 calls, but it made {carrier.call_count}."
-        f"\n\n{upstream.timeline()}"
+    calls = len(calls_about(carrier, shipment))
+    assert calls == 3, (
+        f"Expected the view to give up after 3 calls, but it made {calls}.\n\n{upstream.timeline()}"
     )
 
 

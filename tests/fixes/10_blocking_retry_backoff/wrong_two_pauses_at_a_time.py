@@ -1,0 +1,74 @@
+"""Wrong: awaits the pause, but at most two checkouts may pause at once ("to spare the
+carrier"): a third customer waits out another's pause before its own."""
+
+import asyncio
+
+import httpx
+from django.http import JsonResponse
+
+CARRIER_RATES = "http://parcelpro.example/v2/rates"
+ATTEMPTS = 3
+# Seconds to wait before the first retry; each retry waits twice as long as the one before.
+BACKOFF = 0.15
+
+
+class ParcelRefused(Exception):
+    """ParcelPro answered 4xx: the request itself is wrong, and asking again cannot help."""
+
+
+# Failures worth another attempt: a server error (5xx), a refused or dropped connection, a
+# timeout, a body cut off half-way. A busy carrier recovers from these.
+TRANSIENT = (httpx.HTTPStatusError, httpx.TransportError, ValueError)
+
+
+async def ask_once(client, params):
+    """One attempt: ParcelPro's quote, or the exception that says why there is none."""
+    response = await client.get(CARRIER_RATES, params=params)
+    if 400 <= response.status_code < 500:
+        raise ParcelRefused(response.status_code)
+    response.raise_for_status()
+    return response.json()
+
+
+# One cap per event loop (a test, or a server process, has its own).
+_caps = {}
+
+
+def cap():
+    return _caps.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(2))
+
+
+async def ask_carrier(client, params):
+    """The quote; after a transient failure, try again after a growing pause."""
+    delay = BACKOFF
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await ask_once(client, params)
+        except TRANSIENT:
+            if attempt == ATTEMPTS:
+                raise
+        async with cap():
+            await asyncio.sleep(delay)
+        delay *= 2
+
+
+async def shipping_quote(request):
+    params = {
+        "postcode": request.GET.get("postcode", ""),
+        "weight_kg": request.GET.get("weight_kg", "1"),
+    }
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            quote = await ask_carrier(client, params)
+    except ParcelRefused:
+        return JsonResponse({"error": "ParcelPro cannot ship this parcel"}, status=400)
+    except TRANSIENT:
+        return JsonResponse({"error": "ParcelPro is not answering, try again later"}, status=503)
+    return JsonResponse(
+        {
+            "carrier": "ParcelPro",
+            "price": quote["price"],
+            "currency": quote["currency"],
+            "days": quote["days"],
+        }
+    )
