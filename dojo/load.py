@@ -35,6 +35,8 @@ __all__ = ["DEFAULT_BURST", "MAX_BURST", "Run", "Sample", "fire", "ratio", "repo
 DEFAULT_SECONDS = 60.0
 TIMELINE_ROWS = 10
 NO_ANSWER = "no answer in time"
+# The pause between two probe requests (see fire()).
+PROBE_INTERVAL = 0.02
 # A view interval a little outside the client's send-to-answer window is clock noise;
 # more than this means the two clocks do not compare, and the client's window is shown.
 CLOCK_SLACK = 0.05
@@ -82,6 +84,15 @@ class Run:
     last_error: str = field(default="", repr=False)
     # What reached the fake upstream during the burst (UpstreamStats' fields), when known.
     upstream: dict[str, int] | None = None
+    # Another page asked for meanwhile, one request at a time (fire()'s ``probe``).
+    probes: list[Sample] = field(default_factory=list)
+
+    @property
+    def slowest_probe(self) -> float | None:
+        """The longest another page waited for its answer during the burst, when asked."""
+        if not self.probes:
+            return None
+        return max((sample.answered or self.finished) - sample.sent for sample in self.probes)
 
     @property
     def elapsed(self) -> float:
@@ -111,6 +122,8 @@ class Run:
             return self.most_threads
         if name == "loop_stall":
             return self.longest_loop_stall
+        if name == "probe_latency":
+            return self.slowest_probe
         key = {"upstream_calls": "calls", "upstream_in_flight": "peak_in_flight"}[name]
         return None if self.upstream is None else self.upstream.get(key)
 
@@ -180,9 +193,12 @@ async def fire(
     warm_up: bool = True,
     before_burst: Callable[[], object] | None = None,
     cookie: str = "",
+    probe: str = "",
 ) -> Run:
     """One warm-up request, then ``n`` requests of ``url`` at once; none waits past
-    ``seconds``. ``before_burst`` is called between the two. A DojoError when nothing
+    ``seconds``. ``before_burst`` is called between the two. With ``probe`` (a URL),
+    another page is asked for over and over while the burst lasts, one request at a time,
+    as a visitor (or a load balancer's health check) would. A DojoError when nothing
     answers at ``url``."""
     target = _Target.of(url, method, body, cookie)
     first = await _request(target, time.perf_counter() + seconds) if warm_up else None
@@ -192,10 +208,25 @@ async def fire(
         before_burst()
     started = time.perf_counter()
     deadline = started + seconds
+    burst_over = asyncio.Event()
+    probing = asyncio.create_task(_probe(probe, deadline, burst_over)) if probe else None
     samples = await asyncio.gather(*(_request(target, deadline) for _ in range(n)))
+    burst_over.set()
+    probes = await probing if probing is not None else []
     answered = [sample.answered for sample in samples if sample.answered is not None]
     finished = deadline if len(answered) < n else max(answered, default=deadline)
-    return Run(label or url, url, list(samples), started, finished)
+    return Run(label or url, url, list(samples), started, finished, probes=probes)
+
+
+async def _probe(url: str, deadline: float, burst_over: asyncio.Event) -> list[Sample]:
+    """GETs of ``url``, one after another, until the burst is over."""
+    target = _Target.of(url)
+    probes: list[Sample] = []
+    while not burst_over.is_set():
+        probes.append(await _request(target, deadline))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(burst_over.wait(), PROBE_INTERVAL)
+    return probes
 
 
 @dataclass(frozen=True)
@@ -364,6 +395,11 @@ LESS_IS_BETTER = {
         "held the event loop for up to {mine} at once where {after} never held it",
         "{:.2f} s",
     ),
+    "probe_latency": (
+        "kept another page waiting {times:.1f}x as long as {after} at worst",
+        "kept another page waiting up to {mine} where {after} never did",
+        "{:.2f} s",
+    ),
     "held_threads": (
         "held {times:.1f}x as many threads waiting at once as {after}",
         "held up to {mine} threads waiting for async code at once where {after} held none",
@@ -424,6 +460,10 @@ def _table(runs: Sequence[Run], measure: str = MEASURES[0]) -> str:
         ("errors", [str(sum(run.errors.values())) for run in runs]),
         ("event loop blocked, longest", [_seconds(run.longest_loop_stall) for run in runs]),
     ]
+    if any(run.probes for run in runs):
+        rows.append(
+            ("another page meanwhile, slowest", [_seconds(run.slowest_probe) for run in runs])
+        )
     if any(run.most_threads for run in runs):
         rows.append(("threads held waiting, most", [_count(run.most_threads) for run in runs]))
     rows.append(("burst took", [f"{run.finished - run.started:.2f} s" for run in runs]))

@@ -7,6 +7,7 @@ the fake upstream answers meanwhile. It is the optional ``[load]`` table of kata
     body = {skus = ["A1", "B2"]}             # optional, POST only
     burst = 50                               # optional: requests at once unless BURST= says
     warm_up = true                           # optional: one request before the burst
+    probe = "/health/"                       # optional: another page asked for meanwhile
     measure = "requests_per_second"          # optional: what shows the lesson (see below)
     cheap_http_clients = true                # optional, true by default (see below)
     middleware = ["katas.29_x.middleware.M"]  # optional: added to the site's, as in the tests
@@ -66,6 +67,7 @@ MEASURES = (
     "upstream_in_flight",
     "held_threads",
     "loop_stall",
+    "probe_latency",
 )
 SCENARIO_KEYS = {
     "path",
@@ -80,6 +82,7 @@ SCENARIO_KEYS = {
     "seed",
     "login",
     "password_check",
+    "probe",
 }
 MAX_PASSWORD_CHECK = 2.0
 SEED_KEYS = {"model", "rows", "copies"}
@@ -162,6 +165,7 @@ class LoadScenario:
     seed: tuple[SeedTable, ...] = ()
     login: str | None = None
     password_check: float | None = None
+    probe: str = ""
 
     @property
     def database(self) -> bool:
@@ -232,7 +236,15 @@ def parse_scenario(table: Any) -> LoadScenario | None:
         seed=tuple(parse_seed(f"load.seed[{i}]", entry) for i, entry in enumerate(seed)),
         login=login,
         password_check=None if check is None else float(check),
+        probe=_probe(table),
     )
+
+
+def _probe(table: dict[str, Any]) -> str:
+    probe = table.get("probe", "")
+    if not isinstance(probe, str) or (probe and not probe.startswith("/")):
+        raise ScenarioError("key 'load.probe' must be the path of another page, like '/health/'.")
+    return probe
 
 
 def parse_seed(key: str, table: Any) -> SeedTable:

@@ -275,6 +275,7 @@ def test_a_load_table_can_post_a_body_and_choose_its_burst_measure_and_middlewar
         ({"path": "/", "middleware": "m"}, "key 'load.middleware' must be a list"),
         ({"path": "/", "seed": [{"model": "Book", "rows": []}]}, "must be app_label.Model"),
         ({"path": "/", "password_check": 5}, "key 'load.password_check' must be seconds"),
+        ({"path": "/", "probe": "health/"}, "key 'load.probe' must be the path of another page"),
         (
             {"path": "/", "upstream": [{"url": "http://a.example/", "json_text": "{"}]},
             "key 'load.upstream[0].json_text' must be JSON text",
@@ -593,6 +594,17 @@ def test_load_fires_at_a_running_server_given_its_url(
     output = capsys.readouterr().out
     assert re.search(r"requests per second +\d+\.\d\n", output)
     assert "URL: when each request was inside the view" in output
+
+
+def test_load_asks_for_another_page_meanwhile_one_request_at_a_time(
+    solution_site: tuple[Server, Server],
+) -> None:
+    site, _ = solution_site
+    run = asyncio.run(fire(site.url("/hello/"), 3, seconds=20, probe=site.url("/hello/")))
+    assert run.probes and all(probe.status == 200 for probe in run.probes)
+    assert peak_overlap([(p.sent, p.answered or p.sent) for p in run.probes]) == 1
+    assert run.slowest_probe is not None and run.slowest_probe >= LATENCY
+    assert "another page meanwhile, slowest" in report([run], title="legend")
 
 
 def test_load_fires_only_at_this_machine() -> None:

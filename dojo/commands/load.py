@@ -117,6 +117,7 @@ def run_targets(
                     warm_up=scenario.warm_up,
                     before_burst=lambda: _upstream_stats(upstream, RESET_PATH),
                     cookie=f"sessionid={SESSION_KEY}" if scenario.login else "",
+                    probe=site.url(scenario.probe) if scenario.probe else "",
                 )
             )
             run.upstream = _upstream_stats(upstream, STATS_PATH)
