@@ -3,6 +3,8 @@ time whatever the item, keeps working on another event loop (the next test, a sy
 and a failure of the API is a 502 that leaves the API's turn free for the next request."""
 
 import asyncio
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -113,6 +115,68 @@ async def test_each_event_loop_uses_a_client_of_its_own(app, stock_item, http_cl
         200, f"the stock of {item.sku}, on a second loop"
     )
     http_clients.assert_each_on_one_loop()
+
+
+def holders_of(loops):
+    """The lists, sets and dicts the kata's code keeps at module level (directly, or on one
+    of its module-level objects) that hold two or more of ``loops``, or of their ids."""
+    wanted = {id(loop) for loop in loops}
+    here = Path(__file__).parent.name
+    found = {}
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None) or ""
+        if here not in Path(path).parts or path == __file__:
+            continue
+        for value in list(vars(module).values()):
+            for obj in (value, *vars_of(value)):
+                if type(obj) in (dict, list, set):
+                    items = [*obj.keys(), *obj.values()] if type(obj) is dict else list(obj)
+                    held = {id(item) for item in items} | {
+                        item for item in items if type(item) is int
+                    }
+                    if len(held & wanted) >= 2:
+                        found[id(obj)] = obj
+    return list(found.values())
+
+
+def vars_of(value):
+    """The values of an object's own attributes, if it keeps them in a plain __dict__."""
+    try:
+        attributes = object.__getattribute__(value, "__dict__")
+    except AttributeError:
+        return []
+    return list(attributes.values()) if type(attributes) is dict else []
+
+
+async def test_an_event_loop_that_has_ended_leaves_nothing_behind(
+    app, stock_item, loops_one_after_another
+):
+    # A worker thread runs a new event loop for every async_to_sync call: whatever is kept
+    # per loop must go with its loop, or it piles up, one open client per loop that ever ran.
+    item = stock_item(latency=0.02)
+    ended = []
+
+    async def one_request(where):
+        ended.append(asyncio.get_running_loop())
+        response = await app.get(f"/stock/{item.sku}/")
+        response.assert_json({"sku": item.sku, **item.numbers}, f"the stock of {item.sku}, {where}")
+
+    await loops_one_after_another(
+        one_request, rounds=[f"on event loop {n} of 3, one after the other" for n in (1, 2, 3)]
+    )
+    kept = holders_of(ended)
+    if kept:
+        pytest.fail(
+            f"3 event loops, one after the other, each served a request and ended, and a "
+            f"{type(kept[0]).__name__} of the kata's still holds {len(kept[0])} entries "
+            "keyed by them (the loops, or their id()).\n"
+            "What is kept per event loop (a client, a lock) outlives its loop: it piles up "
+            "with every loop that ever ran, each with its open client, and a new loop given "
+            "a dead one's address (id(loop)) gets the dead loop's client and lock.\n"
+            "Expected what belongs to a loop to go when the loop is gone (a "
+            "weakref.WeakKeyDictionary lets go by itself).",
+            pytrace=False,
+        )
 
 
 async def test_a_failing_stock_api_is_a_502_not_a_crash(app, stock_item, upstream_failure):
