@@ -28,8 +28,9 @@ from dojo.catalog import KataConfigError, load_kata, load_katas
 from dojo.commands import load as load_command
 from dojo.errors import DojoError
 from dojo.fakeupstream import FakeUpstream
-from dojo.load import NO_ANSWER, Run, Sample, fire, ratio, report
+from dojo.load import NO_ANSWER, Run, Sample, fire
 from dojo.loaddb import SESSION_KEY
+from dojo.loadreport import ratio, report
 from dojo.scenario import LoadScenario, UpstreamRoute, parse_route, parse_scenario
 from dojo.serve import Server, Servers, listen, resolve_target
 from dojo.upstream import peak_overlap

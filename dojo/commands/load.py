@@ -21,8 +21,9 @@ import httpx
 from dojo.catalog import Kata, KataConfigError, find_kata, kata_dirs, load_kata
 from dojo.errors import DojoError
 from dojo.fakeupstream import RESET_PATH, STATS_PATH
-from dojo.load import DEFAULT_BURST, DEFAULT_SECONDS, MAX_BURST, Run, fire, report
+from dojo.load import DEFAULT_BURST, DEFAULT_SECONDS, MAX_BURST, Run, fire
 from dojo.loaddb import SESSION_KEY
+from dojo.loadreport import report
 from dojo.redirect import LOOPBACK_HOSTS
 from dojo.serve import START_TIMEOUT, Server, Servers, Target, listen, resolve_target
 
