@@ -31,10 +31,17 @@ def ordinary(rng):
 
 
 def accented(rng):
-    word = list(ordinary(rng))
-    for _ in range(rng.randint(1, 3)):
-        word[rng.randrange(len(word))] = rng.choice(ACCENTED)
-    return "".join(word)
+    # Capitalised, as a child types a name or the start of a sentence ("Crème"): it comes
+    # back with its capital. Never a palindrome, even read without case, so that whether
+    # "Kayak" counts as one is left open.
+    while True:
+        word = list(ordinary(rng))
+        word[0] = word[0].upper()
+        for _ in range(rng.randint(1, 3)):
+            word[rng.randrange(1, len(word))] = rng.choice(ACCENTED)
+        word = "".join(word)
+        if word.lower() != word.lower()[::-1]:
+            return word
 
 
 def with_symbols(rng):
