@@ -14,8 +14,9 @@ ACCENTED_LAST = ["Müller", "Kierkegaard", "Ñúñez", "Dvořák", "Ó Súilleab
 # Every nickname has angle brackets: a name is text, even when it looks like a tag.
 NICKNAMES = ["<Salty>", "Captain & <Crew>", "<Skipper>", "Knots & <Bolts>", "Full <Sail>"]
 APOSTROPHE_LAST = ["O'Brien", "D'Arcy", "O'Hara", "N'Diaye"]
-# Some members sign off with a cheer: a backslash breaks JSON escaped by hand.
-CHEERS = ["\\o/", "¯\\_(ツ)_/¯", "\\m/"]
+# Some members sign off with a cheer: a backslash breaks JSON escaped by hand, and a plus
+# (sent as %2B in the link) turns into a space if the name is decoded a second time.
+CHEERS = ["+1 \\o/", "¯\\_(ツ)_/¯ +1", "\\m/ ++"]
 # Names that are not capitalised word by word: "tidying" them with .title() changes them.
 PARTICLE_LAST = ["van Rossum", "von Neumann", "McCarthy", "McIlroy", "de Icaza", "da Silva"]
 
@@ -33,8 +34,8 @@ def with_particle(rng):
 
 
 def with_symbols(rng):
-    # Always a double quote and a backslash (they break JSON built by hand), and < > ' (HTML
-    # escaping would change them).
+    # Always a double quote and a backslash (they break JSON built by hand), < > ' (HTML
+    # escaping would change them) and a plus.
     nickname, last, cheer = rng.choice(NICKNAMES), rng.choice(APOSTROPHE_LAST), rng.choice(CHEERS)
     return f'{rng.choice(FIRST_NAMES)} "{nickname}" {last} {cheer}'
 
