@@ -95,6 +95,19 @@ async def test_a_broken_quotes_service_is_a_502_not_a_crash(app, quotes_service,
             "today. Never a 500, and never a quote the service did not send today.",
             pytrace=False,
         )
+    # The screen shows whatever text it gets: the answer must be a line it can show.
+    content_type = response.headers.get("content-type", "(none)")
+    text = response.text.strip()
+    if not content_type.startswith("text/plain") or not text or "<html" in text.lower():
+        pytest.fail(
+            f"The quotes service {before}{upstream_failure}, and {response.request_line} "
+            f"answered {response.status} with Content-Type {content_type!r} and this body:\n"
+            f"    {response.text[:200]!r}\n"
+            "The screen shows whatever text it gets. Expected a line of plain text "
+            "(text/plain) saying there is no quote today: not a blank, not JSON, not the "
+            "service's own error page.",
+            pytrace=False,
+        )
 
 
 def test_the_view_is_async(assert_async_view):
