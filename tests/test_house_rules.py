@@ -63,6 +63,21 @@ async def busy_wait(request):
     return JsonResponse({"ok": True})
 
 
+async def timeout_spin(request):
+    done = asyncio.Event()
+    asyncio.get_running_loop().call_later(0.3, done.set)
+    while not done.is_set():
+        await asyncio.wait([asyncio.ensure_future(done.wait())], timeout=0.001)
+    return JsonResponse({"ok": True})
+
+
+async def polls(request):
+    done = time.monotonic() + 0.3
+    while time.monotonic() < done:
+        await asyncio.sleep(0.02)
+    return JsonResponse({"ok": True})
+
+
 async def fetch():
     return {"ok": True}
 
@@ -117,7 +132,7 @@ from . import views
 urlpatterns = [
     path(f"{name.replace('_', '-')}/", getattr(views, name))
     for name in ("clean", "sliced_sleep", "tiny_slices", "one_blocking_call", "busy_wait",
-                 "unawaited", "left_running", "thread_left_running", "client_left_open",
+                 "timeout_spin", "polls", "unawaited", "left_running", "thread_left_running", "client_left_open",
                  "sync_client_left_open", "sync_client_closed", "sync_view",
                  "decorated_sync_view")
 ]
@@ -137,7 +152,7 @@ def forecast(upstream):
 @pytest.mark.parametrize(
     "path",
     ["/clean/", "/sliced-sleep/", "/tiny-slices/", "/one-blocking-call/", "/busy-wait/",
-     "/unawaited/", "/left-running/", "/thread-left-running/", "/client-left-open/",
+     "/timeout-spin/", "/polls/", "/unawaited/", "/left-running/", "/thread-left-running/", "/client-left-open/",
      "/sync-client-left-open/", "/sync-client-closed/", "/sync-view/",
      "/decorated-sync-view/"],
 )
@@ -227,6 +242,17 @@ def test_a_busy_wait_shows_in_the_loops_cpu_time(run: TestRun) -> None:
     shown = message(run, "/busy-wait/")
     assert "(busy_loop)" in shown
     assert site("busy_wait", "await asyncio.sleep(0)") in shown
+
+
+def test_a_busy_wait_on_short_timeouts_is_a_busy_wait_too(run: TestRun) -> None:
+    assert outcome(run, "/timeout-spin/") == "failed"
+    shown = message(run, "/timeout-spin/")
+    assert "(busy_loop)" in shown
+    assert "katas/92_rules/views.py" in shown
+
+
+def test_polling_every_few_tens_of_milliseconds_is_not_a_busy_wait(run: TestRun) -> None:
+    assert outcome(run, "/polls/") == "passed"
 
 
 def test_an_unawaited_coroutine_is_named_with_its_line(run: TestRun) -> None:
