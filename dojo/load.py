@@ -2,15 +2,15 @@
 
 A run sends one warm-up request (not counted: it loads the view), then ``n`` identical
 requests at once, each bounded by the same deadline. The report puts runs side by side:
-requests per second (answers with a 2xx status, per second of the burst), latency p50,
-p95 and max, errors, the longest time the server's event loop was blocked, and where they
-tell something, when the first byte of the body came, the threads the server held waiting
-for async code, and what reached the fake upstream (calls, the most in flight at once,
-connections opened); then a timeline of when each request was inside the view, so serial
-service (a staircase) and concurrent service (a block) show at a glance. The kata's server
-stamps every response with both (``dojo.kata_site``); for a server that does not, the
-timeline shows when each request was sent and answered instead. ``dojo.loadreport`` puts
-the figures side by side.
+requests per second (answers with a 2xx or an expected status, per second of the burst),
+latency p50, p95 and max, errors, the longest time the server's event loop was blocked, and
+where they tell something, when the first byte of the body came, the threads the server held
+waiting for async code, and what reached the fake upstream (calls, the most in flight at
+once, connections opened); then a timeline of when each request was inside the view, so
+serial service (a staircase) and concurrent service (a block) show at a glance. The kata's
+server stamps every response with both (``dojo.kata_site``); for a server that does not, the
+timeline shows when each request was sent and answered instead. ``dojo.loadreport`` puts the
+figures side by side.
 """
 
 from __future__ import annotations
@@ -86,6 +86,12 @@ class Run:
     upstream: dict[str, int] | None = None
     # Another page asked for meanwhile, one request at a time (fire()'s ``probe``).
     probes: list[Sample] = field(default_factory=list)
+    # Statuses besides 2xx that are the right answer here (a 504 within the page's budget).
+    expected: frozenset[int] = frozenset()
+
+    def answered_right(self, sample: Sample) -> bool:
+        """Whether ``sample`` got a 2xx, or a status the scenario expects."""
+        return sample.ok or sample.status in self.expected
 
     @property
     def slowest_probe(self) -> float | None:
@@ -100,7 +106,7 @@ class Run:
 
     @property
     def requests_per_second(self) -> float:
-        return sum(sample.ok for sample in self.samples) / self.elapsed
+        return sum(self.answered_right(sample) for sample in self.samples) / self.elapsed
 
     def latency_percentile(self, percent: float) -> float | None:
         """The latency ``percent`` % of the answered requests stayed within (nearest rank)."""
@@ -130,7 +136,7 @@ class Run:
     @property
     def errors(self) -> Counter[str]:
         """How many requests failed, by outcome (a status, or what went wrong)."""
-        return Counter(sample.outcome for sample in self.samples if not sample.ok)
+        return Counter(sample.outcome for sample in self.samples if not self.answered_right(sample))
 
     @property
     def view_timed(self) -> bool:

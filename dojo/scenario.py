@@ -8,6 +8,7 @@ the fake upstream answers meanwhile. It is the optional ``[load]`` table of kata
     burst = 50                               # optional: requests at once unless BURST= says
     warm_up = true                           # optional: one request before the burst
     probe = "/health/"                       # optional: another page asked for meanwhile
+    expected = [504]                         # optional: statuses besides 2xx that are right
     measure = "requests_per_second"          # optional: what shows the lesson (see below)
     cheap_http_clients = true                # optional, true by default (see below)
     middleware = ["katas.29_x.middleware.M"]  # optional: added to the site's, as in the tests
@@ -83,6 +84,7 @@ SCENARIO_KEYS = {
     "login",
     "password_check",
     "probe",
+    "expected",
 }
 MAX_PASSWORD_CHECK = 2.0
 SEED_KEYS = {"model", "rows", "copies"}
@@ -166,6 +168,7 @@ class LoadScenario:
     login: str | None = None
     password_check: float | None = None
     probe: str = ""
+    expected: tuple[int, ...] = ()
 
     @property
     def database(self) -> bool:
@@ -237,7 +240,18 @@ def parse_scenario(table: Any) -> LoadScenario | None:
         login=login,
         password_check=None if check is None else float(check),
         probe=_probe(table),
+        expected=_expected(table),
     )
+
+
+def _expected(table: dict[str, Any]) -> tuple[int, ...]:
+    expected = table.get("expected", [])
+    if not isinstance(expected, list) or not all(
+        isinstance(status, int) and not isinstance(status, bool) and 100 <= status <= 599
+        for status in expected
+    ):
+        raise ScenarioError("key 'load.expected' must be a list of HTTP statuses, like [504].")
+    return tuple(expected)
 
 
 def _probe(table: dict[str, Any]) -> str:

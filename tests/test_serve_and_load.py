@@ -277,6 +277,7 @@ def test_a_load_table_can_post_a_body_and_choose_its_burst_measure_and_middlewar
         ({"path": "/", "seed": [{"model": "Book", "rows": []}]}, "must be app_label.Model"),
         ({"path": "/", "password_check": 5}, "key 'load.password_check' must be seconds"),
         ({"path": "/", "probe": "health/"}, "key 'load.probe' must be the path of another page"),
+        ({"path": "/", "expected": ["504"]}, "key 'load.expected' must be a list of HTTP"),
         (
             {"path": "/", "upstream": [{"url": "http://a.example/", "json_text": "{"}]},
             "key 'load.upstream[0].json_text' must be JSON text",
@@ -333,6 +334,13 @@ def test_the_fake_upstream_fails_the_first_calls_of_a_connection_and_counts_call
 def run_with(label: str, **figures: object) -> Run:
     sample = Sample(0.0, 1.0, status=200, threads=figures.pop("threads", None))  # type: ignore[arg-type]
     return Run(label, "http://127.0.0.1/", [sample], 0.0, 1.0, **figures)  # type: ignore[arg-type]
+
+
+def test_a_status_the_scenario_expects_is_an_answer_not_an_error() -> None:
+    samples = [Sample(0.0, 0.5, status=504), Sample(0.0, 0.5, status=500)]
+    run = Run("solutions/", "http://127.0.0.1/", samples, 0.0, 1.0, expected=frozenset({504}))
+    assert run.errors == {"500": 1}
+    assert run.requests_per_second == 1.0
 
 
 def test_the_ratio_is_taken_of_the_figure_the_scenario_names() -> None:

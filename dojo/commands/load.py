@@ -122,6 +122,7 @@ def run_targets(
                 )
             )
             run.upstream = _upstream_stats(upstream, STATS_PATH)
+            run.expected = frozenset(scenario.expected)
             print(f"done in {run.finished - run.started:.2f} s.", flush=True)
             if run.errors:
                 run.last_error = site.last_error(kata.root)
