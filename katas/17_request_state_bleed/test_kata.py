@@ -70,17 +70,22 @@ async def visit_together(app, users):
     return await asyncio.gather(*(app.get("/account/", headers={"X-User": u}) for u in users))
 
 
-def request_tasks():
-    """The finished tasks that served requests and are still alive: asyncio holds a task
-    only while it runs, so a finished one lives on only if something else keeps it."""
+def alive(users):
+    """The finished tasks that served requests, and the HttpRequest objects of ``users``'
+    requests, that are still alive: asyncio holds a task only while it runs, so a finished
+    one lives on only if something else keeps it. (One pass over every object: in a process
+    that has run many katas, each pass takes a while.)"""
     gc.collect()
-    return [
-        obj
-        for obj in gc.get_objects()
-        if issubclass(type(obj), asyncio.Task)
-        and obj.done()
-        and getattr(obj.get_coro(), "__qualname__", "").startswith("ASGIHandler.")
-    ]
+    tasks, requests = [], []
+    for obj in gc.get_objects():
+        kind = type(obj)
+        if issubclass(kind, asyncio.Task):
+            coroutine = getattr(obj.get_coro(), "__qualname__", "")
+            if obj.done() and coroutine.startswith("ASGIHandler."):
+                tasks.append(obj)
+        elif issubclass(kind, HttpRequest) and obj.headers.get("X-User") in users:
+            requests.append(obj)
+    return tasks, requests
 
 
 def holders_of(users):
@@ -123,16 +128,6 @@ def vars_of(value):
     except AttributeError:
         return []
     return list(attributes.values()) if type(attributes) is dict else []
-
-
-def requests_of(users):
-    """The HttpRequest objects of ``users``' requests that are still alive."""
-    gc.collect()
-    return [
-        obj
-        for obj in gc.get_objects()
-        if issubclass(type(obj), HttpRequest) and obj.headers.get("X-User") in users
-    ]
 
 
 async def test_the_account_page_shows_the_users_profile_and_orders(app, services, people, rng):
@@ -203,12 +198,12 @@ async def test_nothing_of_a_request_is_kept_once_it_has_answered(app, services, 
     users = rng.sample(USERS, TOGETHER)
     # Some of them meet a broken order service: a request that fails must let go too.
     services["orders"].breaks("status_503_json", times=2)
-    tasks_before = set(map(id, request_tasks()))
+    tasks_before = set(map(id, alive(users)[0]))
     for response in await visit_together(app, users):
         if response.status != 502:
             response.assert_status(200, "the account page")
-    kept_tasks = [task for task in request_tasks() if id(task) not in tasks_before]
-    kept_requests = requests_of(users)
+    tasks_after, kept_requests = alive(users)
+    kept_tasks = [task for task in tasks_after if id(task) not in tasks_before]
     kept_users = holders_of(users)
     if kept_tasks or kept_requests or kept_users:
         what = (
