@@ -2,6 +2,8 @@
 visitors are priced at the same time, and a failing bank is a 502."""
 
 import asyncio
+import inspect
+from importlib import import_module
 
 import pytest
 
@@ -98,6 +100,24 @@ async def test_a_broken_bank_is_a_502_not_a_crash(app, bank, currency, upstream_
             "Expected 502 Bad Gateway (503 or 504 would do), so the shop shows prices in "
             "euros meanwhile: never a 500, and never a price at a rate the bank did not give "
             "(nor at the one it gave before it failed).",
+            pytrace=False,
+        )
+
+
+async def test_the_invoicing_code_still_gets_a_rate_from_the_helper(bank, currency, rates):
+    # The invoicing code is sync: it calls exchange_rate("NOK") from its own thread and
+    # wants a number back. Fixing the view must not take that from it.
+    views = import_module("katas.06_sync_to_async_call_shape.views")
+    helper = getattr(views, "exchange_rate", None)
+    rate = None if helper is None else await asyncio.to_thread(helper, currency)
+    if inspect.isawaitable(rate):
+        rate.close()
+    if rate != rates[currency]:
+        got = "there is no exchange_rate any more" if helper is None else f"it returned {rate!r}"
+        pytest.fail(
+            f"The sync invoicing code called exchange_rate({currency!r}) from its thread, and "
+            f"{got}.\nExpected {rates[currency]}, the bank's rate: the invoicing code uses the "
+            "helper too. Change how the view calls it, not the helper.",
             pytrace=False,
         )
 
