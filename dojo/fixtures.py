@@ -106,7 +106,7 @@ def app(request: pytest.FixtureRequest) -> Iterator[App | RemoteApp]:
             site.url(""),
             code_roots,
             rules=rules,
-            worker_pid=site.process.pid,
+            worker_pid=site.worker_pid,
             sync_calls=lambda: calls.sync_calls_on_loop,
         )
     else:

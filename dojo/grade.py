@@ -272,7 +272,8 @@ class _KataRunner:
                 deadline=self.options.deadline))  # fmt: skip
             result.status = "timeout"
             return result
-        folder = self.work / kata.name
+        # Named by number: a path holding the kata's name is the kata's own folder to its tests.
+        folder = self.work / f"kata-{kata.number:02d}"
         try:
             # Named katas/, so the harness names a learner file as katas/<kata>/views.py.
             learner = folder / "learner" / "katas"

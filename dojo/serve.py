@@ -43,6 +43,8 @@ LOG_TAIL_LINES = 12
 # What a worker in a sandbox is given of the environment: nothing else gets in.
 SANDBOX_ENV = ("DJANGO_SETTINGS_MODULE", "PYTHONUNBUFFERED")
 SANDBOX_PATH = "/usr/bin:/bin"
+# bwrap, the sandbox's first process (its reaper, PID 1 inside), then the command.
+SANDBOX_DEPTH = 2
 TRACEBACK_FRAME = re.compile(r'\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
 
 
@@ -114,6 +116,7 @@ class Server:
         """``sandbox`` shuts the worker in: it returns the command that runs the worker's
         command with that environment inside; ``limits`` runs in the child before it does."""
         self.role = role
+        self.sandboxed = sandbox is not None
         self.port: int = sock.getsockname()[1]
         self.log = log
         ready_read, ready_write = os.pipe()
@@ -157,6 +160,21 @@ class Server:
             # The child holds the socket now: once it exits, the port refuses connections.
             os.close(ready_write)
             sock.close()
+
+    @property
+    def worker_pid(self) -> int:
+        """The worker's own process: in a sandbox, it is the child of the sandbox's first
+        process, itself the child of bwrap."""
+        pid = self.process.pid
+        for _ in range(SANDBOX_DEPTH if self.sandboxed else 0):
+            try:
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:
+                return pid
+            if not children:
+                return pid
+            pid = int(children[0])
+        return pid
 
     def url(self, path: str = "/") -> str:
         return f"http://{HOST}:{self.port}{path}"

@@ -36,6 +36,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import sys
 import time
 import traceback
@@ -49,6 +50,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import httpx
 from asgiref.local import Local
 from asgiref.sync import SyncToAsync, iscoroutinefunction, markcoroutinefunction
+from django.core.cache.backends.filebased import FileBasedCache
 from django.http import HttpRequest, HttpResponseBase
 
 from dojo.loopwatch import CodeSite, Run, learner_site_at, monitor_for, site_of
@@ -176,6 +178,15 @@ def use_database(path: str) -> None:
     settings.DATABASES["default"]["NAME"] = path
 
 
+class SharedFileCache(FileBasedCache):
+    """Django's file cache, whose entries any user may read and write: a graded worker runs
+    as a user of its own (``dojo.sandbox``), and shares the cache with the tests' process."""
+
+    def _write_content(self, file: Any, timeout: Any, value: Any) -> None:
+        super()._write_content(file, timeout, value)  # type: ignore[misc]
+        os.fchmod(file.fileno(), 0o666)
+
+
 def share_cache(location: str) -> None:
     """Use the cache files at ``location`` as the default cache: the test process and the
     worker both do in server mode, so what a test clears, or the view keeps, is one cache,
@@ -185,7 +196,7 @@ def share_cache(location: str) -> None:
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "dojo.serverside.SharedFileCache",
             "LOCATION": location,
         }
     }

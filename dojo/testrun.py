@@ -274,6 +274,7 @@ def _fold_test_report(report: dict[str, object], run: TestRun) -> None:
             current.message = _longrepr_text(report.get("longrepr"))
     elif outcome == "skipped" and current.outcome == PASSED:
         current.outcome = SKIPPED
+        current.message = _longrepr_text(report.get("longrepr")).removeprefix("Skipped: ")
 
 
 def _captured(sections: object) -> str:
