@@ -1,8 +1,9 @@
 """The kata's site over real HTTP, for server mode: what ``app`` and ``burst`` are there.
 
 ``RemoteApp`` has the API of ``dojo.asgi.App`` (``get``, ``post``, ``request``, ``burst``)
-and returns the same ``Response`` and ``BurstReport``, but sends each request with httpx
-over 127.0.0.1 to the kata served by uvicorn in a worker process (``dojo.servermode``).
+and returns the same ``Response`` and ``BurstReport``, but sends each request over
+127.0.0.1 to the kata served by uvicorn in a worker process (``dojo.servermode``), as
+HTTP/1.1 made with h11 and written on a connection of its own, a burst's all at once.
 The test process never runs the learner's code, so its verdicts rest on what it sees
 itself:
 
@@ -34,9 +35,9 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
-import httpx
+import h11
 import pytest
 
 from dojo.asgi import BurstReport, Response
@@ -104,6 +105,54 @@ def runqueue_wait(pid: int, tid: int) -> float:
         return 0.0
 
 
+class _Connection:
+    """One HTTP/1.1 exchange on a connection of its own to the kata's server."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.http = h11.Connection(h11.CLIENT)
+
+    def request_bytes(
+        self, method: str, path: str, body: bytes, headers: dict[str, str], *, keep: bool = False
+    ) -> bytes:
+        """The whole request, to be written at once (``keep``: the connection stays open
+        for the next one)."""
+        fields = {"host": HOST_HEADER, **headers, "content-length": str(len(body))}
+        fields["connection"] = "keep-alive" if keep else "close"
+        request = h11.Request(method=method, target=path, headers=list(fields.items()))
+        data = self.http.send(request) or b""
+        if body:
+            data += self.http.send(h11.Data(data=body)) or b""
+        return data + (self.http.send(h11.EndOfMessage()) or b"")
+
+    async def receive(self) -> tuple[int, dict[str, str], bytes]:
+        """The answer: its status, headers (names in lower case) and whole body."""
+        status, headers, body = 0, dict[str, str](), bytearray()
+        while True:
+            event = self.http.next_event()
+            if event is h11.NEED_DATA:
+                data = await self.reader.read(65536)
+                if not data and self.http.their_state is h11.SEND_RESPONSE:
+                    raise ConnectionResetError("the connection closed before an answer")
+                self.http.receive_data(data)
+            elif isinstance(event, h11.Response):
+                status = event.status_code
+                for name, value in event.headers:
+                    key = name.decode("latin-1").lower()
+                    text = value.decode("latin-1")
+                    headers[key] = f"{headers[key]}, {text}" if key in headers else text
+            elif isinstance(event, h11.Data):
+                body += event.data
+            elif isinstance(event, (h11.EndOfMessage, h11.ConnectionClosed)):
+                if self.http.our_state is h11.DONE and self.http.their_state is h11.DONE:
+                    self.http.start_next_cycle()
+                return status, headers, bytes(body)
+
+    def close(self) -> None:
+        self.writer.close()
+
+
 class RemoteApp:
     """The kata's site served by a worker process at ``base_url``."""
 
@@ -160,8 +209,10 @@ class RemoteApp:
         """One request, with the loop probed meanwhile."""
         what = f"{method} {path}"
         started = time.perf_counter()
-        async with self._client() as client, self._probing(what) as probes:
-            response = await self._send(client, method, path, body, headers or {}, probes)
+        async with self._probing(what) as probes:
+            (connection,) = await self._connect(1)
+            start = self._send_all([connection], method, path, body, headers or {})
+            response = await self._answer(connection, method, path, start, probes)
         self._note_sync_calls(what, started)
         self._check_loop(what, probes, [response])
         self._note_unawaited(what, [response])
@@ -180,16 +231,16 @@ class RemoteApp:
     ) -> BurstReport:
         """Fire ``n`` identical requests at once and report how they were served."""
         what = f"a burst of {n} x {method} {path}"
-        async with self._client(connections=n) as client:
-            await self._open_connections(client, n)
-            started = time.perf_counter()
-            async with self._probing(what) as probes:
-                responses = await asyncio.gather(
-                    *(
-                        self._send(client, method, path, body, headers or {}, probes)
-                        for _ in range(n)
-                    )
+        connections = await self._connect(n)
+        started = time.perf_counter()
+        async with self._probing(what) as probes:
+            start = self._send_all(connections, method, path, body, headers or {})
+            responses = await asyncio.gather(
+                *(
+                    self._answer(connection, method, path, start, probes)
+                    for connection in connections
                 )
+            )
         elapsed = time.perf_counter() - started
         self._note_sync_calls(what, started)
         stall = self._check_loop(what, probes, responses)
@@ -201,61 +252,70 @@ class RemoteApp:
 
     # Sending -------------------------------------------------------------------------------
 
-    async def _open_connections(self, client: httpx.AsyncClient, n: int) -> None:
-        """Open ``n`` connections to the server before a burst, so that its requests go out
-        together on them, as the in-process harness starts them in one turn of the loop,
-        not spread over as many TCP handshakes on a busy machine."""
-        await asyncio.gather(
-            *(client.get(PROBE_PATH, headers={"host": HOST_HEADER}) for _ in range(n))
+    async def _connect(self, n: int) -> list[_Connection]:
+        """Open ``n`` connections to the server first, so that a burst's requests leave
+        together, as the in-process harness starts them in one turn of the loop, not
+        spread over as many TCP handshakes on a busy machine."""
+        address = urlsplit(self.base_url)
+        opened = await asyncio.gather(
+            *(asyncio.open_connection(address.hostname, address.port) for _ in range(n))
         )
+        return [_Connection(reader, writer) for reader, writer in opened]
 
-    def _client(self, connections: int = 1) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url=self.base_url,
-            timeout=REQUEST_DEADLINE,
-            trust_env=False,
-            verify=False,  # plain HTTP on 127.0.0.1: no CA bundle to load
-            limits=httpx.Limits(max_connections=connections + 1),
-        )
-
-    async def _send(
+    def _send_all(
         self,
-        client: httpx.AsyncClient,
+        connections: list[_Connection],
         method: str,
         path: str,
         body: bytes,
         headers: dict[str, str],
-        probes: _Probes,
-    ) -> Response:
-        __tracebackhide__ = True
+    ) -> float:
+        """Write the request on every connection, all in one go, and return when. The
+        bytes are made first: a burst's requests leave within microseconds of each other,
+        as the in-process harness starts them in one turn of the loop (an HTTP client's own
+        work per request spread them over a tenth of a second and more on a busy machine,
+        longer than the calls the tests look at)."""
+        requests = [
+            connection.request_bytes(method, path, body, headers) for connection in connections
+        ]
         start = time.perf_counter()
+        for connection, data in zip(connections, requests, strict=True):
+            connection.writer.write(data)
+        return start
+
+    async def _answer(
+        self, connection: _Connection, method: str, path: str, start: float, probes: _Probes
+    ) -> Response:
+        """Read the answer to the request written on ``connection`` at ``start``."""
+        __tracebackhide__ = True
         try:
-            answer = await client.request(
-                method, path, content=body, headers={"host": HOST_HEADER, **headers}
-            )
-        except httpx.TimeoutException:
+            async with asyncio.timeout(REQUEST_DEADLINE):
+                status, answer_headers, content = await connection.receive()
+        except TimeoutError:
             self.hung = True
             held = probes.longest > STALL_LIMIT
             pytest.fail(never_answered(f"{method} {path}", None, held_the_loop=held), pytrace=False)
-        except httpx.TransportError as error:
+        except (OSError, h11.ProtocolError) as error:
             pytest.fail(
                 f"{method} {path}: the kata's server closed the connection without an answer "
                 f"({type(error).__name__}: {error}). Its process may have crashed: run the "
                 "kata in-process (without --server) to see the error.",
                 pytrace=False,
             )
+        finally:
+            connection.close()
         end = time.perf_counter()
-        exception = remote_exception(answer.headers.get(ERROR_HEADER))
+        exception = remote_exception(answer_headers.get(ERROR_HEADER.lower()))
         return Response(
             method=method,
             path=path,
-            status=answer.status_code,
-            headers={key.lower(): value for key, value in answer.headers.items()},
-            content=answer.content,
+            status=status,
+            headers=answer_headers,
+            content=content,
             start=start,
             end=end,
             exception=exception,
-            error_site=read_site(answer.headers.get(ERROR_SITE_HEADER, "")),
+            error_site=read_site(answer_headers.get(ERROR_SITE_HEADER.lower(), "")),
             concept=concept_line(f"{type(exception).__name__}: {exception}") if exception else None,
             code_roots=self.code_roots,
         )
@@ -266,8 +326,9 @@ class RemoteApp:
     async def _probing(self, what: str) -> AsyncIterator[_Probes]:
         probes = _Probes()
         stop = asyncio.Event()
-        async with self._client() as client:
-            task = asyncio.create_task(self._probe(client, probes, stop))
+        (connection,) = await self._connect(1)
+        with contextlib.closing(connection):
+            task = asyncio.create_task(self._probe(connection, probes, stop))
             try:
                 yield probes
                 # The probe in flight comes back once the loop is free: it counts, as long
@@ -281,14 +342,18 @@ class RemoteApp:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    async def _probe(self, client: httpx.AsyncClient, probes: _Probes, stop: asyncio.Event) -> None:
+    async def _probe(self, connection: _Connection, probes: _Probes, stop: asyncio.Event) -> None:
+        """Probe the loop until ``stop``, one request at a time on one kept-alive
+        connection (a light one: this process serves the fake upstream meanwhile)."""
         pid, me = self.worker_pid, threading.get_native_id()
         while not stop.is_set():
             waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me)
+            data = connection.request_bytes("GET", PROBE_PATH, b"", {}, keep=True)
             start = probes.pending_since = time.perf_counter()
             try:
-                await client.get(PROBE_PATH, headers={"host": HOST_HEADER})
-            except httpx.HTTPError:
+                connection.writer.write(data)
+                await connection.receive()
+            except (OSError, h11.ProtocolError):
                 return
             finally:
                 probes.pending_since = None
