@@ -1,6 +1,7 @@
 """Right, written otherwise: csrf_exempt applied to what as_view() returns, one client per
-service asked under gather, any transport, status or JSON error answered 503, and an async
-post whose signature check compares bytes."""
+service asked under gather (which waits for both, so no call outlives the answer), any
+transport, status or JSON error answered 503, and an async post whose signature check
+compares bytes."""
 
 import asyncio
 import hashlib
@@ -36,11 +37,14 @@ class CityAlertsView(View):
         return csrf_exempt(super().as_view(**initkwargs))
 
     async def get(self, request, city):
-        try:
-            forecast, alerts = await asyncio.gather(ask(FORECAST_URL, city), ask(ALERTS_URL, city))
-        except (httpx.HTTPError, ValueError) as error:
-            logger.warning("weather for %s unavailable: %r", city, error)
+        answers = await asyncio.gather(
+            ask(FORECAST_URL, city), ask(ALERTS_URL, city), return_exceptions=True
+        )
+        errors = [answer for answer in answers if isinstance(answer, Exception)]
+        if errors:
+            logger.warning("weather for %s unavailable: %r", city, errors)
             return JsonResponse({"error": "try again later"}, status=503)
+        forecast, alerts = answers
         return JsonResponse({"city": city, "forecast": forecast, "alerts": alerts})
 
     async def post(self, request, city):
