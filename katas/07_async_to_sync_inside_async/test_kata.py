@@ -7,6 +7,9 @@ import pytest
 
 STATUSES = ["received", "packed", "shipped", "out for delivery", "delivered", "returned"]
 GATEWAY_ERRORS = (502, 503, 504)
+# Error statuses with which the orders service turns this server away: the service is
+# failing, and the order exists all the same.
+TURNED_AWAY = {401: "Unauthorized", 403: "Forbidden", 429: "Too Many Requests"}
 # The orders service answers this fast, like a network round trip.
 LATENCY = 0.05
 # The frames of a bridge from sync code into async code, while it waits for what it runs.
@@ -144,6 +147,24 @@ async def test_an_order_the_service_does_not_know_is_a_404(app, upstream, rng):
     response = await app.get(f"/orders/{order_id}/status/")
 
     response.assert_status(404, f"Not Found: the orders service knows no order {order_id}")
+
+
+@pytest.mark.parametrize("status", TURNED_AWAY)
+async def test_an_orders_service_turning_us_away_is_a_gateway_error_not_an_unknown_order(
+    app, order, status
+):
+    order["route"].returns({"error": TURNED_AWAY[status].lower()}, status=status)
+
+    response = await app.get(f"/orders/{order['id']}/status/")
+
+    if response.status not in GATEWAY_ERRORS:
+        pytest.fail(
+            f"The orders service answered {status} {TURNED_AWAY[status]}.\n"
+            f"{response.explain()}\n"
+            "Expected 502 Bad Gateway (503 or 504 would do): the orders service is failing, "
+            "and the customer's order exists. Only its 404 means there is no such order.",
+            pytrace=False,
+        )
 
 
 async def test_a_broken_orders_service_is_a_gateway_error_not_a_crash(app, order, upstream_failure):
