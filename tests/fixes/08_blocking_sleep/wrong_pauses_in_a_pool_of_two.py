@@ -1,0 +1,38 @@
+"""Wrong: sleeps in a pool of two threads: the loop is free, but five customers' pauses
+queue two at a time."""
+
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+from django.http import JsonResponse
+
+PAYMENTS_SERVICE = "http://payments.example/orders/{order_id}/payment"
+# The payment provider settles a card payment a moment after checkout: asked sooner, it
+# still says "pending". So the confirmation page gives it this long first.
+SETTLE_DELAY = 0.3
+_pausers = ThreadPoolExecutor(max_workers=2)
+
+
+async def order_confirmation(request, order_id):
+    await asyncio.get_running_loop().run_in_executor(_pausers, time.sleep, SETTLE_DELAY)
+
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(PAYMENTS_SERVICE.format(order_id=order_id))
+        response.raise_for_status()
+        payment = response.json()
+    except (httpx.HTTPError, ValueError):
+        # 502 Bad Gateway: the page says "we could not check your payment yet, reload in a
+        # minute"; it never guesses how the payment went.
+        return JsonResponse({"order": order_id, "error": "payment status unavailable"}, status=502)
+
+    return JsonResponse(
+        {
+            "order": order_id,
+            "payment": payment["status"],
+            "amount": payment["amount"],
+            "currency": payment["currency"],
+        }
+    )
