@@ -130,6 +130,9 @@ async def test_the_event_loop_stays_free_while_the_rates_load(burst, rates_servi
 async def test_a_broken_rates_service_is_a_gateway_error_not_a_crash(
     app, rates_service, price, upstream_failure
 ):
+    # The same price was converted a moment ago: the rate of then is not the rate of now.
+    await app.get(price["path"])
+    before = "gave today's rates, then " if rates_service.call_count else ""
     rates_service.breaks(upstream_failure)
 
     response = await app.get(price["path"])
@@ -139,8 +142,9 @@ async def test_a_broken_rates_service_is_a_gateway_error_not_a_crash(
         if response.status == 200:
             what += f"\nIts body: {response.text[:200]!r}"
         pytest.fail(
-            f"The rates service {upstream_failure}.\n{what}\n"
+            f"The rates service {before}{upstream_failure}.\n{what}\n"
             "Expected 502 Bad Gateway (503 or 504 would do), so the product page falls back "
-            "to the shop's own currency: never a 500, and never a rate the service did not send.",
+            "to the shop's own currency: never a 500, and never a rate the service did not send "
+            "(nor the one it sent before it failed).",
             pytrace=False,
         )
