@@ -85,19 +85,20 @@ async def test_the_trip_page_shows_weather_hotels_and_events(app, partners, trip
 async def test_a_later_visit_shows_what_the_partners_say_now(app, partners, trips, rng):
     city = rng.choice(CITIES)
     (await app.get(page_of(city))).assert_status(200, "the trip page")
-    # Between two visits the forecast changes and a hotel is booked out, as they do.
+    # Between two visits the forecast changes and, a festival week, every hotel is booked
+    # out: an empty list is the hotels service's answer, not a failure.
     trips[city]["weather"] = {
         "temp_c": trips[city]["weather"]["temp_c"] + rng.choice([-3, -2, 2, 3]),
         "sky": rng.choice([sky for sky in SKIES if sky != trips[city]["weather"]["sky"]]),
     }
-    trips[city]["hotels"] = trips[city]["hotels"][1:]
+    trips[city]["hotels"] = []
 
     response = await app.get(page_of(city))
 
     response.assert_json(
         trip_page(city, trips),
-        f"the trip to {city} as the partners tell it now: the forecast changed and a hotel "
-        "was booked out since the first visit",
+        f"the trip to {city} as the partners tell it now: the forecast changed and every "
+        "hotel was booked out since the first visit (no hotels is an answer, not a failure)",
     )
 
 
