@@ -35,7 +35,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import h11
 import pytest
@@ -52,6 +52,7 @@ from dojo.serverside import (
     ERROR_SITE_HEADER,
     PROBE_PATH,
     QUERIES_ON_LOOP_HEADER,
+    REPORTS_PATH,
     STALL_HEADER,
     SYNC_VIEW_HEADER,
     UNAWAITED_HEADER,
@@ -120,7 +121,10 @@ class _Connection:
         for the next one)."""
         fields = {"host": HOST_HEADER, **headers, "content-length": str(len(body))}
         fields["connection"] = "keep-alive" if keep else "close"
-        request = h11.Request(method=method, target=path, headers=list(fields.items()))
+        # As an HTTP client does: what a URL cannot carry as it is (non-ASCII, spaces) is
+        # percent-encoded as UTF-8, and what is already encoded is left alone.
+        target = quote(path, safe="!#$%&'()*+,/:;=?@[]~")
+        request = h11.Request(method=method, target=target, headers=list(fields.items()))
         data = self.http.send(request) or b""
         if body:
             data += self.http.send(h11.Data(data=body)) or b""
@@ -218,6 +222,7 @@ class RemoteApp:
         self._note_unawaited(what, [response])
         self._note_sync_view(what, [response])
         note_queries_on_loop([response])
+        await self._ask_for_reports(what, [response])
         return response
 
     async def burst(
@@ -247,6 +252,7 @@ class RemoteApp:
         self._note_unawaited(what, responses)
         self._note_sync_view(what, responses)
         note_queries_on_loop(responses)
+        await self._ask_for_reports(what, responses)
         intervals, seen = served_intervals(responses)
         return BurstReport(method, path, list(responses), intervals, elapsed, stall, seen)
 
@@ -399,6 +405,56 @@ class RemoteApp:
                     "do never happened.",
                 )
             )
+
+    async def _ask_for_reports(self, what: str, responses: list[Response]) -> None:
+        """Ask the server which tasks the learner's code started and left running once
+        the responses were out, and which coroutines it never awaited, and note them.
+        After a 500 it collects garbage first: the error's traceback may hold a coroutine
+        never awaited, found only once collected (as the in-process house rules do)."""
+        if self.rules is None:
+            return
+        collect = any(response.status >= 500 for response in responses)
+        path = REPORTS_PATH + ("?collect=1" if collect else "")
+        (connection,) = await self._connect(1)
+        with contextlib.closing(connection):
+            connection.writer.write(connection.request_bytes("GET", path, b"", {}))
+            async with asyncio.timeout(REQUEST_DEADLINE):
+                status, _, content = await connection.receive()
+        if status == 200:
+            self._note_reports(what, jsonlib.loads(content))
+
+    def _note_reports(self, what: str, reports: dict[str, Any]) -> None:
+        """Note the tasks left running and the coroutines never awaited that the server
+        reported (inside reports: they can only add a failure)."""
+        assert self.rules is not None
+        for name, site in reports.get("unawaited", []):
+            if self.rules.applies("unawaited_coroutine") and read_site(site) is not None:
+                self.rules._note(
+                    Violation(
+                        "unawaited_coroutine",
+                        what,
+                        f"the coroutine {unquote(name)}() was created and never awaited; it "
+                        "was created",
+                        read_site(site),
+                        "A coroutine does nothing until it is awaited: whatever it was meant "
+                        "to do never happened.",
+                    )
+                )
+                break
+        for task in reports.get("tasks", []) if self.rules.applies("task_left_running") else []:
+            self.rules._note(
+                Violation(
+                    "task_left_running",
+                    task["request"],
+                    f"a task running {task['what']} was still running after the response had "
+                    "been sent; it was started",
+                    read_site(task["site"]),
+                    "Work left running behind a response is work nobody waits for: its "
+                    "errors go unseen, and it goes on after the client has left. Await it, "
+                    "or cancel it (and wait for it to finish cancelling).",
+                )
+            )
+            return
 
     def _note_sync_view(self, what: str, responses: list[Response]) -> None:
         """Note a view the server said is not async, or a sync one wrapped whole in

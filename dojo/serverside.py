@@ -7,6 +7,11 @@
 - ``GET /__dojo__/view?path=/books/1/`` answers, as JSON, whether the view that serves
   that path is an ``async def`` view, and its name (``describe_view``; for the tests'
   ``assert_async_view``), or 404 when no view does.
+- ``GET /__dojo__/reports`` answers, as JSON, the tasks the learner's code started while
+  serving earlier requests and that still run (the house rule ``task_left_running``; the
+  test process asks once a request or burst has been answered, as in-process it looks
+  once the response is out), and the coroutines found never awaited since; with
+  ``?collect=1`` (at the end of a test) it collects garbage first, as in-process.
 - ``warm_up_httpx(port)``: the first call of an httpx client imports and builds what later
   calls reuse (a tenth of a second, on the loop); the worker pays it before it serves, as
   the in-process tests pay it before the view runs.
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -41,6 +47,7 @@ import sys
 import time
 import traceback
 import warnings
+import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -57,6 +64,9 @@ from dojo.loopwatch import CodeSite, Run, learner_site_at, monitor_for, site_of
 
 PROBE_PATH = "/__dojo__/probe"
 VIEW_PATH = "/__dojo__/view"
+REPORTS_PATH = "/__dojo__/reports"
+# Loop turns a task may take to end once its request has been answered (as in-process).
+SETTLE_TURNS = 5
 ERROR_HEADER = "X-Dojo-Error"
 ERROR_SITE_HEADER = "X-Dojo-Error-Site"
 STALL_HEADER = "X-Dojo-Stall"
@@ -81,6 +91,16 @@ def with_probe(application: Application) -> Application:
     async def probed(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == PROBE_PATH:
             await _answer(send, 204, b"")
+            return
+        if scope["type"] == "http" and scope["path"] == REPORTS_PATH:
+            if b"collect" in scope.get("query_string", b""):
+                gc.collect()  # a coroutine never awaited is reported once collected
+            for _ in range(SETTLE_TURNS):
+                await asyncio.sleep(0)
+            unawaited = [(name, site_text(site)) for name, site in _Unawaited.found]
+            _Unawaited.found.clear()
+            reports = {"tasks": _Tasks.left_running(), "unawaited": unawaited}
+            await _answer(send, 200, json.dumps(reports).encode())
             return
         if scope["type"] == "http" and scope["path"] == VIEW_PATH:
             query = parse_qs(scope.get("query_string", b"").decode())
@@ -232,6 +252,52 @@ def _on_loop() -> bool:
     return True
 
 
+class _Tasks:
+    """The tasks the learner's code started while requests were served."""
+
+    started: ClassVar[list[tuple[weakref.ref[asyncio.Task[Any]], str, CodeSite]]] = []
+    watched: ClassVar[set[asyncio.AbstractEventLoop]] = set()
+
+    @classmethod
+    def watch(cls, loop: asyncio.AbstractEventLoop) -> None:
+        """Note the tasks the learner's code creates on ``loop`` from now on."""
+        if loop in cls.watched:
+            return
+        cls.watched.add(loop)
+        previous = loop.get_task_factory()
+
+        def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> Any:
+            task = (
+                previous(loop, coro, **kwargs)
+                if previous
+                else asyncio.Task(coro, loop=loop, **kwargs)
+            )
+            site = site_of(sys._getframe(1), InsideReportMiddleware.code_roots)
+            if site is not None and isinstance(task, asyncio.Task):
+                request = _current_request.get() or "a request"
+                cls.started.append((weakref.ref(task), request, site))
+            return task
+
+        loop.set_task_factory(factory)
+
+    @classmethod
+    def left_running(cls) -> list[dict[str, Any]]:
+        """The tasks still running, each once: what, for which request, started where."""
+        running = []
+        for ref, request, site in cls.started:
+            task = ref()
+            if task is not None and not task.done():
+                coro = task.get_coro()
+                name = getattr(coro, "__qualname__", None) or task.get_name()
+                running.append({"what": f"{name}()", "request": request, "site": site_text(site)})
+        cls.started.clear()
+        return running
+
+
+# The request being served (method and path), for what its tasks are reported under.
+_current_request: ContextVar[str | None] = ContextVar("dojo_current_request", default=None)
+
+
 class _Errors(logging.Filter):
     """Keeps the exception Django logs for a request's 500, by request."""
 
@@ -283,6 +349,8 @@ class InsideReportMiddleware:
 
     async def __call__(self, request: HttpRequest) -> HttpResponseBase:
         monitor = monitor_for(asyncio.get_running_loop(), self.code_roots)
+        _Tasks.watch(asyncio.get_running_loop())
+        _current_request.set(f"{request.method} {request.get_full_path()}")
         start = time.perf_counter()
         queries: list[tuple[str, CodeSite | None]] = []
         _queries_on_loop.set(queries)

@@ -89,6 +89,11 @@ async def notes_on_loop(request):
 
 async def cached(request):
     return JsonResponse({"value": await cache.aget("value")})
+
+
+async def leaves_a_task(request):
+    asyncio.create_task(asyncio.sleep(1))  # TODO: left running
+    return JsonResponse({"ok": True})
 """
 
 URLS = """
@@ -100,7 +105,7 @@ urlpatterns = [
     path(f"{name}/", getattr(views, name))
     for name in (
         "blocking", "awaiting", "forecast", "broken", "sync_call", "forgotten", "plain", "notes",
-        "notes_on_loop", "cached",
+        "notes_on_loop", "cached", "leaves_a_task",
     )
 ]
 """
@@ -226,6 +231,10 @@ async def test_the_server_sees_the_tests_cache(app, rng):
     (await app.get("/cached/")).assert_json({"value": value})
     await cache.aclear()
     (await app.get("/cached/")).assert_json({"value": None})
+
+
+async def test_a_task_left_running(app):
+    (await app.get("/leaves_a_task/")).assert_json({"ok": True})
 
 
 def test_zz_the_learner_module_was_never_imported():
@@ -357,6 +366,13 @@ def test_the_server_answers_from_the_rows_the_test_made_and_each_test_starts_emp
         assert outcome(served, test) == PASSED, message(served, test)
 
 
+def test_a_task_the_server_left_running_breaks_the_house_rule(served: TestRun) -> None:
+    text = message(served, "test_a_task_left_running")
+    assert "task_left_running" in text
+    assert "a task running sleep() was still running after the response" in text
+    assert "katas/91_served/views.py:70" in text
+
+
 def test_the_server_and_the_test_share_one_cache(served: TestRun) -> None:
     test = "test_the_server_sees_the_tests_cache"
     assert outcome(served, test) == PASSED, message(served, test)
@@ -374,7 +390,7 @@ def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process
         for nodeid, result in in_process.outcomes.items()
         if not nodeid.endswith(IN_PROCESS_ONLY)
     }
-    assert len(verdicts) == 24
+    assert len(verdicts) == 25
     assert {nodeid: both for nodeid, both in verdicts.items() if both[0] != both[1]} == {}
 
 
@@ -415,7 +431,7 @@ def test_a_view_that_never_gives_the_loop_back_fails_and_its_server_is_stopped(
     root = copy_project(tmp_path).resolve()
     spinning = VIEWS + "\n\nasync def spins(request):\n    while True:  # TODO\n        pass\n"
     kata = write_fake_kata(root, "95_spins", views=spinning)
-    (kata / "urls.py").write_text(URLS.replace('"cached",', '"cached", "spins",'))
+    (kata / "urls.py").write_text(URLS.replace('"leaves_a_task",', '"leaves_a_task", "spins",'))
     (kata / "test_kata.py").write_text(
         "async def test_spin(app):\n    (await app.get('/spins/')).assert_status(200)\n\n\n"
         "async def test_after(app):\n    (await app.get('/awaiting/')).assert_status(200)\n"
