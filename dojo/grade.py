@@ -359,7 +359,9 @@ class _KataRunner:
             f"--target={target}", f"--dojo-seed={self.seed}", *args,
         ]  # fmt: skip
         env = {
-            **NO_NETWORK,
+            # In a sandbox there is no network to reach; the proxies would only lead the
+            # view's own clients (trust_env) away from the in-process fake.
+            **(NO_NETWORK if not self.sandbox.available else {}),
             "PYTHONPATH": os.pathsep.join([str(root), str(self.work / "guard")]),
             "DOJO_GUARD_LOG": str(log),
             "DOJO_GUARD_TARGET": str(target.resolve()),

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import ssl
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -55,6 +56,24 @@ def redirect_httpx(port: int) -> None:
     httpx.AsyncHTTPTransport.handle_async_request = _aredirected(  # type: ignore[method-assign,assignment]
         httpx.AsyncHTTPTransport.handle_async_request, port
     )
+
+
+def through_unix_socket(path: Path) -> None:
+    """From now on in this process, httpx connects through the Unix socket at ``path``
+    wherever it was sent: a worker in a sandbox has no network of ours, and the fake upstream
+    listens there too. Each client still opens, keeps and closes its own connections, in the
+    order its code does, so the fake sees a cancelled call as soon as the view drops it."""
+    for transport in (httpx.HTTPTransport, httpx.AsyncHTTPTransport):
+        transport.__init__ = _with_uds(transport.__init__, str(path))  # type: ignore[method-assign]
+
+
+def _with_uds(init: Callable[..., None], path: str) -> Callable[..., None]:
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs["uds"] = path
+        init(self, *args, **kwargs)
+
+    return __init__
 
 
 def share_ssl_context() -> None:

@@ -29,7 +29,7 @@ import os
 import signal
 import tempfile
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -336,14 +336,27 @@ def missing_fixtures(item: pytest.Item) -> list[str]:
 # Hooks ---------------------------------------------------------------------------------------
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_fixture_setup(
     fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+) -> Generator[None, object, object]:
+    """In server mode: a fixture only the in-process mode has skips the test; once
+    pytest-django has made the tests' database, a sandboxed worker may write it."""
+    if server_mode(request.config):
+        _skip_if_in_process_only(fixturedef, request)
+    result = yield
+    if fixturedef.argname == "django_db_setup" and server_mode(request.config):
+        kata_servers(request.config).share_database()
+    return result
+
+
+def _skip_if_in_process_only(
+    fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
 ) -> None:
-    """In server mode, a fixture only the in-process mode has, asked for while the test
-    runs (``request.getfixturevalue``), skips the test: it would run the learner's code in
-    the test process."""
-    if not server_mode(request.config) or kata_folder(request.node.path) is None:
+    """A fixture only the in-process mode has, asked for while the test runs
+    (``request.getfixturevalue``), skips the test: it would run the learner's code in the
+    test process."""
+    if kata_folder(request.node.path) is None:
         return
     # The harness's own fixtures ask for others (cheap clients, the upstream): only what the
     # kata's test or fixtures ask for is the kata's.
@@ -359,17 +372,6 @@ def pytest_fixture_setup(
         reason = f"{SKIP_PREFIX}it uses `{name}`, which only the in-process mode has"
         # Reported at the test, as the skips decided at collection are.
         raise pytest.skip.Exception(reason, _use_item_location=True)
-
-
-@pytest.hookimpl(wrapper=True, specname="pytest_fixture_setup")
-def share_the_database_with_a_sandbox(
-    fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
-) -> object:
-    """Once pytest-django has made the tests' database, a sandboxed worker may write it."""
-    result = yield
-    if fixturedef.argname == "django_db_setup" and server_mode(request.config):
-        kata_servers(request.config).share_database()
-    return result
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

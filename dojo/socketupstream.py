@@ -19,7 +19,7 @@ with a marker the worker's transport turns into that exception (``TRANSPORT_ERRO
 a dropped connection is a real one. The worker's transport tells the client's read timeout
 (``READ_TIMEOUT_HEADER``), so a call that outlasts it fails as in-process: ``ReadTimeout``
 after that long, not a cancelled call. A worker in a sandbox, with no network of ours,
-calls through a Unix socket (``serve_unix``, ``dojo.relay``).
+calls through a Unix socket (``serve_unix``, ``dojo.redirect.through_unix_socket``).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class SocketUpstream:
 
     def serve_unix(self, path: Path) -> None:
         """Answer on a Unix socket at ``path`` too, for a worker in a sandbox with no
-        network of ours (``dojo.relay``); any user may connect to it."""
+        network of ours (``dojo.redirect.through_unix_socket``); any user may connect to it."""
         server = asyncio.run_coroutine_threadsafe(
             asyncio.start_unix_server(self._connection, path=str(path)), self._loop
         ).result(STOP_TIMEOUT)

@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--upstream-socket",
         type=Path,
-        help="site, in a sandbox: the fake upstream's Unix socket, relayed from that port",
+        help="site, in a sandbox: the fake upstream's Unix socket, every httpx call's way out",
     )
     parser.add_argument(
         "--cheap-http-clients", action="store_true", help="site: httpx clients share SSL context"
@@ -90,13 +90,11 @@ def application(args: argparse.Namespace) -> Any:
         ]
         return FakeUpstream(routes, log=args.log)
     from dojo.kata_site import build_application
-    from dojo.redirect import redirect_httpx, share_ssl_context
+    from dojo.redirect import redirect_httpx, share_ssl_context, through_unix_socket
 
-    if args.upstream_socket is not None:
-        from dojo.relay import relay_to_unix
-
-        relay_to_unix(args.upstream_port, args.upstream_socket)
     redirect_httpx(args.upstream_port)
+    if args.upstream_socket is not None:
+        through_unix_socket(args.upstream_socket)
     if args.cheap_http_clients:
         share_ssl_context()
     if not args.server_mode:

@@ -438,7 +438,8 @@ def test_a_hanging_kata_costs_the_whole_grade_at_most_its_time_limit(
     assert hanging <= 2 * normal + kata_limit
 
 
-REAL_KATAS = ("08_blocking_sleep", "19_sync_orm_call")
+# A loop lesson; a database the sandboxed worker writes; tests judged inside the sandbox.
+REAL_KATAS = ("08_blocking_sleep", "23_async_transaction", "34_client_per_request")
 
 
 def test_real_katas_score_zero_as_shipped_and_full_marks_when_solved(tmp_path: Path):
@@ -460,6 +461,8 @@ def test_real_katas_score_zero_as_shipped_and_full_marks_when_solved(tmp_path: P
 
     assert katas(shipped) == dict.fromkeys(real, ("fail", 0))
     assert katas(solved) == dict.fromkeys(real, ("pass", 1))
+    inside = {kata["name"]: kata["judged_inside"] for kata in solved["katas"]}
+    assert inside["08_blocking_sleep"] == [] and inside["34_client_per_request"] != []
 
 
 def test_bad_input_is_one_line_and_exit_2(
