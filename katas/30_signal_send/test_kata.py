@@ -167,6 +167,16 @@ async def test_a_failed_reservation_is_never_placed(app, upstream, rng, caplog, 
     assert_not_placed(
         response, caplog, f"The warehouse {upstream_failure}, so reserve_stock() raised"
     )
+    if route.call_count > 1:
+        pytest.fail(
+            f"The warehouse {upstream_failure}, and it was asked {route.call_count} times to "
+            "reserve the stock of one order: the signal was sent again after a receiver "
+            "failed.\nA second send runs every receiver again, not only the one that failed: "
+            "other teams' loyalty points added twice, two confirmation e-mails for one order.\n"
+            "Expected the signal sent once per order; a receiver that failed means the order "
+            "is not placed.",
+            pytrace=False,
+        )
 
 
 class NoLoyaltyAccount(LookupError):
