@@ -12,8 +12,10 @@ itself:
   endpoint the worker answers on its event loop without touching the kata
   (``dojo.serverside``); the longest a probe waits is how long the loop was held, less the
   time the kernel says the worker's loop thread, and the test's own, sat waiting for a CPU
-  (``/proc/<pid>/task/<tid>/schedstat``): a busy machine delays a probe without any code
-  holding the loop, as the in-process watchdog knows from the thread's state;
+  (``/proc/<pid>/task/<tid>/schedstat``), and no longer than the kernel never saw the loop's
+  thread waiting in its selector (``dojo.loopstate``): a busy machine delays a probe
+  without any code holding the loop, as the in-process watchdog knows from the thread's
+  state;
 - a burst's peak of requests in flight, from outside: each request is taken to have been
   served for as long as the fastest of the burst took, ending when it ended. Requests that
   overlapped end together; requests that queued end one after another.
@@ -46,6 +48,7 @@ from dojo.db import note_server_queries
 from dojo.deadline import CANCEL_GRACE, REQUEST_DEADLINE, never_answered
 from dojo.houserules import HouseRules, Violation
 from dojo.kata_site import VIEW_TIMING_HEADER
+from dojo.loopstate import LoopSightings
 from dojo.loopwatch import STALL_LIMIT, CodeSite, Stall
 from dojo.serverside import (
     ERROR_HEADER,
@@ -89,11 +92,26 @@ class _Probes:
     held: list[float] = field(default_factory=list)
     # When the probe still waiting for its answer went out, if one is.
     pending_since: float | None = None
+    # When the kernel saw the worker's loop free: a probe's wait is capped by that.
+    sightings: LoopSightings | None = None
+
+    def add(self, start: float, end: float, waited: float) -> None:
+        """A probe that went out at ``start`` and came back at ``end``, while either side
+        waited ``waited`` seconds for a CPU."""
+        held = max(0.0, end - start - waited)
+        if self.sightings is not None:
+            held = min(held, self.sightings.longest_unseen(start, end))
+        self.held.append(held)
 
     @property
     def longest(self) -> float:
         """The longest wait, counting the probe still waiting (a loop held to the end)."""
-        waiting = time.perf_counter() - self.pending_since if self.pending_since else 0.0
+        waiting = 0.0
+        if self.pending_since is not None:
+            now = time.perf_counter()
+            waiting = now - self.pending_since
+            if self.sightings is not None:
+                waiting = min(waiting, self.sightings.longest_unseen(self.pending_since, now))
         return max([*self.held, waiting])
 
 
@@ -330,11 +348,13 @@ class RemoteApp:
 
     @contextlib.asynccontextmanager
     async def _probing(self, what: str) -> AsyncIterator[_Probes]:
-        probes = _Probes()
+        probes = _Probes(sightings=LoopSightings(self.worker_pid) if self.worker_pid else None)
         stop = asyncio.Event()
         (connection,) = await self._connect(1)
         with contextlib.closing(connection):
             task = asyncio.create_task(self._probe(connection, probes, stop))
+            if probes.sightings is not None:
+                probes.sightings.start()
             try:
                 yield probes
                 # The probe in flight comes back once the loop is free: it counts, as long
@@ -347,6 +367,8 @@ class RemoteApp:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+                if probes.sightings is not None:
+                    probes.sightings.stop()
 
     async def _probe(self, connection: _Connection, probes: _Probes, stop: asyncio.Event) -> None:
         """Probe the loop until ``stop``, one request at a time on one kept-alive
@@ -363,9 +385,8 @@ class RemoteApp:
                 return
             finally:
                 probes.pending_since = None
-            rtt = time.perf_counter() - start
             waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me) - waited
-            probes.held.append(max(0.0, rtt - waited))
+            probes.add(start, time.perf_counter(), waited)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), PROBE_INTERVAL)
 
