@@ -462,11 +462,29 @@ class RemoteApp:
                     )
                 )
                 break
+        for opened in reports.get("connections", []):
+            if not self.rules.applies("db_connection_left_open"):
+                break
+            site = read_site(opened["site"])
+            self.rules._note(
+                Violation(
+                    "db_connection_left_open",
+                    opened["request"] or what,
+                    "a database connection was opened in a worker thread and left open after "
+                    "the response" + (", by the query at" if site is not None else "."),
+                    site,
+                    "Django closes the connections of the request's own thread when the "
+                    "request finishes; one opened in another thread (asyncio.to_thread, an "
+                    "executor) stays open until the thread dies. Use the async ORM (aget, "
+                    "acount, async for) or sync_to_async, which run in that thread.",
+                )
+            )
+            break
         for task in reports.get("tasks", []) if self.rules.applies("task_left_running") else []:
             self.rules._note(
                 Violation(
                     "task_left_running",
-                    task["request"],
+                    task["request"] or what,
                     f"a task running {task['what']} was still running after the response had "
                     "been sent; it was started",
                     read_site(task["site"]),

@@ -10,7 +10,8 @@
 - ``GET /__dojo__/reports`` answers, as JSON, the tasks the learner's code started while
   serving earlier requests and that still run (the house rule ``task_left_running``; the
   test process asks once a request or burst has been answered, as in-process it looks
-  once the response is out), and the coroutines found never awaited since; with
+  once the response is out), the database connections opened in other threads than the
+  request's own and left open, and the coroutines found never awaited since; with
   ``?collect=1`` (at the end of a test) it collects garbage first, as in-process.
 - ``warm_up_httpx(port)``: the first call of an httpx client imports and builds what later
   calls reuse (a tenth of a second, on the loop); the worker pays it before it serves, as
@@ -44,6 +45,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 import traceback
 import warnings
@@ -51,6 +53,7 @@ import weakref
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextvars import ContextVar
 from pathlib import Path
+from types import FrameType
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -58,6 +61,7 @@ import httpx
 from asgiref.local import Local
 from asgiref.sync import SyncToAsync, iscoroutinefunction, markcoroutinefunction
 from django.core.cache.backends.filebased import FileBasedCache
+from django.core.signals import request_started
 from django.http import HttpRequest, HttpResponseBase
 
 from dojo.loopwatch import CodeSite, Run, learner_site_at, monitor_for, site_of
@@ -99,7 +103,11 @@ def with_probe(application: Application) -> Application:
                 await asyncio.sleep(0)
             unawaited = [(name, site_text(site)) for name, site in _Unawaited.found]
             _Unawaited.found.clear()
-            reports = {"tasks": _Tasks.left_running(), "unawaited": unawaited}
+            reports = {
+                "tasks": _Tasks.left_running(),
+                "unawaited": unawaited,
+                "connections": _Connections.left_open(),
+            }
             await _answer(send, 200, json.dumps(reports).encode())
             return
         if scope["type"] == "http" and scope["path"] == VIEW_PATH:
@@ -240,8 +248,62 @@ def watch_queries() -> None:
 
     def watch(sender: object, connection: Any, **kwargs: Any) -> None:
         connection.execute_wrappers.append(record)
+        _Connections.opened(connection, sys._getframe(1))
 
     connection_created.connect(watch, weak=False, dispatch_uid="dojo.serverside.queries")
+    request_started.connect(
+        _Connections.request_thread, weak=False, dispatch_uid="dojo.serverside.requests"
+    )
+
+
+class _Connections:
+    """Database connections opened in threads other than a request's own (whose
+    connections Django closes when the request finishes): the house rule
+    ``db_connection_left_open``, as in-process."""
+
+    found: ClassVar[list[tuple[weakref.ref[Any], str, CodeSite | None]]] = []
+    # Threads, not their ids: a thread that has ended leaves its id to the next one.
+    request_threads: ClassVar[weakref.WeakSet[threading.Thread]] = weakref.WeakSet()
+
+    @classmethod
+    def request_thread(cls, **kwargs: Any) -> None:
+        """Django sends request_started from the request's own thread."""
+        cls.request_threads.add(threading.current_thread())
+
+    @classmethod
+    def opened(cls, connection: Any, frame: FrameType) -> None:
+        thread = threading.current_thread()
+        if (
+            thread is threading.main_thread()
+            or thread in cls.request_threads
+            or _thread_sensitive(frame)
+        ):
+            return
+        site = site_of(frame, InsideReportMiddleware.code_roots)
+        cls.found.append((weakref.ref(connection), _current_request.get() or "", site))
+
+    @classmethod
+    def left_open(cls) -> list[dict[str, str]]:
+        """The connections still open, each once: for which request, opened where."""
+        left = [
+            {"request": request, "site": site_text(site) if site else "-"}
+            for ref, request, site in cls.found
+            if (connection := ref()) is not None and connection.connection is not None
+        ]
+        cls.found.clear()
+        return left
+
+
+def _thread_sensitive(frame: FrameType | None) -> bool:
+    """Whether this thread runs sync_to_async's thread-sensitive work (as the house rules
+    tell a request's own thread in-process)."""
+    while frame is not None:
+        if frame.f_code.co_name == "thread_handler":
+            owner = frame.f_locals.get("self")
+            if isinstance(owner, SyncToAsync):
+                return bool(getattr(owner, "_thread_sensitive", False))
+        frame = frame.f_back
+    return False
 
 
 def _on_loop() -> bool:
@@ -274,7 +336,7 @@ class _Tasks:
             )
             site = site_of(sys._getframe(1), InsideReportMiddleware.code_roots)
             if site is not None and isinstance(task, asyncio.Task):
-                request = _current_request.get() or "a request"
+                request = _current_request.get() or ""
                 cls.started.append((weakref.ref(task), request, site))
             return task
 

@@ -94,6 +94,12 @@ async def cached(request):
 async def leaves_a_task(request):
     asyncio.create_task(asyncio.sleep(1))  # TODO: left running
     return JsonResponse({"ok": True})
+
+
+async def count_in_a_thread(request):
+    loop = asyncio.get_running_loop()
+    count = await loop.run_in_executor(None, Note.objects.count)  # TODO: left open
+    return JsonResponse({"count": count})
 """
 
 URLS = """
@@ -106,6 +112,7 @@ urlpatterns = [
     for name in (
         "blocking", "awaiting", "forecast", "broken", "sync_call", "forgotten", "plain", "notes",
         "notes_on_loop", "cached", "leaves_a_task",
+        "count_in_a_thread",
     )
 ]
 """
@@ -235,6 +242,10 @@ async def test_the_server_sees_the_tests_cache(app, rng):
 
 async def test_a_task_left_running(app):
     (await app.get("/leaves_a_task/")).assert_json({"ok": True})
+
+
+async def test_a_connection_left_open(app, database):
+    (await app.get("/count_in_a_thread/")).assert_json({"count": 0})
 
 
 def test_zz_the_learner_module_was_never_imported():
@@ -373,6 +384,12 @@ def test_a_task_the_server_left_running_breaks_the_house_rule(served: TestRun) -
     assert "katas/91_served/views.py:70" in text
 
 
+def test_a_connection_the_server_left_open_breaks_the_house_rule(served: TestRun) -> None:
+    text = message(served, "test_a_connection_left_open")
+    assert "db_connection_left_open" in text
+    assert "While serving GET /count_in_a_thread/, a database connection was opened" in text
+
+
 def test_the_server_and_the_test_share_one_cache(served: TestRun) -> None:
     test = "test_the_server_sees_the_tests_cache"
     assert outcome(served, test) == PASSED, message(served, test)
@@ -390,7 +407,7 @@ def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process
         for nodeid, result in in_process.outcomes.items()
         if not nodeid.endswith(IN_PROCESS_ONLY)
     }
-    assert len(verdicts) == 25
+    assert len(verdicts) == 26
     assert {nodeid: both for nodeid, both in verdicts.items() if both[0] != both[1]} == {}
 
 
