@@ -131,6 +131,8 @@ class LoopMonitor:
         self.spin_limit = float("inf")
         self.on_spin: Callable[[tuple[CodeSite, ...]], None] | None = None
         self._spun: float | None = None
+        # The run being looked at: when it began, how many looks, how many in a kernel wait.
+        self._looks: tuple[float, int, int] = (0.0, 0, 0)
         # The selector is private to asyncio's selector event loops (the default on every
         # platform the dojo runs on); its select() is where the loop waits.
         self._selector: selectors.BaseSelector = getattr(loop, "_selector")  # noqa: B009
@@ -193,7 +195,13 @@ class LoopMonitor:
             running_for = time.perf_counter() - since
             still_this_run = self._busy_since == since
             if sites and not self._sites and running_for >= SAMPLE_AFTER and still_this_run:
-                self._sites, self._blocked = sites, blocked
+                self._sites, self._looks = sites, (since, 0, 0)
+            # A run is blocking when most looks at it found the thread in a kernel wait: the
+            # first look alone may come as it enters the wait, or leaves it on a loaded machine.
+            if sites and self._sites and still_this_run and self._looks[0] == since:
+                _, looks, in_wait = self._looks
+                self._looks = (since, looks + 1, in_wait + blocked)
+                self._blocked = 2 * (in_wait + blocked) > looks + 1
             if sites and running_for > self.spin_limit and self._spun != since:
                 self._spun = since
                 if self.on_spin is not None and still_this_run:
