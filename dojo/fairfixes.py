@@ -7,7 +7,7 @@ several learner files. The dojo's own tests check every verdict; ``make bench RU
 runs them again and again to find a verdict that changes from run to run.
 
 To keep this fast, fixes run in rounds: round i holds the i-th fix of every kata, all in one
-pytest process, two rounds at a time; and a kata stops at its first failing test, which is
+pytest process, three rounds at a time; and a kata stops at its first failing test, which is
 verdict enough.
 """
 
@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dojo.testrun import PASSED, SKIPPED, TestRun, run_pytest
+
+# Rounds run side by side: each spends much of its time waiting for the fakes' latencies.
+ROUNDS_AT_ONCE = 3
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def judge(root: Path, fixes: list[Fix] | None = None) -> dict[str, Judgement]:
             args = [*paths, f"--target={target}", "-q", "--dojo-first-failure"]
             return in_round, run_pytest(args, cwd=root)
 
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        with ThreadPoolExecutor(max_workers=ROUNDS_AT_ONCE) as pool:
             results = list(pool.map(lambda args: run_round(*args), enumerate(rounds(fixes))))
     judgements = {}
     for in_round, run in results:

@@ -13,6 +13,10 @@ from tests.fakekata import REPO
 MIN_WRONG_FIXES = 3
 
 
+# Judging every fix on file takes minutes: the first test that asks waits that long.
+pytestmark = pytest.mark.timeout(1200)
+
+
 @pytest.fixture(scope="module")
 def judgements() -> dict[str, Judgement]:
     """Every fix's judgement, keyed by fix id."""
