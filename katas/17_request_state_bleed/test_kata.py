@@ -91,6 +91,13 @@ def alive(users):
     return tasks, requests
 
 
+def kept_many(requests):
+    """More than one request still alive: a view that keeps what it serves keeps them all,
+    while the server itself may hold on to the last one it served for a while (seen in one
+    run of every kata in a process, on a loaded machine, with the reference fix)."""
+    return len(requests) > 1
+
+
 def holders_of(users):
     """The containers (dicts, lists, sets, deques, and what they hold) that the kata's code
     keeps at module level, directly or on one of its module-level objects, holding one of
@@ -211,10 +218,10 @@ async def test_nothing_of_a_request_is_kept_once_it_has_answered(app, services, 
         tasks_after, kept_requests = alive(users)
         kept_tasks = [task for task in tasks_after if id(task) not in tasks_before]
         kept_users = holders_of(users)
-        if not (kept_tasks or kept_requests or kept_users):
+        if not (kept_tasks or kept_many(kept_requests) or kept_users):
             break
         await asyncio.sleep(LOOK_AGAIN)
-    if kept_tasks or kept_requests or kept_users:
+    if kept_tasks or kept_many(kept_requests) or kept_users:
         what = (
             f"{len(kept_requests)} of their request objects were"
             if kept_requests
