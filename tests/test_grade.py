@@ -385,11 +385,11 @@ def test_hanging_and_crashing_katas_cost_only_themselves(
     # A view that never answers is stopped by the harness's own deadline (a failure that
     # names its line) or, when the test's limit comes first, by pytest-timeout.
     stopped = {kata["name"]: kata["status"] for kata in results["katas"]}
-    assert stopped["01_loop_hang"] in ("timeout", "fail")
-    assert stopped["09_busy_loop"] in ("timeout", "fail")
+    for hang in ("01_loop_hang", "02_thread_hang", "09_busy_loop"):
+        assert stopped[hang] in ("timeout", "fail")
     assert katas(results) == {
         "01_loop_hang": (stopped["01_loop_hang"], 0),
-        "02_thread_hang": ("timeout", 0),
+        "02_thread_hang": (stopped["02_thread_hang"], 0),
         "03_exits": ("error", 0),
         "04_syntax_error": ("error", 0),
         "05_kills_itself": ("fail", 0),
@@ -430,11 +430,12 @@ def test_a_hanging_kata_costs_the_whole_grade_at_most_its_time_limit(
         "--kata-time-limit", str(kata_limit), "--test-time-limit", str(test_limit),
     )  # fmt: skip
 
-    assert katas(results) == {"01_hello": ("pass", 1), "02_hello_again": ("timeout", 0)}
-    # The view hangs in the worker; the test, waiting for its answer here, is stopped.
-    assert results["katas"][1]["message"].startswith(
-        "test_answers_json: Did not finish in time: Timeout"
-    )
+    # The view hangs in the worker; the test, waiting for its answer here, is stopped by the
+    # harness's deadline for an answer or by the test's time limit, whichever comes first.
+    stopped = results["katas"][1]
+    assert katas(results)["01_hello"] == ("pass", 1)
+    assert (stopped["status"], stopped["score"]) in (("timeout", 0), ("fail", 0))
+    assert stopped["message"].startswith("test_answers_json: ")
     assert hanging <= 2 * normal + kata_limit
 
 
