@@ -5,16 +5,16 @@ and a client who leaves does not cancel the fetch the others are waiting for."""
 import asyncio
 import gc
 import json
-import sys
 import time
 from collections import Counter
 from pathlib import Path
-from types import MappingProxyType, ModuleType
 
 import pytest
 from django.core.cache import cache
 from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
+
+from dojo.kept import holds, kept_values
 
 # The tests share one event loop, as the requests of one server process do: a lock or a
 # task the view keeps at module level lives across tests as it would across requests.
@@ -266,49 +266,18 @@ def kept_for(bases):
     """What the kata's code keeps at module level (in a dict, set or list, on a module-level
     object or class, or in a function's ``functools.cache``) that names one of ``bases``."""
     gc.collect()
-    here = Path(__file__).parent.name
-    found = []
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None) or ""
-        if here not in Path(path).parts or path == __file__:
-            continue
-        for name, value in list(vars(module).items()):
-            if isinstance(value, ModuleType):
-                continue
-            if getattr(value, "__module__", None) == module.__name__ and hasattr(
-                value, "cache_info"
-            ):
-                size = value.cache_info().currsize
-                if size >= len(bases):
-                    found.append(f"the cache of {name}() ({size} entries)")
-            for obj in (value, *vars_of(value)):
-                if holds_one_of(obj, bases):
-                    found.append(f"{name}, a {type(obj).__name__} of {len(obj)} entries")
-                    break
-    return found
-
-
-def holds_one_of(obj, bases, depth=3):
-    if depth == 0 or not isinstance(obj, (dict, set, frozenset, list, tuple)):
-        return False
-    items = [*obj.keys(), *obj.values()] if isinstance(obj, dict) else list(obj)
-    return any(
-        any(base in item for base in bases)
-        if isinstance(item, str)
-        else holds_one_of(item, bases, depth - 1)
-        for item in items
-    )
-
-
-def vars_of(value):
-    """The values of an object's (or a class's) own attributes."""
-    try:
-        attributes = object.__getattribute__(value, "__dict__")
-    except AttributeError:
-        return []
-    if type(attributes) in (dict, MappingProxyType):
-        return list(attributes.values())
-    return []
+    kata = Path(__file__).parent
+    found = {}
+    for name, value in kept_values(kata):
+        if kata.name in getattr(value, "__module__", "").split(".") and hasattr(
+            value, "cache_info"
+        ):
+            size = value.cache_info().currsize
+            if size >= len(bases):
+                found[id(value)] = f"the cache of {name}() ({size} entries)"
+        elif holds(value, lambda item: isinstance(item, str) and any(b in item for b in bases)):
+            found[id(value)] = f"{name}, a {type(value).__name__} of {len(value)} entries"
+    return list(found.values())
 
 
 async def test_nothing_is_kept_per_currency_once_its_fetch_is_done(app, bank, rng):

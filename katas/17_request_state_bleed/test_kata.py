@@ -4,13 +4,12 @@ is kept once it has answered."""
 
 import asyncio
 import gc
-import sys
-from collections import deque
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from django.http import HttpRequest
+
+from dojo.kept import holds, kept_values
 
 # Usernames as the auth gateway sends them (none of them a word some library keeps around).
 USERS = ["ana.k", "bo92", "chen_l", "dara.o", "emil.s", "farah_m", "goran.p", "hana_t", "ivo.b"]
@@ -20,8 +19,6 @@ TOGETHER = 5
 # How many times, and how far apart, the memory check looks for what a request left behind.
 LOOKS = 4
 LOOK_AGAIN = 0.1
-# What a view could keep requests' users in.
-CONTAINERS = (dict, list, set, frozenset, tuple, deque)
 # Each service answers at its own speed, different from test to test.
 LATENCY = (0.05, 0.15)
 # Ten times the slowest answer (failure tests run ten times faster: 0.15 s here).
@@ -101,43 +98,14 @@ def kept_many(requests):
 def holders_of(users):
     """The containers (dicts, lists, sets, deques, and what they hold) that the kata's code
     keeps at module level, directly or on one of its module-level objects, holding one of
-    ``users``. (The garbage collector does not track a dict of plain strings and numbers, so
-    it cannot find one.)"""
+    ``users``."""
     wanted = set(users)
-    here = Path(__file__).parent.name
-    found = {}
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None) or ""
-        if here not in Path(path).parts or path == __file__:
-            continue
-        for value in list(vars(module).values()):
-            if isinstance(value, ModuleType):
-                continue
-            for obj in (value, *vars_of(value)):
-                if holds_one_of(obj, wanted):
-                    found[id(obj)] = obj
+    found = {
+        id(value): value
+        for _, value in kept_values(Path(__file__).parent)
+        if holds(value, lambda item: type(item) is str and item in wanted)
+    }
     return list(found.values())
-
-
-def holds_one_of(obj, wanted, depth=3):
-    """Whether the container ``obj``, or one it holds (``depth`` levels down), holds one of
-    the strings ``wanted``."""
-    if depth == 0 or not isinstance(obj, CONTAINERS):
-        return False
-    items = [*obj.keys(), *obj.values()] if isinstance(obj, dict) else list(obj)
-    return any(
-        item in wanted if type(item) is str else holds_one_of(item, wanted, depth - 1)
-        for item in items
-    )
-
-
-def vars_of(value):
-    """The values of an object's own attributes, if it keeps them in a plain __dict__."""
-    try:
-        attributes = object.__getattribute__(value, "__dict__")
-    except AttributeError:
-        return []
-    return list(attributes.values()) if type(attributes) is dict else []
 
 
 async def test_the_account_page_shows_the_users_profile_and_orders(app, services, people, rng):

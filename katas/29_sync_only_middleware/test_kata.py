@@ -4,7 +4,6 @@ even when requests come at once, passed on to the orders service and back to the
 it still works where a sync-only middleware comes after it."""
 
 import asyncio
-import gc
 import sys
 import threading
 from concurrent.futures import Future
@@ -14,6 +13,7 @@ import pytest
 from asgiref.sync import AsyncToSync
 from django.dispatch import Signal
 
+from dojo.kept import holds, kept_values
 from dojo.loopwatch import site_of
 
 REQUEST_ID = "katas.29_sync_only_middleware.middleware.RequestIDMiddleware"
@@ -98,32 +98,12 @@ def holders_of(ids):
     of its module-level objects or middleware instances, holding one of ``ids`` (as a key
     or a value)."""
     wanted = set(ids)
-    here = Path(__file__).parent.name
-    modules = [
-        module
-        for module in list(sys.modules.values())
-        if here in Path(getattr(module, "__file__", None) or "").parts
-        and module.__file__ != __file__
-    ]
-    names = {module.__name__ for module in modules}
-    instances = [obj for obj in gc.get_objects() if type(obj).__module__ in names]
-    found = {}
-    for value in [*(v for module in modules for v in vars(module).values()), *instances]:
-        for obj in (value, *vars_of(value)):
-            if type(obj) in (dict, list, set):
-                items = [*obj.keys(), *obj.values()] if type(obj) is dict else obj
-                if any(type(item) is str and item in wanted for item in items):
-                    found[id(obj)] = obj
+    found = {
+        id(value): value
+        for _, value in kept_values(Path(__file__).parent, instances=True)
+        if holds(value, lambda item: type(item) is str and item in wanted, depth=1)
+    }
     return list(found.values())
-
-
-def vars_of(value):
-    """The values of an object's own attributes, if it keeps them in a plain __dict__."""
-    try:
-        attributes = object.__getattribute__(value, "__dict__")
-    except AttributeError:
-        return []
-    return list(attributes.values()) if type(attributes) is dict else []
 
 
 @pytest.mark.middleware(REQUEST_ID, STORE)

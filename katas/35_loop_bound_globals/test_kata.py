@@ -3,12 +3,12 @@ time whatever the item, keeps working on another event loop (the next test, a sy
 and a failure of the API is a 502 that leaves the API's turn free for the next request."""
 
 import asyncio
-import sys
 from pathlib import Path
 
 import pytest
 
 from dojo.failures import FAILURES
+from dojo.kept import kept_values
 from dojo.upstream import peak_overlap
 
 WAREHOUSES = ["Leeds", "Lyon", "Lodz", "Lille", "Linz"]
@@ -121,31 +121,14 @@ def holders_of(loops):
     """The lists, sets and dicts the kata's code keeps at module level (directly, or on one
     of its module-level objects) that hold two or more of ``loops``, or of their ids."""
     wanted = {id(loop) for loop in loops}
-    here = Path(__file__).parent.name
     found = {}
-    for module in list(sys.modules.values()):
-        path = getattr(module, "__file__", None) or ""
-        if here not in Path(path).parts or path == __file__:
-            continue
-        for value in list(vars(module).values()):
-            for obj in (value, *vars_of(value)):
-                if type(obj) in (dict, list, set):
-                    items = [*obj.keys(), *obj.values()] if type(obj) is dict else list(obj)
-                    held = {id(item) for item in items} | {
-                        item for item in items if type(item) is int
-                    }
-                    if len(held & wanted) >= 2:
-                        found[id(obj)] = obj
+    for _, value in kept_values(Path(__file__).parent):
+        if type(value) in (dict, list, set):
+            items = [*value.keys(), *value.values()] if type(value) is dict else list(value)
+            held = {id(item) for item in items} | {item for item in items if type(item) is int}
+            if len(held & wanted) >= 2:
+                found[id(value)] = value
     return list(found.values())
-
-
-def vars_of(value):
-    """The values of an object's own attributes, if it keeps them in a plain __dict__."""
-    try:
-        attributes = object.__getattribute__(value, "__dict__")
-    except AttributeError:
-        return []
-    return list(attributes.values()) if type(attributes) is dict else []
 
 
 async def test_an_event_loop_that_has_ended_leaves_nothing_behind(
