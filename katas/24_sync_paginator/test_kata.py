@@ -85,6 +85,11 @@ async def test_the_last_page_has_the_rest_and_no_next(app, database, fake, rng):
             expected_page(articles, last),
             f"page {last} of {len(articles)} articles, the last: the {shown} oldest",
         )
+    # The page right after a full last page would start just past the oldest article.
+    response = await app.get(f"/news/?page={last + 1}")
+    response.assert_status(
+        404, f"Not Found: {len(articles)} articles fill {last} pages exactly, so no page {last + 1}"
+    )
 
 
 async def test_news_posted_since_comes_first(app, database, fake, rng):
