@@ -84,7 +84,7 @@ def expected_picks(picks):
     return sorted((book.title, book.author.name) for book in picks)
 
 
-def assert_shows(shown, expected):
+def assert_shows(shown, expected, note=""):
     __tracebackhide__ = True
     if shown == expected:
         return
@@ -96,7 +96,7 @@ def assert_shows(shown, expected):
     pytest.fail(
         f"GET /picks/ showed these picks (title, author), as a browser reads them:\n"
         f"    {shown}\nExpected the {len(expected)} staff picks (and no other book), by title, "
-        f"exactly as typed:\n    {expected}{why}",
+        f"exactly as typed:\n    {expected}{why}{note}",
         pytrace=False,
     )
 
@@ -107,6 +107,30 @@ async def test_lists_the_picks_with_their_authors(app, database, fake, rng):
     response = await app.get("/picks/")
     response.assert_status(200, "the staff picks page")
     assert_shows(shown_picks(response), expected)
+
+
+async def test_picks_changed_since_the_last_visit_show_as_they_are_now(app, database, fake, rng):
+    picks = await stock_the_shop(fake, rng, picks=rng.randint(3, 5), others=rng.randint(2, 4))
+    (await app.get("/picks/")).assert_status(200, "the staff picks page, before the change")
+    # Since the page was first shown, the staff dropped one pick and chose a book as a new one.
+    dropped = rng.choice(picks)
+    await Book.objects.filter(pk=dropped.pk).aupdate(staff_pick=False)
+    chosen = (
+        await Book.objects.filter(staff_pick=False)
+        .exclude(pk=dropped.pk)
+        .select_related("author")
+        .afirst()
+    )
+    await Book.objects.filter(pk=chosen.pk).aupdate(staff_pick=True)
+    now = [book for book in picks if book.pk != dropped.pk] + [chosen]
+    response = await app.get("/picks/")
+    response.assert_status(200, "the staff picks page, after the change")
+    assert_shows(
+        shown_picks(response),
+        expected_picks(now),
+        f"\nSince the page was last shown, {dropped.title!r} was dropped from the picks and "
+        f"{chosen.title!r} chosen: the page shows the picks as they are now, not as they were.",
+    )
 
 
 async def test_names_show_exactly_as_typed_never_as_html(app, database, fake, rng):
