@@ -11,9 +11,9 @@ TARGET ?= katas
 READY := $(VENV)/.dojo-installed
 # Values reach the commands through the environment ("$$N"), never pasted into the command
 # line, so a value holding quotes or spaces stays one argument and adds no other.
-export N TARGET LEVEL NAME PORT URL BURST RUNS SUBMISSION KATA STRICT REF REPO UNTRUSTED
+export N TARGET LEVEL NAME PORT URL BURST RUNS SUBMISSION KATA STRICT REF REPO UNTRUSTED HOST ROOM
 
-.PHONY: help kata watch hint list reset solution verify new test bench serve load grade
+.PHONY: help kata watch hint list reset solution verify new test bench serve load grade room join leave
 
 help: ## show these targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +56,15 @@ load: $(READY) ## a burst over real HTTP, katas/ vs solutions/: make load N=8 (B
 
 grade: $(READY) ## grade learner files against the trusted tests into build/grade/ (SUBMISSION=, KATA=, STRICT=1, REF=, UNTRUSTED=why)
 	@$(DOJO) grade $(if $(SUBMISSION),--submission "$$SUBMISSION") $(if $(KATA),--kata "$$KATA") $(if $(STRICT),--strict="$$STRICT") $(if $(REF),--ref "$$REF") $(if $(REPO),--repo "$$REPO") $(if $(UNTRUSTED),--untrusted "$$UNTRUSTED")
+
+room: $(READY) ## open the dojo room: a live dashboard of every pair's runs (HOST=0.0.0.0, PORT=)
+	@$(DOJO) room $(if $(HOST),--host "$$HOST") $(if $(PORT),--port "$$PORT")
+
+join: $(READY) ## send every run's light to the dojo room: make join ROOM=<url> (NAME=panda)
+	@$(DOJO) join "$$ROOM" $(if $(NAME),--name "$$NAME")
+
+leave: $(READY) ## stop sending runs to the dojo room
+	@$(DOJO) leave
 
 $(READY): pyproject.toml
 	@if [ -z "$(BOOT_PYTHON)" ]; then echo "dojo: no python3 found. Install Python 3.12 or newer, or set PYTHON=/path/to/python3." >&2; exit 2; fi

@@ -29,12 +29,16 @@ COMMANDS = (
     "serve",
     "load",
     "grade",
+    "room",
+    "join",
+    "leave",
+    "room-load",
 )
 
 
 def command_modules(names: Sequence[str] = COMMANDS) -> list[ModuleType]:
     """The command modules named, in the order of COMMANDS."""
-    return [importlib.import_module(f"dojo.commands.{name}") for name in names]
+    return [importlib.import_module(f"dojo.commands.{name.replace('-', '_')}") for name in names]
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from dojo.catalog import REPO_ROOT, Kata, find_kata
 from dojo.errors import DojoError
 from dojo.progress import Progress
 from dojo.readme import section
+from dojo.room.sender import lights_for_run
 
 HELP = "run one kata's tests: N=4 (TARGET=solutions for the reference fix, SERVER=1 on uvicorn)"
 TASK_LINES = 6
@@ -74,7 +75,8 @@ def main(args: argparse.Namespace) -> int:
             else ["-q", "--tb=short", "--no-header", "--disable-warnings", "-rN"]
         ),
     ]
-    code = pytest.main(pytest_args, plugins=[tally])
+    room = lights_for_run(REPO_ROOT, kata.name, kata.files, args.target)
+    code = pytest.main(pytest_args, plugins=[tally, *room])
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         raise DojoError(f"{kata.name} has no tests; its test_kata.py is missing or empty.")
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
