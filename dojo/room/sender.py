@@ -140,6 +140,7 @@ class RunLight:
         self.timed_out = False
         self.broken = False
         self.started = time.monotonic()
+        self.sender: subprocess.Popen[bytes] | None = None
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -156,7 +157,7 @@ class RunLight:
     def pytest_sessionfinish(self, exitstatus: int) -> None:
         with contextlib.suppress(Exception):  # a light is never worth a broken run
             queue_light(self.root, self.light(exitstatus))
-            start_sender(self.root)
+            self.sender = start_sender(self.root)
 
     def light(self, exitstatus: int) -> dict[str, Any]:
         if self.broken or exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -185,11 +186,11 @@ def queue_light(root: Path, light: dict[str, Any]) -> None:
         del lines[:-MAX_QUEUED]
 
 
-def start_sender(root: Path) -> None:
-    """Start ``python -m dojo.room.sender`` detached: it outlives the run and prints nothing."""
-    log = (room_dir(root) / "sender.log").open("ab")
-    with log:
-        subprocess.Popen(
+def start_sender(root: Path) -> subprocess.Popen[bytes]:
+    """Start ``python -m dojo.room.sender`` detached: it outlives the run, and what it has
+    to say goes to build/room/sender.log."""
+    with (room_dir(root) / "sender.log").open("ab") as log:
+        return subprocess.Popen(
             [sys.executable, "-m", "dojo.room.sender", str(root)],
             cwd=root,
             stdin=subprocess.DEVNULL,
