@@ -23,6 +23,7 @@ import watchfiles
 
 from dojo.catalog import Kata
 from dojo.progress import SOLVED, Progress
+from dojo.room.follow import ROOM_EVENT, follow_room
 
 KEYS = "[enter] run  [h] hint  [n] next  [l] list  [r] reset  [s] solution  [q] quit"
 BAR_WIDTH = 30
@@ -47,6 +48,8 @@ class Watcher:
         with _cbreak(sys.stdin):
             threading.Thread(target=self._read_keys, daemon=True).start()
             threading.Thread(target=self._watch_files, daemon=True).start()
+            room = (self.root, self.events, self.stop)
+            threading.Thread(target=follow_room, args=room, daemon=True).start()
             try:
                 self._rerun()
                 self._prompt()
@@ -75,6 +78,8 @@ class Watcher:
             if self._sure_to_reset():
                 self._dojo("reset", str(self.kata.number))
                 self._rerun()
+        elif event.startswith(ROOM_EVENT):
+            self._follow_room(event.removeprefix(ROOM_EVENT))
         elif event == "n":
             if self.index + 1 < len(self.katas):
                 self.index += 1
@@ -92,6 +97,16 @@ class Watcher:
                 f"\n🎉 Kata {self.kata.number:02d} is solved. Press [s] to compare with the "
                 "reference fix, [n] for the next kata."
             )
+
+    def _follow_room(self, news: str) -> None:
+        """The room's facilitator set a kata (move to it), or the room has news (say it)."""
+        names = [kata.name for kata in self.katas]
+        if news not in names:
+            print(f"\n{news}")
+        elif names.index(news) != self.index:
+            self.index = names.index(news)
+            self._rerun()
+            print(f"\nThe room's facilitator moved the room to kata {self.kata.number:02d}.")
 
     def _sure_to_reset(self) -> bool:
         """A solved kata is reset only on a second key: one stray [r] must not undo it."""

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -17,6 +20,7 @@ import pytest
 
 from dojo import cli
 from dojo.room import sender
+from dojo.room.follow import ROOM_EVENT, News, follow_room
 from dojo.room.load import RunningRoom, running_room
 from tests.fakekata import copy_project, write_kata
 
@@ -195,3 +199,37 @@ def light(sent_id: str) -> dict[str, object]:
         "duration": 0.4,
         "files": {"views.py": "print('hi')\n"},
     }
+
+
+def test_watch_hears_the_rooms_kata_once_set(tmp_path: Path, room: RunningRoom) -> None:
+    sender.join(tmp_path, room.url, "bison")
+    control = f"{room.base}/{room.code}/control"
+    token = {"X-Room-Token": room.token}
+    httpx.post(control, json={"kata": "09_sync_http_client"}, headers=token, trust_env=False)
+    events: queue.Queue[str] = queue.Queue()
+    stop = threading.Event()
+    follower = threading.Thread(target=follow_room, args=(tmp_path, events, stop, 0.1))
+    follower.start()
+    try:
+        assert events.get(timeout=10) == ROOM_EVENT + "09_sync_http_client"
+        httpx.post(control, json={"kata": "12_sequential_awaits"}, headers=token, trust_env=False)
+        assert events.get(timeout=10) == ROOM_EVENT + "12_sequential_awaits"
+    finally:
+        stop.set()
+        follower.join()
+        httpx.post(control, json={"kata": ""}, headers=token, trust_env=False)
+
+
+def test_the_news_a_watch_hears_names_the_kata_the_pause_and_each_swap() -> None:
+    news = News()
+    started = "2026-01-01T10:00:00+00:00"
+    at = datetime.fromisoformat(started).timestamp()
+    state = {"kata": "", "paused": False, "rotation_minutes": 5, "rotation_started": started}
+    assert news.hear(state, at + 10) == []
+    assert news.hear({**state, "kata": "08_blocking_sleep"}, at + 20) == ["08_blocking_sleep"]
+    assert news.hear({**state, "kata": "08_blocking_sleep"}, at + 290) == []
+    [swap] = news.hear({**state, "kata": "08_blocking_sleep"}, at + 301)
+    assert "Swap" in swap
+    assert news.hear({**state, "kata": "08_blocking_sleep"}, at + 304) == []
+    [paused] = news.hear({**state, "kata": "08_blocking_sleep", "paused": True}, at + 310)
+    assert "paused" in paused

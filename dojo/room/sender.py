@@ -100,11 +100,11 @@ def join(root: Path, url: str, name: str | None) -> Joined:
     key = previous.key if previous and previous.base == base else secrets.token_urlsafe(24)
     if name is None and previous and previous.code == code:
         name = previous.name
-    taken = set(_call(f"{base}/api/room?{urllib.parse.urlencode({'code': code})}")["pairs"])
+    taken = set(ask_room(f"{base}/api/room?{urllib.parse.urlencode({'code': code})}")["pairs"])
     if name is None:
         free = [animal for animal in ANIMALS if animal not in taken]
         name = free[0] if free else f"pair-{secrets.token_hex(2)}"
-    _call(f"{base}/api/join", {"code": code, "pair": name, "key": key})
+    ask_room(f"{base}/api/join", {"code": code, "pair": name, "key": key})
     result = Joined(base, code, name, key)
     room_dir(root).mkdir(parents=True, exist_ok=True)
     (room_dir(root) / "joined.json").write_text(json.dumps(result.__dict__), encoding="utf-8")
@@ -229,7 +229,7 @@ def _send_all(root: Path, room: Joined) -> int:
             light = json.loads(line)
             body = {**light, "code": room.code, "pair": room.name, "key": room.key}
             body["diff"] = diff(root, light["kata"], body.pop("files"))
-            _call(f"{room.base}/api/lights", body)
+            ask_room(f"{room.base}/api/lights", body)
         except RoomError as error:
             if error.retry:
                 break  # the room is out of reach or busy: keep this light and the rest
@@ -262,7 +262,7 @@ def diff(root: Path, kata_name: str, files: dict[str, str]) -> str:
     return text
 
 
-def _call(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+def ask_room(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
     """GET (or POST ``body`` as JSON to) the room; its JSON answer, or a RoomError with the
     room's reason. ``error.retry`` is True when trying later may work."""
     data = None if body is None else json.dumps(body).encode()
