@@ -368,6 +368,21 @@ def learner_sites(frame: FrameType | None, code_roots: tuple[Path, ...]) -> list
     return sites
 
 
+def awaiting_sites(task: asyncio.Task[Any], code_roots: tuple[Path, ...]) -> list[CodeSite]:
+    """The learner's lines a task's coroutines are suspended at, innermost first: where a
+    view that awaits forever (``while True: await asyncio.sleep(...)``) keeps waiting."""
+    sites = []
+    awaited: Any = task.get_coro()
+    while awaited is not None:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+        if frame is not None:
+            site = learner_site_at(frame.f_code.co_filename, frame.f_lineno, code_roots)
+            if site is not None:
+                sites.append(site)
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+    return sites[::-1]
+
+
 def learner_site_at(filename: str, line: int, code_roots: tuple[Path, ...]) -> CodeSite | None:
     """The CodeSite of ``filename:line`` if that is the learner's code, else None."""
     root = _learner_root(filename, code_roots)

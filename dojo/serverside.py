@@ -32,6 +32,10 @@
   the learner's line behind it (the tests' ``database`` log, fed from outside: it can only
   add a failure).
 - ``share_cache(location)``: the worker and the test process use one cache, in files.
+- ``report_where_stuck(code_roots)``: on ``STUCK_SIGNAL`` (sent by a test whose request was
+  never answered, see ``dojo.deadline``) the worker writes whether its view holds the loop
+  and the learner's line it is at to ``stuck_report_path(pid)``; the handler runs on the
+  main thread, the loop's, between two bytecodes of even ``while True: pass``.
 - A response served by a view that is not ``async def``, or is one wrapped whole in
   sync_to_async, says so in ``SYNC_VIEW_HEADER`` (the house rule ``async_view``).
 """
@@ -44,7 +48,9 @@ import gc
 import json
 import logging
 import os
+import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -64,7 +70,15 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.signals import request_started
 from django.http import HttpRequest, HttpResponseBase
 
-from dojo.loopwatch import CodeSite, Run, learner_site_at, monitor_for, site_of
+from dojo.loopwatch import (
+    CodeSite,
+    Run,
+    awaiting_sites,
+    learner_site_at,
+    learner_sites,
+    monitor_for,
+    site_of,
+)
 
 PROBE_PATH = "/__dojo__/probe"
 VIEW_PATH = "/__dojo__/view"
@@ -78,6 +92,10 @@ UNAWAITED_HEADER = "X-Dojo-Unawaited"
 SYNC_ON_LOOP_HEADER = "x-dojo-sync-on-loop"
 QUERIES_ON_LOOP_HEADER = "X-Dojo-Queries-On-Loop"
 SYNC_VIEW_HEADER = "X-Dojo-Sync-View"
+# A test whose request was never answered asks where the view is stuck with this signal.
+STUCK_SIGNAL = signal.SIGUSR1
+# The loop counts as held by the view once one run of it has lasted this long.
+HELD_FOR = 1.0
 # How many frames a coroutine remembers of where it was made (as the tests' house rules).
 ORIGIN_DEPTH = 32
 INSIDE_REPORT_MIDDLEWARE = "dojo.serverside.InsideReportMiddleware"
@@ -472,3 +490,51 @@ def read_site(text: str) -> CodeSite | None:
     if len(parts) != 3 or not parts[1].isdigit():
         return None
     return CodeSite(parts[0], int(parts[1]), parts[2])
+
+
+def report_where_stuck(code_roots: tuple[Path, ...]) -> None:
+    """Answer ``STUCK_SIGNAL``: write where the learner's code is to
+    ``stuck_report_path(os.getpid())`` (call from the main thread, the loop's)."""
+
+    def report(signum: int, frame: FrameType | None) -> None:
+        # Whatever goes wrong here must not raise into the code the signal interrupted.
+        with contextlib.suppress(Exception):
+            held, site = _where_stuck(asyncio.get_running_loop(), frame, code_roots)
+            path = stuck_report_path(os.getpid())
+            written = path.with_suffix(".part")
+            written.write_text(
+                f"{'held' if held else 'waiting'} {site_text(site) if site else '-'}"
+            )
+            written.replace(path)
+
+    signal.signal(STUCK_SIGNAL, report)
+
+
+def _where_stuck(
+    loop: asyncio.AbstractEventLoop, frame: FrameType | None, code_roots: tuple[Path, ...]
+) -> tuple[bool, CodeSite | None]:
+    """Whether the learner's code holds the loop (caught at ``frame``, running for over
+    ``HELD_FOR``), and its line; else the line a task of the learner's awaits at."""
+    since = monitor_for(loop, code_roots)._busy_since
+    sites = learner_sites(frame, code_roots)
+    if sites and since is not None and time.perf_counter() - since > HELD_FOR:
+        return True, sites[0]
+    for task in asyncio.all_tasks(loop):
+        awaiting = awaiting_sites(task, code_roots)
+        if awaiting:
+            return False, awaiting[0]
+    return False, None
+
+
+def stuck_report_path(pid: int) -> Path:
+    """Where the worker ``pid`` writes where its view is stuck (``report_where_stuck``)."""
+    return Path(tempfile.gettempdir()) / f"dojo-stuck-{pid}"
+
+
+def read_stuck_report(path: Path) -> tuple[bool, CodeSite | None] | None:
+    """What ``report_where_stuck`` wrote at ``path``: (held the loop, the learner's line)."""
+    try:
+        held, site = path.read_text().split(" ", 1)
+    except (OSError, ValueError):
+        return None
+    return held == "held", read_site(site)

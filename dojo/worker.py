@@ -131,6 +131,7 @@ def application(args: argparse.Namespace) -> Any:
     serverside.watch_queries()
     site = build_application(args.kata, args.target_dir, log=args.log)
     serverside.watch_errors()  # after Django's logging is configured, which would reset it
+    serverside.report_where_stuck(serverside.InsideReportMiddleware.code_roots)
     serverside.tag_sync_calls_on_loop()
     serverside.warm_up_httpx(args.upstream_port)
     return serverside.with_probe(site)

@@ -298,6 +298,7 @@ def test_target_runs_the_same_tests_against_another_folder(tmp_path: Path) -> No
 HANGING_VIEWS = """
 import asyncio
 
+from asgiref.sync import sync_to_async
 from django.http import JsonResponse
 
 
@@ -309,6 +310,15 @@ async def spins(request):
 async def awaits_for_ever(request):
     while True:
         await asyncio.sleep(0.01)  # the endless wait
+
+
+async def waits_for_a_thread(request):
+    await sync_to_async(spin_in_a_thread)()  # the thread's caller
+
+
+def spin_in_a_thread():
+    while True:  # the thread's spin
+        pass
 """
 
 HANGING_URLS = """
@@ -316,17 +326,26 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("spins/", views.spins), path("awaits/", views.awaits_for_ever)]
+urlpatterns = [
+    path("spins/", views.spins),
+    path("awaits/", views.awaits_for_ever),
+    path("threads/", views.waits_for_a_thread),
+]
 """
 
 
 @pytest.fixture(scope="module")
 def hangs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TestRun]:
-    """A kata whose first test's view spins on the loop, and one whose view awaits for ever;
-    each has two more tests after it."""
+    """A kata whose first test's view spins on the loop, one whose view awaits for ever, and
+    one whose view waits for a thread that spins; each has two more tests after it. A run
+    that does not end by itself (a thread Python waits for at exit) is cut short."""
     root = copy_project(tmp_path_factory.mktemp("hangs"))
     runs = {}
-    for name, path in (("94_spins", "/spins/"), ("95_awaits", "/awaits/")):
+    for name, path in (
+        ("94_spins", "/spins/"),
+        ("95_awaits", "/awaits/"),
+        ("96_threads", "/threads/"),
+    ):
         kata = root / "katas" / name
         kata.mkdir()
         (kata / "views.py").write_text(HANGING_VIEWS.lstrip())
@@ -337,7 +356,7 @@ def hangs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TestRun]:
                 for n in ("first", "second", "third")
             )
         )
-        runs[name] = run_pytest(["-p", "no:cacheprovider", f"katas/{name}"], cwd=root)
+        runs[name] = run_pytest(["-p", "no:cacheprovider", f"katas/{name}"], cwd=root, timeout=120)
     return runs
 
 
@@ -346,12 +365,14 @@ def hangs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TestRun]:
     [
         ("94_spins", "still running sync code on the event loop", "while True:  # the spin"),
         ("95_awaits", "still waiting", "await asyncio.sleep(0.01)  # the endless wait"),
+        ("96_threads", "still waiting for work it gave a thread", "while True:  # the thread's"),
     ],
 )
 def test_a_view_that_never_answers_ends_the_kata_in_seconds(
     hangs: dict[str, TestRun], kata: str, how: str, line: str
 ) -> None:
     run = hangs[kata]
+    assert not run.timed_out
     outcomes = {o.name: o.outcome for o in run.outcomes.values()}
     assert outcomes == {"test_first": "failed", "test_second": "skipped", "test_third": "skipped"}
     shown = run.output

@@ -442,11 +442,25 @@ def test_a_test_that_needs_the_in_process_harness_is_skipped_with_the_reason(
     assert "judged in-process only: it looks into the test process" in run.output
 
 
-def test_a_view_that_never_gives_the_loop_back_fails_and_its_server_is_stopped(
-    tmp_path: Path,
+SPINS = {
+    "sync": (
+        "    while True:  # TODO\n        pass\n",
+        "still running sync code on the event loop",
+    ),
+    "async": (
+        "    while True:\n        await asyncio.sleep(0.01)  # TODO\n",
+        "still waiting (an await, or a loop of awaits, that never ends)",
+    ),
+}
+
+
+@pytest.mark.parametrize("spin", sorted(SPINS))
+def test_a_view_that_never_answers_fails_naming_its_line_and_its_server_is_stopped(
+    tmp_path: Path, spin: str
 ) -> None:
     root = copy_project(tmp_path).resolve()
-    spinning = VIEWS + "\n\nasync def spins(request):\n    while True:  # TODO\n        pass\n"
+    body, how = SPINS[spin]
+    spinning = VIEWS + f"\n\nasync def spins(request):\n{body}"
     kata = write_fake_kata(root, "95_spins", views=spinning)
     (kata / "urls.py").write_text(URLS.replace('"leaves_a_task",', '"leaves_a_task", "spins",'))
     (kata / "test_kata.py").write_text(
@@ -454,10 +468,14 @@ def test_a_view_that_never_gives_the_loop_back_fails_and_its_server_is_stopped(
         "async def test_after(app):\n    (await app.get('/awaiting/')).assert_status(200)\n"
     )
     run = run_pytest(["-p", "no:cacheprovider", "--server"], cwd=root)
-    spin = run.outcomes["katas/95_spins/test_kata.py::test_spin"]
-    assert spin.outcome == FAILED
-    assert "did not answer within 4 s" in spin.message
-    assert "running sync code on the event loop" in spin.message
+    spin_test = run.outcomes["katas/95_spins/test_kata.py::test_spin"]
+    assert spin_test.outcome == FAILED
+    assert "did not answer within 4 s" in spin_test.message
+    assert f"The view was {how}" in spin_test.message
+    # The worker said where its view was, though its loop never came back.
+    assert "katas/95_spins/views.py:" in spin_test.message
+    assert "# TODO" in spin_test.message
+    assert "exception" not in run.output
     assert run.outcomes["katas/95_spins/test_kata.py::test_after"].outcome == SKIPPED
     assert_no_process_left(root)
 
