@@ -30,6 +30,7 @@ from django.db import close_old_connections
 from django.test.utils import override_settings
 
 from dojo.concepts import concept_line
+from dojo.csrf import browser_headers
 from dojo.deadline import (
     CANCEL_GRACE,
     REQUEST_DEADLINE,
@@ -37,7 +38,6 @@ from dojo.deadline import (
     awaiting_sites,
     never_answered,
     raise_in_thread,
-    stop_learner_threads,
 )
 from dojo.houserules import HouseRules
 from dojo.loopwatch import (
@@ -284,13 +284,15 @@ class App:
         json: Any = None,
         data: bytes = b"",
         headers: dict[str, str] | None = None,
+        browser: bool = True,
     ) -> Response:
-        """POST to ``path``, with a JSON body or raw bytes."""
+        """POST to ``path``, with a JSON body or raw bytes, from a page of the site
+        (``browser``, with its CSRF token) or from another service."""
         headers = dict(headers or {})
         if json is not None:
             data = jsonlib.dumps(json).encode()
             headers.setdefault("content-type", "application/json")
-        return await self.request("POST", path, body=data, headers=headers)
+        return await self.request("POST", path, body=data, headers=headers, browser=browser)
 
     async def request(
         self,
@@ -299,12 +301,13 @@ class App:
         *,
         body: bytes = b"",
         headers: dict[str, str] | None = None,
+        browser: bool = True,
     ) -> Response:
-        """One request, on its own timeline."""
+        """One request, on its own timeline: a browser's, or another service's."""
         token = current_timeline.set(RequestTimeline())
         try:
             async with self.watching(f"{method} {path}"):
-                return await self._send(method, path, body, headers or {})
+                return await self._send(method, path, body, headers or {}, browser)
         finally:
             current_timeline.reset(token)
 
@@ -322,6 +325,7 @@ class App:
         method: str = "GET",
         body: bytes = b"",
         headers: dict[str, str] | None = None,
+        browser: bool = True,
     ) -> BurstReport:
         """Fire ``n`` identical requests at once and report how they were served."""
         timeline = RequestTimeline()
@@ -330,7 +334,7 @@ class App:
             started = time.perf_counter()
             async with self.watching(f"a burst of {n} x {method} {path}") as watch:
                 responses = await asyncio.gather(
-                    *(self._send(method, path, body, headers or {}) for _ in range(n))
+                    *(self._send(method, path, body, headers or {}, browser) for _ in range(n))
                 )
             elapsed = time.perf_counter() - started
         finally:
@@ -344,19 +348,23 @@ class App:
         ]
         return BurstReport(method, path, list(responses), intervals, elapsed, watch.longest)
 
-    async def _send(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> Response:
+    async def _send(
+        self, method: str, path: str, body: bytes, headers: dict[str, str], browser: bool
+    ) -> Response:
         if self.rules is None:
-            return await self._exchange(method, path, body, headers)
+            return await self._exchange(method, path, body, headers, browser)
         with self.rules.serving(method, path):
-            return await self._exchange(method, path, body, headers)
+            return await self._exchange(method, path, body, headers, browser)
 
     async def _exchange(
-        self, method: str, path: str, body: bytes, headers: dict[str, str]
+        self, method: str, path: str, body: bytes, headers: dict[str, str], browser: bool
     ) -> Response:
         """One request through the ASGI handler, and what came back."""
         self._counter += 1
         request_id = new_request_id()
-        scope = http_scope(method, path, headers, request_id, client_port=40000 + self._counter)
+        scope = http_scope(
+            method, path, headers, request_id, client_port=40000 + self._counter, browser=browser
+        )
         body_sent = False
         finished = asyncio.Event()
 
@@ -428,7 +436,6 @@ class App:
             pytest.fail(message, pytrace=False)
         self.hung = True
         sites = awaiting_sites(task, self.code_roots)
-        in_thread = stop_learner_threads(self.code_roots, threading.get_ident())
         task.cancel()
         await asyncio.wait({task}, timeout=CANCEL_GRACE)
         if self._spun_at is not None:
@@ -436,7 +443,7 @@ class App:
             message = never_answered(request, self._spun_at, held_the_loop=True)
         else:
             site = sites[0] if sites else None
-            message = never_answered(request, site, held_the_loop=False, thread_site=in_thread)
+            message = never_answered(request, site, held_the_loop=False)
         pytest.fail(message, pytrace=False)
 
     def _watch_for_spins(self) -> None:
@@ -491,12 +498,23 @@ class _ExceptionCatcher(logging.Filter):
 
 
 def http_scope(
-    method: str, path: str, headers: dict[str, str], request_id: str, *, client_port: int
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    request_id: str,
+    *,
+    client_port: int,
+    browser: bool = True,
 ) -> dict[str, Any]:
     """The ASGI scope of a harness request to ``path`` (with its query string): what a
-    browser would send to the site's own host, with ``headers`` added or replaced."""
+    browser would send to the site's own host (its CSRF token with a POST), with ``headers``
+    added or replaced; not ``browser``: only ``headers``, as another service sends them."""
     url = urlsplit(path)
-    sent = {**BROWSER_HEADERS, **{name.lower(): value for name, value in headers.items()}}
+    if browser:
+        given = browser_headers(method, headers, origin=f"http://{settings.SITE_HOST}")
+        sent = {**BROWSER_HEADERS, **given}
+    else:
+        sent = {name.lower(): value for name, value in headers.items()}
     raw_headers = [(b"host", settings.SITE_HOST.encode())]
     raw_headers += [(name.encode(), value.encode()) for name, value in sent.items()]
     raw_headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))

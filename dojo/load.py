@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from dojo.csrf import browser_headers
 from dojo.errors import DojoError
 from dojo.kata_site import LOOP_STALL_HEADER, VIEW_TIMING_HEADER
 from dojo.scenario import DEFAULT_BURST, MAX_BURST
@@ -252,8 +253,11 @@ class _Target:
             if method != "GET"
             else ""
         )
-        if cookie:
-            content += f"Cookie: {cookie}\r\n"
+        # Each visitor posts from a page of the site, with the CSRF token it was given.
+        sent = browser_headers(
+            method, {"cookie": cookie} if cookie else {}, f"http://{parts.netloc}"
+        )
+        content += "".join(f"{name.title()}: {value}\r\n" for name, value in sent.items())
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: dojo-load\r\n"
             f"{content}Connection: close\r\n\r\n"

@@ -44,8 +44,9 @@ import pytest
 
 from dojo.asgi import BurstReport, Response
 from dojo.concepts import concept_line
+from dojo.csrf import browser_headers
 from dojo.db import note_server_queries
-from dojo.deadline import CANCEL_GRACE, REQUEST_DEADLINE, ask_where_stuck, never_answered
+from dojo.deadline import CANCEL_GRACE, REQUEST_DEADLINE, never_answered
 from dojo.houserules import HouseRules, Violation
 from dojo.kata_site import VIEW_TIMING_HEADER
 from dojo.loopstate import LoopSightings
@@ -133,10 +134,19 @@ class _Connection:
         self.http = h11.Connection(h11.CLIENT)
 
     def request_bytes(
-        self, method: str, path: str, body: bytes, headers: dict[str, str], *, keep: bool = False
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+        *,
+        keep: bool = False,
+        browser: bool = False,
     ) -> bytes:
         """The whole request, to be written at once (``keep``: the connection stays open
-        for the next one)."""
+        for the next one; ``browser``: with the CSRF token a page of the site sends)."""
+        if browser:
+            headers = browser_headers(method, headers, origin=f"http://{HOST_HEADER}")
         fields = {"host": HOST_HEADER, **headers, "content-length": str(len(body))}
         fields["connection"] = "keep-alive" if keep else "close"
         # As an HTTP client does: what a URL cannot carry as it is (non-ASCII, spaces) is
@@ -194,7 +204,6 @@ class RemoteApp:
         self.code_roots = code_roots
         self.rules = rules
         self.hung = False
-        self._stuck: asyncio.Future[tuple[bool, CodeSite | None] | None] | None = None
 
     def __enter__(self) -> RemoteApp:
         return self
@@ -213,13 +222,15 @@ class RemoteApp:
         json: Any = None,
         data: bytes = b"",
         headers: dict[str, str] | None = None,
+        browser: bool = True,
     ) -> Response:
-        """POST to ``path``, with a JSON body or raw bytes."""
+        """POST to ``path``, with a JSON body or raw bytes, from a page of the site
+        (``browser``, with its CSRF token) or from another service."""
         headers = dict(headers or {})
         if json is not None:
             data = jsonlib.dumps(json).encode()
             headers.setdefault("content-type", "application/json")
-        return await self.request("POST", path, body=data, headers=headers)
+        return await self.request("POST", path, body=data, headers=headers, browser=browser)
 
     async def request(
         self,
@@ -228,13 +239,14 @@ class RemoteApp:
         *,
         body: bytes = b"",
         headers: dict[str, str] | None = None,
+        browser: bool = True,
     ) -> Response:
-        """One request, with the loop probed meanwhile."""
+        """One request, a browser's or another service's, with the loop probed meanwhile."""
         what = f"{method} {path}"
         started = time.perf_counter()
         async with self._probing(what) as probes:
             (connection,) = await self._connect(1)
-            start = self._send_all([connection], method, path, body, headers or {})
+            start = self._send_all([connection], method, path, body, headers or {}, browser)
             response = await self._answer(connection, method, path, start, probes)
         self._note_sync_calls(what, started)
         self._check_loop(what, probes, [response])
@@ -252,13 +264,14 @@ class RemoteApp:
         method: str = "GET",
         body: bytes = b"",
         headers: dict[str, str] | None = None,
+        browser: bool = True,
     ) -> BurstReport:
         """Fire ``n`` identical requests at once and report how they were served."""
         what = f"a burst of {n} x {method} {path}"
         connections = await self._connect(n)
         started = time.perf_counter()
         async with self._probing(what) as probes:
-            start = self._send_all(connections, method, path, body, headers or {})
+            start = self._send_all(connections, method, path, body, headers or {}, browser)
             responses = await asyncio.gather(
                 *(
                     self._answer(connection, method, path, start, probes)
@@ -294,6 +307,7 @@ class RemoteApp:
         path: str,
         body: bytes,
         headers: dict[str, str],
+        browser: bool,
     ) -> float:
         """Write the request on every connection, all in one go, and return when. The
         bytes are made first: a burst's requests leave within microseconds of each other,
@@ -301,7 +315,8 @@ class RemoteApp:
         work per request spread them over a tenth of a second and more on a busy machine,
         longer than the calls the tests look at)."""
         requests = [
-            connection.request_bytes(method, path, body, headers) for connection in connections
+            connection.request_bytes(method, path, body, headers, browser=browser)
+            for connection in connections
         ]
         start = time.perf_counter()
         for connection, data in zip(connections, requests, strict=True):
@@ -313,23 +328,22 @@ class RemoteApp:
     ) -> Response:
         """Read the answer to the request written on ``connection`` at ``start``."""
         __tracebackhide__ = True
-        # Failing outside the except blocks keeps pytest from printing the timeout's chain.
-        problem = ""
         try:
             async with asyncio.timeout(REQUEST_DEADLINE):
                 status, answer_headers, content = await connection.receive()
         except TimeoutError:
-            problem = await self._never_answered(f"{method} {path}", probes)
+            self.hung = True
+            held = probes.longest > STALL_LIMIT
+            pytest.fail(never_answered(f"{method} {path}", None, held_the_loop=held), pytrace=False)
         except (OSError, h11.ProtocolError) as error:
-            problem = (
+            pytest.fail(
                 f"{method} {path}: the kata's server closed the connection without an answer "
                 f"({type(error).__name__}: {error}). Its process may have crashed: run the "
-                "kata in-process (without --server) to see the error."
+                "kata in-process (without --server) to see the error.",
+                pytrace=False,
             )
         finally:
             connection.close()
-        if problem:
-            pytest.fail(problem, pytrace=False)
         end = time.perf_counter()
         exception = remote_exception(answer_headers.get(ERROR_HEADER.lower()))
         return Response(
@@ -345,18 +359,6 @@ class RemoteApp:
             concept=concept_line(f"{type(exception).__name__}: {exception}") if exception else None,
             code_roots=self.code_roots,
         )
-
-    async def _never_answered(self, request: str, probes: _Probes) -> str:
-        """The paragraph for a request the view never answered, with where the worker says
-        the view is stuck (asked once: a burst's requests all time out together)."""
-        self.hung = True
-        if self._stuck is None:
-            self._stuck = asyncio.ensure_future(ask_where_stuck(self.worker_pid))
-        stuck = await asyncio.shield(self._stuck)
-        if stuck is None:
-            return never_answered(request, None, held_the_loop=probes.longest > STALL_LIMIT)
-        held, site = stuck
-        return never_answered(request, site, held_the_loop=held)
 
     # The loop, seen from outside -------------------------------------------------------------
 

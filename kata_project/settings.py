@@ -22,17 +22,27 @@ KATA_APPS = sorted(
     f"katas.{apps_file.parent.name}" for apps_file in KATAS_DIR.glob("[0-9][0-9]_*/apps.py")
 )
 
+# What the middleware below needs (messages has no tables). The admin and static files of a
+# startproject project are left out: no kata serves them.
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.messages",
     *KATA_APPS,
 ]
 
+# startproject's stack, in its order, as every real project runs it: CsrfViewMiddleware
+# refuses a POST without the CSRF token a page of the site gives the browser (the harness
+# plays that browser, dojo.csrf), so a webhook's view must be exempt from it.
 MIDDLEWARE = [
-    "django.middleware.common.CommonMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "kata_project.urls"
@@ -73,6 +83,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # inside enqueue(), as development setups do. A kata's test may swap in DummyBackend, which
 # only records the task, to play the worker itself.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# The secret the payment provider signs its webhook deliveries with (kata 37). A real project
+# reads it from the environment, never from the view's code.
+PAYMENTS_WEBHOOK_SECRET = "whsec_7Qm2vXc9LpR4tY8nB3kD6fH1jZ5wE0sA"
 
 USE_TZ = True
 TIME_ZONE = "UTC"
