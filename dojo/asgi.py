@@ -38,6 +38,7 @@ from dojo.deadline import (
     awaiting_sites,
     never_answered,
     raise_in_thread,
+    stop_learner_threads,
 )
 from dojo.houserules import HouseRules
 from dojo.loopwatch import (
@@ -436,6 +437,7 @@ class App:
             pytest.fail(message, pytrace=False)
         self.hung = True
         sites = awaiting_sites(task, self.code_roots)
+        in_thread = stop_learner_threads(self.code_roots, threading.get_ident())
         task.cancel()
         await asyncio.wait({task}, timeout=CANCEL_GRACE)
         if self._spun_at is not None:
@@ -443,7 +445,7 @@ class App:
             message = never_answered(request, self._spun_at, held_the_loop=True)
         else:
             site = sites[0] if sites else None
-            message = never_answered(request, site, held_the_loop=False)
+            message = never_answered(request, site, held_the_loop=False, thread_site=in_thread)
         pytest.fail(message, pytrace=False)
 
     def _watch_for_spins(self) -> None:

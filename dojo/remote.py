@@ -46,7 +46,7 @@ from dojo.asgi import BurstReport, Response
 from dojo.concepts import concept_line
 from dojo.csrf import browser_headers
 from dojo.db import note_server_queries
-from dojo.deadline import CANCEL_GRACE, REQUEST_DEADLINE, never_answered
+from dojo.deadline import CANCEL_GRACE, REQUEST_DEADLINE, ask_where_stuck, never_answered
 from dojo.houserules import HouseRules, Violation
 from dojo.kata_site import VIEW_TIMING_HEADER
 from dojo.loopstate import LoopSightings
@@ -204,6 +204,7 @@ class RemoteApp:
         self.code_roots = code_roots
         self.rules = rules
         self.hung = False
+        self._stuck: asyncio.Future[tuple[bool, CodeSite | None] | None] | None = None
 
     def __enter__(self) -> RemoteApp:
         return self
@@ -328,22 +329,23 @@ class RemoteApp:
     ) -> Response:
         """Read the answer to the request written on ``connection`` at ``start``."""
         __tracebackhide__ = True
+        # Failing outside the except blocks keeps pytest from printing the timeout's chain.
+        problem = ""
         try:
             async with asyncio.timeout(REQUEST_DEADLINE):
                 status, answer_headers, content = await connection.receive()
         except TimeoutError:
-            self.hung = True
-            held = probes.longest > STALL_LIMIT
-            pytest.fail(never_answered(f"{method} {path}", None, held_the_loop=held), pytrace=False)
+            problem = await self._never_answered(f"{method} {path}", probes)
         except (OSError, h11.ProtocolError) as error:
-            pytest.fail(
+            problem = (
                 f"{method} {path}: the kata's server closed the connection without an answer "
                 f"({type(error).__name__}: {error}). Its process may have crashed: run the "
-                "kata in-process (without --server) to see the error.",
-                pytrace=False,
+                "kata in-process (without --server) to see the error."
             )
         finally:
             connection.close()
+        if problem:
+            pytest.fail(problem, pytrace=False)
         end = time.perf_counter()
         exception = remote_exception(answer_headers.get(ERROR_HEADER.lower()))
         return Response(
@@ -359,6 +361,18 @@ class RemoteApp:
             concept=concept_line(f"{type(exception).__name__}: {exception}") if exception else None,
             code_roots=self.code_roots,
         )
+
+    async def _never_answered(self, request: str, probes: _Probes) -> str:
+        """The paragraph for a request the view never answered, with where the worker says
+        the view is stuck (asked once: a burst's requests all time out together)."""
+        self.hung = True
+        if self._stuck is None:
+            self._stuck = asyncio.ensure_future(ask_where_stuck(self.worker_pid))
+        stuck = await asyncio.shield(self._stuck)
+        if stuck is None:
+            return never_answered(request, None, held_the_loop=probes.longest > STALL_LIMIT)
+        held, site = stuck
+        return never_answered(request, site, held_the_loop=held)
 
     # The loop, seen from outside -------------------------------------------------------------
 
