@@ -59,7 +59,12 @@ current_timeline: ContextVar[RequestTimeline | None] = ContextVar(
 
 
 class RequestTimelineMiddleware:
-    """Records when each harness request is inside Django (async only, never adapted)."""
+    """Records when each harness request is inside the view (async only, never adapted).
+
+    The request enters the view at this middleware's ``process_view``, the last one Django
+    runs before the view: a sync ``process_view`` of an earlier middleware (CSRF's) runs in
+    a worker thread, where the loop turns to other requests, so the moment a request
+    reached the middleware chain is not yet the view."""
 
     async_capable = True
     sync_capable = False
@@ -73,11 +78,17 @@ class RequestTimelineMiddleware:
         request_id = request.headers.get(REQUEST_ID_HEADER)
         if timeline is None or request_id is None:
             return await self.get_response(request)
-        timeline.enter(request_id)
         try:
             return await self.get_response(request)
         finally:
-            timeline.leave(request_id)
+            if request_id in timeline.intervals:
+                timeline.leave(request_id)
+
+    async def process_view(self, request: HttpRequest, *args: object) -> None:
+        timeline = current_timeline.get()
+        request_id = request.headers.get(REQUEST_ID_HEADER)
+        if timeline is not None and request_id is not None:
+            timeline.enter(request_id)
 
 
 def render_rows(title: str, rows: Sequence[Row], width: int = TIMELINE_WIDTH) -> str:
