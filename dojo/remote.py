@@ -30,11 +30,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json as jsonlib
+import logging
 import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -85,16 +85,46 @@ class OutsideStall(Stall):
         return super().where
 
 
-@dataclass
-class _Probes:
-    """Probe requests sent while something was served: how long each waited for the
-    worker's loop, not counting the time either side waited for a CPU."""
+class _LoopWatch:
+    """Probe requests to the worker's loop, one at a time on one kept-alive connection, for
+    as long as any request of the test is in flight: requests served together share it, as
+    they share the loop (a light load: this process serves the fake upstream meanwhile)."""
 
-    held: list[float] = field(default_factory=list)
-    # When the probe still waiting for its answer went out, if one is.
-    pending_since: float | None = None
-    # When the kernel saw the worker's loop free: a probe's wait is capped by that.
-    sightings: LoopSightings | None = None
+    def __init__(self, app: RemoteApp) -> None:
+        # (went out, came back, how long it waited for the loop) of each probe.
+        self.samples: list[tuple[float, float, float]] = []
+        # When the probe still waiting for its answer went out, if one is.
+        self.pending_since: float | None = None
+        self.came_back = asyncio.Event()
+        self.users = 0
+        # When the kernel saw the worker's loop free: a probe's wait is capped by that.
+        self.sightings = LoopSightings(app.worker_pid) if app.worker_pid else None
+        if self.sightings is not None:
+            self.sightings.start()
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(self._probe(app))
+
+    async def _probe(self, app: RemoteApp) -> None:
+        (connection,) = await app._connect(1)
+        pid, me = app.worker_pid, threading.get_native_id()
+        with contextlib.closing(connection):
+            while not self._stop.is_set():
+                waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me)
+                data = connection.request_bytes("GET", PROBE_PATH, b"", {}, keep=True)
+                start = self.pending_since = time.perf_counter()
+                self.came_back.clear()
+                try:
+                    connection.writer.write(data)
+                    await connection.receive()
+                except (OSError, h11.ProtocolError):
+                    return
+                finally:
+                    self.pending_since = None
+                    self.came_back.set()
+                waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me) - waited
+                self.add(start, time.perf_counter(), waited)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), PROBE_INTERVAL)
 
     def add(self, start: float, end: float, waited: float) -> None:
         """A probe that went out at ``start`` and came back at ``end``, while either side
@@ -102,18 +132,62 @@ class _Probes:
         held = max(0.0, end - start - waited)
         if self.sightings is not None:
             held = min(held, self.sightings.longest_unseen(start, end))
-        self.held.append(held)
+        self.samples.append((start, end, held))
+
+    def waiting(self, since: float) -> float:
+        """How long the probe in flight has waited for the loop, since ``since`` at most."""
+        if self.pending_since is None:
+            return 0.0
+        now = time.perf_counter()
+        start = max(self.pending_since, since)
+        if self.sightings is not None:
+            return self.sightings.longest_unseen(start, now)
+        return now - start
+
+    async def close(self) -> None:
+        self._stop.set()
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        if self.sightings is not None:
+            self.sightings.stop()
+
+
+class _Probes:
+    """What the loop watch saw while one request (or burst) was served: how long each probe
+    waited for the worker's loop, not counting the time either side waited for a CPU."""
+
+    def __init__(self, watch: _LoopWatch) -> None:
+        self.watch = watch
+        self.since = time.perf_counter()
+        self.until: float | None = None
+        self.last_wait = 0.0
+
+    @property
+    def held(self) -> list[float]:
+        """The waits of the probes out while this was served (of one that went out before,
+        only the part after it began)."""
+        until = self.until if self.until is not None else float("inf")
+        return [
+            min(held, end - self.since)
+            for start, end, held in self.watch.samples
+            if end > self.since and start <= until
+        ]
 
     @property
     def longest(self) -> float:
         """The longest wait, counting the probe still waiting (a loop held to the end)."""
-        waiting = 0.0
-        if self.pending_since is not None:
-            now = time.perf_counter()
-            waiting = now - self.pending_since
-            if self.sightings is not None:
-                waiting = min(waiting, self.sightings.longest_unseen(self.pending_since, now))
+        waiting = self.last_wait if self.until is not None else self.watch.waiting(self.since)
         return max([*self.held, waiting])
+
+    async def finish(self) -> None:
+        """The probe in flight comes back once the loop is free: it counts, as long as it
+        has waited when given up on."""
+        if self.watch.pending_since is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.watch.came_back.wait(), CANCEL_GRACE)
+        self.last_wait = self.watch.waiting(self.since)
+        self.until = time.perf_counter()
 
 
 def runqueue_wait(pid: int, tid: int) -> float:
@@ -204,6 +278,9 @@ class RemoteApp:
         self.code_roots = code_roots
         self.rules = rules
         self.hung = False
+        self._watch: _LoopWatch | None = None
+        # Records the site logged before this test began belong to an earlier test.
+        self.since = time.time()
         self._stuck: asyncio.Future[tuple[bool, CodeSite | None] | None] | None = None
 
     def __enter__(self) -> RemoteApp:
@@ -378,47 +455,22 @@ class RemoteApp:
 
     @contextlib.asynccontextmanager
     async def _probing(self, what: str) -> AsyncIterator[_Probes]:
-        probes = _Probes(sightings=LoopSightings(self.worker_pid) if self.worker_pid else None)
-        stop = asyncio.Event()
-        (connection,) = await self._connect(1)
-        with contextlib.closing(connection):
-            task = asyncio.create_task(self._probe(connection, probes, stop))
-            if probes.sightings is not None:
-                probes.sightings.start()
-            try:
-                yield probes
-                # The probe in flight comes back once the loop is free: it counts, as long
-                # as it has waited when given up on.
-                stop.set()
-                await asyncio.wait({task}, timeout=CANCEL_GRACE)
-                probes.held.append(probes.longest)
-            finally:
-                stop.set()
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-                if probes.sightings is not None:
-                    probes.sightings.stop()
-
-    async def _probe(self, connection: _Connection, probes: _Probes, stop: asyncio.Event) -> None:
-        """Probe the loop until ``stop``, one request at a time on one kept-alive
-        connection (a light one: this process serves the fake upstream meanwhile)."""
-        pid, me = self.worker_pid, threading.get_native_id()
-        while not stop.is_set():
-            waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me)
-            data = connection.request_bytes("GET", PROBE_PATH, b"", {}, keep=True)
-            start = probes.pending_since = time.perf_counter()
-            try:
-                connection.writer.write(data)
-                await connection.receive()
-            except (OSError, h11.ProtocolError):
-                return
-            finally:
-                probes.pending_since = None
-            waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me) - waited
-            probes.add(start, time.perf_counter(), waited)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), PROBE_INTERVAL)
+        """The loop watched while ``what`` is served, by the watch of the requests in
+        flight, or a new one."""
+        if self._watch is None:
+            self._watch = _LoopWatch(self)
+        watch = self._watch
+        watch.users += 1
+        try:
+            probes = _Probes(watch)
+            yield probes
+            await probes.finish()
+        finally:
+            watch.users -= 1
+            if watch.users == 0:
+                if self._watch is watch:
+                    self._watch = None
+                await watch.close()
 
     def _note_sync_calls(self, what: str, since: float) -> None:
         """Note a sync HTTP call the worker said it made on its loop's thread since
@@ -472,7 +524,19 @@ class RemoteApp:
             async with asyncio.timeout(REQUEST_DEADLINE):
                 status, _, content = await connection.receive()
         if status == 200:
-            self._note_reports(what, jsonlib.loads(content))
+            reports = jsonlib.loads(content)
+            self._log_again(reports.get("logs", []))
+            self._note_reports(what, reports)
+
+    def _log_again(self, records: list[dict[str, Any]]) -> None:
+        """Log in this process what the site logged while it served this test, through the
+        same loggers, so ``caplog`` holds what it would hold in-process. These are the
+        site's own output, like its responses: they can fail a test that looks for a log
+        line, and pass one only if the site wrote it."""
+        for fields in records:
+            logger = logging.getLogger(fields["name"])
+            if fields["created"] >= self.since and logger.isEnabledFor(fields["levelno"]):
+                logger.handle(logging.makeLogRecord({**fields, "args": None}))
 
     def _note_reports(self, what: str, reports: dict[str, Any]) -> None:
         """Note the tasks left running and the coroutines never awaited that the server

@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 
 # The dojo fixtures that work in server mode; the kata's own fixtures built on them do too.
 # The database is one file both processes use: the test seeds it and reads it back through
-# the same fixtures, committed (``transactional_db``), so the worker sees the rows.
+# the same fixtures, committed (``transactional_db``), so the worker sees the rows. pytest's
+# ``caplog`` works too: what the site logs is logged again in the test process.
 SERVER_FIXTURES = frozenset(
     {
         "app",
@@ -63,9 +64,7 @@ SERVER_FIXTURES = frozenset(
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``
 # keeps the test's rows in a transaction no other process sees).
-IN_PROCESS_FIXTURES = frozenset(
-    {"caplog", "capsys", "capfd", "settings", "db", "client", "async_client"}
-)
+IN_PROCESS_FIXTURES = frozenset({"capsys", "capfd", "settings", "db", "client", "async_client"})
 WORKER_MAX_SECONDS = 3600.0
 SKIP_PREFIX = "not run in server mode: "
 

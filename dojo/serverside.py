@@ -11,7 +11,8 @@
   serving earlier requests and that still run (the house rule ``task_left_running``; the
   test process asks once a request or burst has been answered, as in-process it looks
   once the response is out), the database connections opened in other threads than the
-  request's own and left open, and the coroutines found never awaited since; with
+  request's own and left open, the coroutines found never awaited since, and the records
+  the site logged (which the test process logs again, for its ``caplog``); with
   ``?collect=1`` (at the end of a test) it collects garbage first, as in-process.
 - ``warm_up_httpx(port)``: the first call of an httpx client imports and builds what later
   calls reuse (a tenth of a second, on the loop); the worker pays it before it serves, as
@@ -43,8 +44,10 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import gc
+import itertools
 import json
 import logging
 import os
@@ -85,6 +88,8 @@ VIEW_PATH = "/__dojo__/view"
 REPORTS_PATH = "/__dojo__/reports"
 # Loop turns a task may take to end once its request has been answered (as in-process).
 SETTLE_TURNS = 5
+# The log records kept for the test process between two reports: a flood keeps its last.
+LOGS_KEPT = 500
 ERROR_HEADER = "X-Dojo-Error"
 ERROR_SITE_HEADER = "X-Dojo-Error-Site"
 STALL_HEADER = "X-Dojo-Stall"
@@ -125,6 +130,7 @@ def with_probe(application: Application) -> Application:
                 "tasks": _Tasks.left_running(),
                 "unawaited": unawaited,
                 "connections": _Connections.left_open(),
+                "logs": _Logs.taken(),
             }
             await _answer(send, 200, json.dumps(reports).encode())
             return
@@ -335,8 +341,10 @@ def _on_loop() -> bool:
 class _Tasks:
     """The tasks the learner's code started while requests were served."""
 
-    started: ClassVar[list[tuple[weakref.ref[asyncio.Task[Any]], str, CodeSite]]] = []
+    started: ClassVar[list[tuple[weakref.ref[asyncio.Task[Any]], str, int, CodeSite]]] = []
     watched: ClassVar[set[asyncio.AbstractEventLoop]] = set()
+    # The requests being served, by number: their tasks may still run.
+    serving: ClassVar[set[int]] = set()
 
     @classmethod
     def watch(cls, loop: asyncio.AbstractEventLoop) -> None:
@@ -355,27 +363,35 @@ class _Tasks:
             site = site_of(sys._getframe(1), InsideReportMiddleware.code_roots)
             if site is not None and isinstance(task, asyncio.Task):
                 request = _current_request.get() or ""
-                cls.started.append((weakref.ref(task), request, site))
+                cls.started.append((weakref.ref(task), request, _request_number.get(), site))
             return task
 
         loop.set_task_factory(factory)
 
     @classmethod
     def left_running(cls) -> list[dict[str, Any]]:
-        """The tasks still running, each once: what, for which request, started where."""
-        running = []
-        for ref, request, site in cls.started:
+        """The tasks still running once their request has answered, each once: what, for
+        which request, started where. A request served meanwhile (the test's requests
+        overlap) may still await its own: they are looked at again next time."""
+        running, later = [], []
+        for ref, request, number, site in cls.started:
             task = ref()
-            if task is not None and not task.done():
-                coro = task.get_coro()
-                name = getattr(coro, "__qualname__", None) or task.get_name()
-                running.append({"what": f"{name}()", "request": request, "site": site_text(site)})
-        cls.started.clear()
+            if task is None or task.done():
+                continue
+            if number in cls.serving:
+                later.append((ref, request, number, site))
+                continue
+            coro = task.get_coro()
+            name = getattr(coro, "__qualname__", None) or task.get_name()
+            running.append({"what": f"{name}()", "request": request, "site": site_text(site)})
+        cls.started[:] = later
         return running
 
 
 # The request being served (method and path), for what its tasks are reported under.
 _current_request: ContextVar[str | None] = ContextVar("dojo_current_request", default=None)
+_request_number: ContextVar[int] = ContextVar("dojo_request_number", default=0)
+_numbers = itertools.count(1)
 
 
 class _Errors(logging.Filter):
@@ -390,6 +406,44 @@ class _Errors(logging.Filter):
         return True
 
 
+class _Logs(logging.Handler):
+    """The records the site logged (the learner's loggers, Django's, asyncio's), for the
+    test process to log again where its ``caplog`` sees them."""
+
+    kept: ClassVar[collections.deque[dict[str, Any]]] = collections.deque(maxlen=LOGS_KEPT)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("uvicorn"):  # the server's own, which in-process has none
+            return
+        self.kept.append(
+            {
+                "name": record.name,
+                "levelno": record.levelno,
+                "levelname": record.levelname,
+                "msg": record.getMessage(),
+                "pathname": record.pathname,
+                "filename": record.filename,
+                "module": record.module,
+                "lineno": record.lineno,
+                "funcName": record.funcName,
+                "created": record.created,
+                "exc_text": self.format_exception(record),
+            }
+        )
+
+    def format_exception(self, record: logging.LogRecord) -> str | None:
+        if record.exc_info:
+            return logging.Formatter().formatException(record.exc_info)
+        return record.exc_text
+
+    @classmethod
+    def taken(cls) -> list[dict[str, Any]]:
+        """The records kept since the last report, taken out."""
+        records = list(cls.kept)
+        cls.kept.clear()
+        return records
+
+
 class _Unawaited:
     """The coroutines of the learner's code Python found never awaited: (name, line)."""
 
@@ -398,8 +452,13 @@ class _Unawaited:
 
 def watch_errors() -> None:
     """From now on, the exceptions behind 500s, and the learner's coroutines never awaited,
-    are kept for InsideReportMiddleware."""
+    are kept for InsideReportMiddleware, and what the site logs for the reports."""
     logging.getLogger("django.request").addFilter(_Errors())
+    # INFO and above, as a test's caplog.set_level(logging.INFO) would have them logged; the
+    # test process logs each again only if its own loggers' levels let it through.
+    root = logging.getLogger()
+    root.addHandler(_Logs())
+    root.setLevel(min(root.getEffectiveLevel(), logging.INFO))
     real_warn = getattr(warnings, "_warn_unawaited_coroutine", None)
     if real_warn is None:
         return
@@ -431,10 +490,16 @@ class InsideReportMiddleware:
         monitor = monitor_for(asyncio.get_running_loop(), self.code_roots)
         _Tasks.watch(asyncio.get_running_loop())
         _current_request.set(f"{request.method} {request.get_full_path()}")
+        number = next(_numbers)
+        _request_number.set(number)
         start = time.perf_counter()
         queries: list[tuple[str, CodeSite | None]] = []
         _queries_on_loop.set(queries)
-        response = await self.get_response(request)
+        _Tasks.serving.add(number)
+        try:
+            response = await self.get_response(request)
+        finally:
+            _Tasks.serving.discard(number)
         runs = monitor.runs_between(start, time.perf_counter())
         since, sites = monitor._busy_since, monitor._sites
         if since is not None and sites:

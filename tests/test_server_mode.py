@@ -25,6 +25,7 @@ from tests.test_serve_and_load import assert_no_process_left, processes_in
 VIEWS = """
 import asyncio
 import json
+import logging
 import os
 import time
 
@@ -100,6 +101,12 @@ async def count_in_a_thread(request):
     loop = asyncio.get_running_loop()
     count = await loop.run_in_executor(None, Note.objects.count)  # TODO: left open
     return JsonResponse({"count": count})
+
+
+async def logged(request):
+    logging.getLogger("katas.orders").warning("order %s noted", request.GET["order"])
+    logging.getLogger("katas.orders").debug("not heard: below the level asked for")
+    return JsonResponse({"ok": True})
 """
 
 URLS = """
@@ -112,7 +119,7 @@ urlpatterns = [
     for name in (
         "blocking", "awaiting", "forecast", "broken", "sync_call", "forgotten", "plain", "notes",
         "notes_on_loop", "cached", "leaves_a_task",
-        "count_in_a_thread",
+        "count_in_a_thread", "logged",
     )
 ]
 """
@@ -248,6 +255,13 @@ async def test_a_connection_left_open(app, database):
     (await app.get("/count_in_a_thread/")).assert_json({"count": 0})
 
 
+async def test_the_views_log_is_heard(app, caplog, rng):
+    order = rng.randint(1000, 9999)
+    (await app.get(f"/logged/?order={order}")).assert_json({"ok": True})
+    heard = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
+    assert heard == [("katas.orders", "WARNING", f"order {order} noted")], heard
+
+
 def test_zz_the_learner_module_was_never_imported():
     imported = [name for name in sys.modules if name.startswith("katas.") and "views" in name]
     assert imported == []
@@ -308,7 +322,7 @@ def test_a_blocking_view_fails_on_the_outside_probe_naming_the_line(served: Test
     text = message(served, "test_blocking_view")
     assert "loop_held" in text
     assert "a probe request to the server waited" in text
-    assert "katas/91_served/views.py:16" in text and "time.sleep(0.3)" in text
+    assert "katas/91_served/views.py:17" in text and "time.sleep(0.3)" in text
 
 
 def test_requests_that_queue_are_not_served_concurrently(served: TestRun) -> None:
@@ -343,7 +357,7 @@ def test_the_clients_read_timeout_ends_the_call_as_in_process(served: TestRun) -
 def test_a_500_names_the_servers_exception_and_the_learners_line(served: TestRun) -> None:
     text = message(served, "test_broken_view")
     assert "returned 500 (ValueError: no forecast today)" in text
-    assert "katas/91_served/views.py:36" in text
+    assert "katas/91_served/views.py:37" in text
 
 
 def test_the_servers_inside_reports_add_failures_the_outside_cannot_see(
@@ -351,10 +365,10 @@ def test_the_servers_inside_reports_add_failures_the_outside_cannot_see(
 ) -> None:
     sync_call = message(served, "test_sync_client")
     assert "a sync HTTP call (GET http://weather.example/forecast?city=Oslo)" in sync_call
-    assert "katas/91_served/views.py:40" in sync_call
+    assert "katas/91_served/views.py:41" in sync_call
     forgotten = message(served, "test_forgotten_coroutine")
     assert "the coroutine sleep() was created and never awaited" in forgotten
-    assert "katas/91_served/views.py:45" in forgotten
+    assert "katas/91_served/views.py:46" in forgotten
 
 
 def test_a_sync_view_breaks_the_house_rule_and_fails_the_async_view_check(
@@ -381,7 +395,7 @@ def test_a_task_the_server_left_running_breaks_the_house_rule(served: TestRun) -
     text = message(served, "test_a_task_left_running")
     assert "task_left_running" in text
     assert "a task running sleep() was still running after the response" in text
-    assert "katas/91_served/views.py:70" in text
+    assert "katas/91_served/views.py:71" in text
 
 
 def test_a_connection_the_server_left_open_breaks_the_house_rule(served: TestRun) -> None:
@@ -398,7 +412,7 @@ def test_the_server_and_the_test_share_one_cache(served: TestRun) -> None:
 def test_a_query_the_server_ran_on_its_loop_joins_the_tests_query_log(served: TestRun) -> None:
     text = message(served, "test_a_query_on_the_loop_is_reported")
     assert "1 SQL query ran on the event loop's thread" in text
-    assert "katas/91_served/views.py:60" in text and "Note.objects.count()" in text
+    assert "katas/91_served/views.py:61" in text and "Note.objects.count()" in text
 
 
 def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process: TestRun) -> None:
@@ -407,7 +421,7 @@ def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process
         for nodeid, result in in_process.outcomes.items()
         if not nodeid.endswith(IN_PROCESS_ONLY)
     }
-    assert len(verdicts) == 26
+    assert len(verdicts) == 27
     assert {nodeid: both for nodeid, both in verdicts.items() if both[0] != both[1]} == {}
 
 
@@ -422,15 +436,23 @@ def test_a_kata_that_cannot_be_imported_says_why(root: Path, tmp_path: Path) -> 
     assert_no_process_left(broken)
 
 
+def test_caplog_hears_what_the_view_logged_on_the_server(
+    served: TestRun, in_process: TestRun
+) -> None:
+    for run in (served, in_process):
+        test = "test_the_views_log_is_heard"
+        assert outcome(run, test) == PASSED, message(run, test)
+
+
 def test_a_test_that_needs_the_in_process_harness_is_skipped_with_the_reason(
     tmp_path: Path,
 ) -> None:
     root = copy_project(tmp_path).resolve()
     kata = write_fake_kata(root, "93_skipped")
     (kata / "test_kata.py").write_text(
-        "def test_logs(caplog):\n    assert not caplog.records\n\n\n"
+        "def test_logs(capsys):\n    assert not capsys.readouterr().out\n\n\n"
         "async def test_inside(app):\n    (await app.get('/awaiting/')).assert_status(200)\n\n\n"
-        "def test_asks_later(request):\n    request.getfixturevalue('caplog')\n"
+        "def test_asks_later(request):\n    request.getfixturevalue('capsys')\n"
     )
     (kata / "kata.toml").write_text(
         '[server_mode.in_process_only]\ntest_inside = "it looks into the test process"\n'
@@ -438,7 +460,7 @@ def test_a_test_that_needs_the_in_process_harness_is_skipped_with_the_reason(
     run = run_pytest(["-p", "no:cacheprovider", "--server", "-rs"], cwd=root)
     for test in ("test_logs", "test_inside", "test_asks_later"):
         assert run.outcomes[f"katas/93_skipped/test_kata.py::{test}"].outcome == SKIPPED
-    assert "not run in server mode: it uses `caplog`" in run.output
+    assert "not run in server mode: it uses `capsys`" in run.output
     assert "judged in-process only: it looks into the test process" in run.output
 
 
