@@ -52,9 +52,10 @@ def fake_slots(upstream, rng, latency):
     return f"/delivery/{postcode}/", slots
 
 
-def logged_duration(caplog, response, latency, what):
+def logged_duration(caplog, response, latency, what, same_path=()):
     """The duration the decorator logged for ``response``; fails unless it is real: at least
-    the upstream's ``latency``, at most the whole request."""
+    the upstream's ``latency``, at most the whole request. ``same_path``: other responses of
+    the same path, shorter, whose lines are told from it by being the shorter ones."""
     __tracebackhide__ = True
     logged = [record.getMessage() for record in caplog.records]
     durations = [
@@ -68,8 +69,8 @@ def logged_duration(caplog, response, latency, what):
             f"'{response.request_line} took 231.4 ms'.\nLogged: {logged!r}",
             pytrace=False,
         )
-    took = durations[-1]
-    if not 0.9 * latency <= took <= response.elapsed:
+    took = max(durations) if same_path else durations[-1]
+    if not 0.9 * latency <= took <= max(each.elapsed for each in (response, *same_path)):
         pytest.fail(
             f"The decorator logged '{response.request_line} took {took * 1000:.1f} ms', but "
             f"the view waited {latency * 1000:.0f} ms for {what}, and the whole request took "
@@ -140,29 +141,40 @@ async def test_overlapping_requests_each_log_their_own_duration(app, upstream, r
         first_is_waiting = asyncio.Event()
 
         def first_call_begins(request, latency=first_latency, waiting=first_is_waiting):
+            if waiting.is_set():
+                # Another customer's look at the same item, answered quickly.
+                return 0.02
             loop.call_soon_threadsafe(waiting.set)
             return latency
 
         first_path, _, first_route = fake_stock(upstream, rng, first_call_begins)
         first = asyncio.ensure_future(app.get(first_path))
-        # Other customers open another stock page every 50 ms for as long as the first waits.
+        # Other customers open another stock page every 50 ms for as long as the first waits,
+        # and one, near the end of that wait, the very same item's page.
         await first_is_waiting.wait()
-        others = []
+        waiting_since = loop.time()
+        others, same_item = [], []
         while not first.done():
             await asyncio.sleep(every)
             others.append(asyncio.ensure_future(app.get(other_path)))
+            if not same_item and loop.time() - waiting_since >= 0.75 * first_latency:
+                same_item.append(asyncio.ensure_future(app.get(first_path)))
         response = await first
-        for each in (response, *await asyncio.gather(*others)):
+        same_item = await asyncio.gather(*same_item)
+        for each in (response, *same_item, *await asyncio.gather(*others)):
             each.assert_status(200, "the stock level")
-        waited = first_route.calls[0]
-        if any(waited.start < call.start < waited.end for call in others_route.calls):
+        waited, *again = sorted(first_route.calls, key=lambda call: call.start)
+        if any(waited.start < call.start < waited.end for call in others_route.calls) and any(
+            waited.start < call.start < waited.end for call in again
+        ):
             break
     logged_duration(
         caplog,
         response,
         first_latency,
         f"the stock service (meanwhile another stock page was opened every {every * 1000:.0f}"
-        " ms: each call of the view has its own start time)",
+        " ms, and the same item's page once: each call of the view has its own start time)",
+        same_item,
     )
 
 
