@@ -4,16 +4,18 @@ its diff, and the controls need the facilitator's token."""
 
 from __future__ import annotations
 
-import shutil
+import struct
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from dojo.room import screenshot
 from dojo.room.load import RunningRoom, running_room
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = screenshot.chromium()
 if CHROMIUM is None:
     pytest.skip(
         "the dashboard's browser tests need Chromium: apt-get install chromium",
@@ -26,6 +28,7 @@ sync_api = pytest.importorskip(
 
 DIFF = "--- a/katas/08_blocking_sleep/views.py (shipped)\n+++ b/katas/08_blocking_sleep/views.py\n-    time.sleep(0.3)\n+    await asyncio.sleep(0.3)\n"
 WAIT_MS = 10_000
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +125,14 @@ def test_the_controls_need_the_token(page: Any, browser: Any, room: RunningRoom)
         facilitator.close()
     state = httpx.get(f"{room.base}/api/room", params={"code": room.code}, trust_env=False).json()
     assert state["room"]["kata"] == "04_missing_await"
+
+
+def test_the_readmes_screenshot_is_taken_by_the_tool_it_names(browser: Any, tmp_path: Path) -> None:
+    shipped = Path(__file__).parents[1] / "docs" / "room-dashboard.png"
+    assert shipped.read_bytes().startswith(PNG), "the README shows docs/room-dashboard.png"
+    taken = tmp_path / "dashboard.png"
+    screenshot.take(browser, taken)
+    header = taken.read_bytes()[:24]
+    assert header.startswith(PNG)
+    width, height = struct.unpack(">II", header[16:24])
+    assert (width, height) == (screenshot.WIDTH, screenshot.HEIGHT)

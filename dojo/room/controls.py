@@ -129,6 +129,7 @@ async def stats(request: HttpRequest, code: str) -> HttpResponse:
             "pairs": await Pair.objects.filter(room=room).acount(),
             "dashboards": broadcast.listeners,
             "longest_stall": round(heartbeat.longest_stall, 4),
+            "longest_late": round(heartbeat.longest_late, 4),
             "beats": heartbeat.beats,
         }
     )

@@ -21,6 +21,8 @@ DEFAULT_PORT = 8765
 EVERYWHERE = ("0.0.0.0", "::", "")
 # Seconds an open dashboard stream may hold up Ctrl-C before it is cut.
 SHUTDOWN_GRACE = 1
+# Dashboards and senders come back every few seconds: keep their connections a while.
+KEEP_ALIVE = 30
 
 
 @dataclass(frozen=True)
@@ -124,5 +126,6 @@ def serve(sock: socket.socket) -> None:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=SHUTDOWN_GRACE,
+        timeout_keep_alive=KEEP_ALIVE,
     )
     uvicorn.Server(config).run(sockets=[sock])

@@ -62,7 +62,9 @@ async def post_light(request: HttpRequest) -> HttpResponse:
     try:
         light = await Light.objects.acreate(pair=pair, **fields)
     except IntegrityError:  # sent again after a lost answer: stored the first time
-        return JsonResponse({"stored": False, "duplicate": True, "room": room.state()})
+        first = Light.objects.filter(pair=pair, sent_id=fields["sent_id"])
+        kept = await first.values_list("pk", flat=True).afirst()
+        return JsonResponse({"stored": False, "duplicate": True, "id": kept, "room": room.state()})
     broadcast.publish({"type": "light", "light": light.summary(pair.name)})
     return JsonResponse({"stored": True, "id": light.pk, "room": room.state()}, status=201)
 
