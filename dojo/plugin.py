@@ -41,6 +41,7 @@ FIXTURE_MODULES = (
     "dojo.clients",
     "dojo.houserules",
     "dojo.servermode",
+    "dojo.quiet",
 )
 
 TARGET_HELP = (
