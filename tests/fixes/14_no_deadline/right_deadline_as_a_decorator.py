@@ -33,5 +33,7 @@ async def delivery_estimate(request, sku):
         response.raise_for_status()
         estimate = response.json()
     except (httpx.HTTPError, ValueError):
-        return JsonResponse({"sku": sku, "error": "the carrier could not give an estimate"}, status=502)
+        return JsonResponse(
+            {"sku": sku, "error": "the carrier could not give an estimate"}, status=502
+        )
     return JsonResponse({"sku": sku, "postcode": postcode, **estimate})

@@ -25,5 +25,7 @@ async def delivery_estimate(request, sku):
     except TimeoutError:
         return JsonResponse({"sku": sku, "error": "the carrier did not answer in time"}, status=504)
     except (httpx.HTTPError, ValueError):
-        return JsonResponse({"sku": sku, "error": "the carrier could not give an estimate"}, status=502)
+        return JsonResponse(
+            {"sku": sku, "error": "the carrier could not give an estimate"}, status=502
+        )
     return JsonResponse({"sku": sku, "postcode": postcode, **estimate})
