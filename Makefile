@@ -68,4 +68,4 @@ leave: $(READY) ## stop sending runs to the dojo room
 
 $(READY): pyproject.toml
 	@if [ -z "$(BOOT_PYTHON)" ]; then echo "dojo: no python3 found. Install Python 3.12 or newer, or set PYTHON=/path/to/python3." >&2; exit 2; fi
-	@$(BOOT_PYTHON) dojo/bootstrap.py $(VENV)
+	@$(BOOT_PYTHON) dojo/cli/bootstrap.py $(VENV)

@@ -34,7 +34,7 @@ INSTALLED_APPS = [
 
 # startproject's stack, in its order, as every real project runs it: CsrfViewMiddleware
 # refuses a POST without the CSRF token a page of the site gives the browser (the harness
-# plays that browser, dojo.csrf), so a webhook's view must be exempt from it.
+# plays that browser, dojo.harness.csrf), so a webhook's view must be exempt from it.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -68,7 +68,7 @@ DATABASES = {
         },
         # A file, not SQLite's shared-cache memory database: that one answers "database table
         # is locked" at once when two request threads touch a table. One file per process,
-        # so test runs side by side never share it (dojo.db removes its WAL files). Tables are
+        # so test runs side by side never share it (dojo.harness.db removes its WAL files). Tables are
         # made straight from the models (MIGRATE False): three times less work than migrating.
         "TEST": {
             "NAME": Path(tempfile.gettempdir()) / f"dojo-test-{os.getpid()}.sqlite3",

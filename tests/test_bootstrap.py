@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dojo import bootstrap
+from dojo.cli import bootstrap
 
 
 def fake_python(path: Path, version: str) -> str:

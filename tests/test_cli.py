@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dojo.catalog import KataConfigError, find_kata, load_kata
 from dojo.cli import COMMANDS, build_parser, command_modules
+from dojo.course.catalog import KataConfigError, find_kata, load_kata
 from dojo.errors import DojoError
 from tests.fakekata import KATA_TOML, REPO, copy_project, write_kata
 
@@ -93,8 +93,8 @@ def test_running_a_kata_ends_with_a_one_line_verdict() -> None:
 
 
 def test_the_learning_path_in_katas_readme_is_up_to_date() -> None:
-    from dojo.catalog import load_katas, load_parts
-    from dojo.commands.list import learning_path
+    from dojo.cli.commands.list import learning_path
+    from dojo.course.catalog import load_katas, load_parts
 
     expected = learning_path(load_katas(REPO), load_parts(REPO))
     shown = (REPO / "katas" / "README.md").read_text(encoding="utf-8")
@@ -104,8 +104,8 @@ def test_the_learning_path_in_katas_readme_is_up_to_date() -> None:
 
 
 def test_the_kata_list_in_the_readme_is_up_to_date() -> None:
-    from dojo.catalog import load_katas, load_parts
-    from dojo.commands.list import kata_index
+    from dojo.cli.commands.list import kata_index
+    from dojo.course.catalog import load_katas, load_parts
 
     index = kata_index(load_katas(REPO), load_parts(REPO))
     assert index in (REPO / "README.md").read_text(encoding="utf-8"), (
@@ -114,8 +114,8 @@ def test_the_kata_list_in_the_readme_is_up_to_date() -> None:
 
 
 def test_the_readmes_list_of_load_katas_comes_from_the_catalog() -> None:
-    from dojo.catalog import load_katas
-    from dojo.commands.list import load_index
+    from dojo.cli.commands.list import load_index
+    from dojo.course.catalog import load_katas
 
     listed = load_index(load_katas(REPO))
     assert listed in (REPO / "README.md").read_text(encoding="utf-8"), (
@@ -124,7 +124,7 @@ def test_the_readmes_list_of_load_katas_comes_from_the_catalog() -> None:
 
 
 def test_every_part_of_the_path_holds_katas_in_curriculum_order() -> None:
-    from dojo.catalog import load_parts
+    from dojo.course.catalog import load_parts
 
     parts = load_parts(REPO)
     assert [part.first for part in parts] == sorted(part.first for part in parts)

@@ -1,12 +1,12 @@
 """Tests judge fixes fairly: for every kata, other correct fixes pass every test and plausible
-wrong fixes (ones that only hide the symptom) fail at least one (see dojo.fairfixes)."""
+wrong fixes (ones that only hide the symptom) fail at least one (see dojo.course.fairfixes)."""
 
 from __future__ import annotations
 
 import pytest
 
-from dojo.catalog import kata_dirs
-from dojo.fairfixes import Fix, Judgement, all_fixes, judge
+from dojo.course.catalog import kata_dirs
+from dojo.course.fairfixes import Fix, Judgement, all_fixes, judge
 from tests.fakekata import REPO
 
 # Wrong fixes on file per kata, at the least: one per kind of symptom-hiding the kata invites.

@@ -19,11 +19,13 @@ from typing import Any
 import jsonschema
 import pytest
 
-from dojo import cli, gradeout, sandbox
-from dojo.trusted import syntax_problem
+from dojo import cli
+from dojo.grading import gradeout
+from dojo.grading.trusted import syntax_problem
+from dojo.server import sandbox
 from tests.fakekata import BUGGY_VIEW, FIXED_VIEW, REPO, TESTS, copy_project, write_kata
 
-SCHEMA = json.loads((REPO / "dojo" / "schemas" / "results.schema.json").read_text())
+SCHEMA = json.loads((REPO / "dojo" / "grading" / "schemas" / "results.schema.json").read_text())
 ONE_TEST = """\
 async def test_answers_json(app):
     response = await app.get("/hello/")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dojo import cli
-from dojo.commands.grade import _yes_or_no
+from dojo.cli.commands.grade import _yes_or_no
 from tests.fakekata import BUGGY_VIEW, FIXED_VIEW, REPO, TESTS
 from tests.test_grade import grade, katas, make_checkout, submission
 

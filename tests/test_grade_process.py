@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from dojo.gradelogs import GuardLog
-from dojo.testrun import EXIT_GRACE, OUTPUT_LIMIT, bounded_lines, run_child
+from dojo.course.testrun import EXIT_GRACE, OUTPUT_LIMIT, bounded_lines, run_child
+from dojo.grading.gradelogs import GuardLog
 
 
 def python(code: str) -> list[str]:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from dojo import cli, sandbox
+from dojo import cli
+from dojo.server import sandbox
 from tests.fakekata import BUGGY_VIEW, TESTS
 from tests.test_grade import grade, katas, make_checkout, submission
 
@@ -139,7 +140,7 @@ import pytest
 
 pytest.fail = lambda *args, **kwargs: None
 try:
-    from dojo import asgi
+    from dojo.harness import asgi
 
     asgi.Response.assert_json = lambda *args, **kwargs: None
     asgi.Response.assert_status = lambda *args, **kwargs: None

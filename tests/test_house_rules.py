@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from dojo.catalog import KataConfigError, load_kata
-from dojo.loopwatch import _starting_a_thread
-from dojo.testrun import TestRun, run_pytest
+from dojo.course.catalog import KataConfigError, load_kata
+from dojo.course.testrun import TestRun, run_pytest
+from dojo.harness.loopwatch import _starting_a_thread
 from tests.fakekata import copy_project
 
 VIEWS = """

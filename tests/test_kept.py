@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dojo.kept import holds, kept_values
+from dojo.harness.kept import holds, kept_values
 
 
 class Store:

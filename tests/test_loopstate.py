@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from dojo.loopstate import LoopSightings
+from dojo.server.loopstate import LoopSightings
 
 SERVER = """
 import asyncio, sys, time

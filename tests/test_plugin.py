@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dojo.testrun import TestRun, run_pytest
+from dojo.course.testrun import TestRun, run_pytest
 from tests.fakekata import copy_project
 
 VIEWS = """

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dojo.quiet import SECTION
-from dojo.testrun import TestRun, run_pytest
+from dojo.course.testrun import TestRun, run_pytest
+from dojo.harness.quiet import SECTION
 from tests.fakekata import copy_project, write_kata
 
 VIEW = """\

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from dojo.shipped import shipped_starters
+from dojo.course.shipped import shipped_starters
 from tests.fakekata import REPO
 
 # A measured answer may come this much before the table's time: the loop's timers may fire
@@ -209,7 +209,7 @@ def measure_all(target: Path) -> dict[str, list[tuple[float, int]]]:
     """Each scenario's answers (seconds from when its requests were fired, and status),
     earliest first, with the learner files taken from ``target`` (laid out like katas/)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kata_project.settings")
-    from dojo import targets
+    from dojo.harness import targets
 
     targets.install(target)
     import django
@@ -224,7 +224,7 @@ def _cheap_http_clients() -> None:
     leave out the 30 ms of CPU a new context costs (the fake never speaks TLS)."""
     import httpx._transports.default as httpx_transports
 
-    from dojo.costs import _default_ssl_context
+    from dojo.harness.costs import _default_ssl_context
 
     shared = _default_ssl_context()
     httpx_transports.create_ssl_context = lambda *args, **kwargs: shared
@@ -233,8 +233,8 @@ def _cheap_http_clients() -> None:
 async def _answer_times(scenario: Scenario) -> list[tuple[float, int]]:
     from django.test import override_settings
 
-    from dojo.asgi import App
-    from dojo.upstream import Upstream
+    from dojo.harness.asgi import App
+    from dojo.harness.upstream import Upstream
 
     fake = Upstream()
     for route in scenario.routes:

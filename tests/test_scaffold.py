@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from dojo.course.scaffold import new_kata
+from dojo.course.verify import verify
 from dojo.errors import DojoError
-from dojo.scaffold import new_kata
-from dojo.verify import verify
 from tests.fakekata import copy_project, write_kata
 
 

@@ -24,16 +24,16 @@ import httpx
 import pytest
 from django.apps import apps
 
-from dojo.catalog import KataConfigError, load_kata, load_katas
-from dojo.commands import load as load_command
+from dojo.cli.commands import load as load_command
+from dojo.course.catalog import KataConfigError, load_kata, load_katas
+from dojo.course.scenario import LoadScenario, UpstreamRoute, parse_route, parse_scenario
 from dojo.errors import DojoError
-from dojo.fakeupstream import FakeUpstream
-from dojo.load import NO_ANSWER, Run, Sample, fire
-from dojo.loaddb import SESSION_KEY
-from dojo.loadreport import ratio, report
-from dojo.scenario import LoadScenario, UpstreamRoute, parse_route, parse_scenario
-from dojo.serve import Server, Servers, listen, resolve_target
-from dojo.upstream import peak_overlap
+from dojo.harness.upstream import peak_overlap
+from dojo.server.fakeupstream import FakeUpstream
+from dojo.server.load import NO_ANSWER, Run, Sample, fire
+from dojo.server.loaddb import SESSION_KEY
+from dojo.server.loadreport import ratio, report
+from dojo.server.serve import Server, Servers, listen, resolve_target
 from tests.fakekata import KATA_TOML, REPO, copy_project, write_kata
 
 LATENCY = 0.2

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dojo.testrun import FAILED, PASSED, SKIPPED, TestRun, run_pytest
+from dojo.course.testrun import FAILED, PASSED, SKIPPED, TestRun, run_pytest
 from tests.fakekata import copy_project
 from tests.test_serve_and_load import assert_no_process_left, processes_in
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from dojo.shipped import shipped_starters
-from dojo.verify import verify
+from dojo.course.shipped import shipped_starters
+from dojo.course.verify import verify
 from tests.fakekata import FIXED_VIEW, copy_project, write_kata
 
 

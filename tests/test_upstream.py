@@ -9,8 +9,8 @@ import threading
 import httpx
 import pytest
 
-from dojo.failures import FAILURES, Failure
-from dojo.upstream import Upstream
+from dojo.harness.failures import FAILURES, Failure
+from dojo.harness.upstream import Upstream
 
 PRICE = "http://pricing.example/price"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dojo.verify import KataReport, verify
+from dojo.course.verify import KataReport, verify
 from tests.fakekata import BUGGY_VIEW, FIXED_VIEW, KATA_TOML, copy_project, write_kata
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from functools import cache
 
-from dojo.catalog import REPO_ROOT, Kata, load_katas
+from dojo.course.catalog import REPO_ROOT, Kata, load_katas
 
 
 @cache

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from dojo.catalog import REPO_ROOT
+from dojo.course.catalog import REPO_ROOT
 from dojo.errors import DojoError
 
 # The loop may be late this long, at worst, while the room serves the load.

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from dojo.failures import FAILURES
-from dojo.timeline import current_timeline
+from dojo.harness.failures import FAILURES
+from dojo.harness.timeline import current_timeline
 
 CURRENCIES = ["EUR", "GBP", "NOK", "SEK", "CHF", "PLN"]
 GATEWAY_ERRORS = (502, 503, 504)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from dojo.failures import FAILURES
+from dojo.harness.failures import FAILURES
 
 CARRIER_RATES = "http://parcelpro.example/v2/rates"
 # ParcelPro answers this fast, when it answers at all.

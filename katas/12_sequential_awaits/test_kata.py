@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from dojo.failures import FAILURES
+from dojo.harness.failures import FAILURES
 
 CITIES = ["Lisbon", "Porto", "Seville", "Naples", "Ljubljana", "Kraków", "Tallinn", "Ghent"]
 SKIES = ["sunny", "cloudy", "showers", "windy", "fog"]

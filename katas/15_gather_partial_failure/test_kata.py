@@ -16,7 +16,7 @@ HEADLINES = ["Rates hold steady", "Rail strike ends", "New bridge opens", "Heatw
 # Each service answers at its own speed, and never in the order the calls went out, so
 # answers matched to widgets by their place in line land on the wrong widget.
 USUAL_LATENCIES = (0.03, 0.07, 0.11)
-# A failing service answers within 0.02 s (see dojo.failures); on a slow day the others take
+# A failing service answers within 0.02 s (see dojo.harness.failures); on a slow day the others take
 # far longer than that, so a view that cancels them when one fails cannot get lucky.
 SLOW_DAY = (0.3, 0.4)
 

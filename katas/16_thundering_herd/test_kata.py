@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
 
-from dojo.kept import holds, kept_values
+from dojo.harness.kept import holds, kept_values
 
 # The tests share one event loop, as the requests of one server process do: a lock or a
 # task the view keeps at module level lives across tests as it would across requests.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.http import HttpRequest
 
-from dojo.kept import holds, kept_values
+from dojo.harness.kept import holds, kept_values
 
 # Usernames as the auth gateway sends them (none of them a word some library keeps around).
 USERS = ["ana.k", "bo92", "chen_l", "dara.o", "emil.s", "farah_m", "goran.p", "hana_t", "ivo.b"]

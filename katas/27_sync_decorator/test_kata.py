@@ -14,7 +14,7 @@ from asgiref.sync import AsyncToSync, iscoroutinefunction
 from django.dispatch import Signal
 from django.urls import resolve
 
-from dojo.loopwatch import site_of
+from dojo.harness.loopwatch import site_of
 
 STOCK_URL = "http://stock.example/items/{}"
 SLOTS_URL = "http://courier.example/slots/{}"

@@ -12,7 +12,7 @@ import pytest
 from asgiref.sync import AsyncToSync
 from django.dispatch import Signal
 
-from dojo.loopwatch import site_of
+from dojo.harness.loopwatch import site_of
 
 SERVER_TIMING = "katas.28_hybrid_middleware.middleware.server_timing"
 AUDIT = "katas.28_hybrid_middleware.audit.AuditMiddleware"

@@ -13,8 +13,8 @@ import pytest
 from asgiref.sync import AsyncToSync
 from django.dispatch import Signal
 
-from dojo.kept import holds, kept_values
-from dojo.loopwatch import site_of
+from dojo.harness.kept import holds, kept_values
+from dojo.harness.loopwatch import site_of
 
 REQUEST_ID = "katas.29_sync_only_middleware.middleware.RequestIDMiddleware"
 STORE = "katas.29_sync_only_middleware.legacy.StoreMiddleware"

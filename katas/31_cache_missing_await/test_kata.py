@@ -9,7 +9,7 @@ import pytest
 from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
 
-from dojo.failures import FAILURES
+from dojo.harness.failures import FAILURES
 
 RATES_URL = "http://rates.example/latest"
 CURRENCIES = ["EUR", "USD", "GBP", "JPY", "CHF", "SEK", "NOK", "CAD", "PLN", "BRL", "INR", "ZAR"]

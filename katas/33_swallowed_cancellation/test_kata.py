@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from dojo.failures import FAILURES
+from dojo.harness.failures import FAILURES
 
 EXPORTS = "/exports/orders/"
 # The reports service holds a status call until the file is ready: this long when the

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from dojo.failures import FAILURES
+from dojo.harness.failures import FAILURES
 
 # Like a server, which runs one event loop for its whole life, every test of this kata runs
 # on the same loop: a client shared by the whole process stays usable from test to test.

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dojo.failures import FAILURES
-from dojo.kept import kept_values
-from dojo.upstream import peak_overlap
+from dojo.harness.failures import FAILURES
+from dojo.harness.kept import kept_values
+from dojo.harness.upstream import peak_overlap
 
 WAREHOUSES = ["Leeds", "Lyon", "Lodz", "Lille", "Linz"]
 # A request that waits this long for its turn, when the stock API answers in 0.05 s, waits

@@ -20,7 +20,7 @@ from django.tasks.backends.dummy import DummyBackend
 from django.tasks.signals import task_finished, task_started
 from django.urls import resolve
 
-from dojo.loopwatch import learner_site_at, site_of
+from dojo.harness.loopwatch import learner_site_at, site_of
 
 from .models import Order
 from .tasks import send_receipt

@@ -1,0 +1,605 @@
+"""What a kata's server process adds in server mode: a probe, and inside reports.
+
+- ``with_probe(application)``: ``GET /__dojo__/probe`` is answered at once by the ASGI
+  layer, on the server's event loop, without reaching Django or the kata. The test process
+  sends probes while its requests are served; a probe that takes long is the loop held,
+  measured from outside (see ``dojo.harness.remote``).
+- ``GET /__dojo__/view?path=/books/1/`` answers, as JSON, whether the view that serves
+  that path is an ``async def`` view, and its name (``describe_view``; for the tests'
+  ``assert_async_view``), or 404 when no view does.
+- ``GET /__dojo__/reports`` answers, as JSON, the tasks the learner's code started while
+  serving earlier requests and that still run (the house rule ``task_left_running``; the
+  test process asks once a request or burst has been answered, as in-process it looks
+  once the response is out), the database connections opened in other threads than the
+  request's own and left open, the coroutines found never awaited since, and the records
+  the site logged (which the test process logs again, for its ``caplog``); with
+  ``?collect=1`` (at the end of a test) it collects garbage first, as in-process.
+- ``warm_up_httpx(port)``: the first call of an httpx client imports and builds what later
+  calls reuse (a tenth of a second, on the loop); the worker pays it before it serves, as
+  the in-process tests pay it before the view runs.
+- ``tag_sync_calls_on_loop()``: a sync httpx call made on the event loop's thread carries
+  ``SYNC_ON_LOOP_HEADER`` with the learner's line that made it, so the fake upstream can
+  tell the tests, as the in-process fake knows by itself (an inside report: it can only
+  add a failure, the loop held by a sync client).
+- ``InsideReportMiddleware``: a 500 carries the exception behind it and the learner's line,
+  and every response the longest time the learner's code held the loop while it was served
+  and the line that held it (the loop watchdog of the tests, ``dojo.harness.loopwatch``), and the
+  coroutines the learner's code created and never awaited meanwhile, in response headers,
+  so the test's messages read as in-process ones. These are reports from the process that
+  runs the learner's code: they enrich a message, and never decide a pass.
+- ``use_database(path)`` and ``watch_queries()``: the worker's Django uses the test
+  process's database file (it seeds and reads the same rows), and each response says how
+  many SQL queries ran on the event loop's thread while it was served, the first one and
+  the learner's line behind it (the tests' ``database`` log, fed from outside: it can only
+  add a failure).
+- ``share_cache(location)``: the worker and the test process use one cache, in files.
+- ``report_where_stuck(code_roots)``: on ``STUCK_SIGNAL`` (sent by a test whose request was
+  never answered, see ``dojo.harness.deadline``) the worker writes whether its view holds the loop
+  and the learner's line it is at to ``stuck_report_path(pid)``; the handler runs on the
+  main thread, the loop's, between two bytecodes of even ``while True: pass``.
+- A response served by a view that is not ``async def``, or is one wrapped whole in
+  sync_to_async, says so in ``SYNC_VIEW_HEADER`` (the house rule ``async_view``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import gc
+import itertools
+import json
+import logging
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import warnings
+import weakref
+from collections.abc import Awaitable, Callable, MutableMapping
+from contextvars import ContextVar
+from pathlib import Path
+from types import FrameType
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+import httpx
+from asgiref.local import Local
+from asgiref.sync import SyncToAsync, iscoroutinefunction, markcoroutinefunction
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.signals import request_started
+from django.http import HttpRequest, HttpResponseBase
+
+from dojo.harness.loopwatch import (
+    CodeSite,
+    Run,
+    awaiting_sites,
+    learner_site_at,
+    learner_sites,
+    monitor_for,
+    site_of,
+)
+
+PROBE_PATH = "/__dojo__/probe"
+VIEW_PATH = "/__dojo__/view"
+REPORTS_PATH = "/__dojo__/reports"
+# Loop turns a task may take to end once its request has been answered (as in-process).
+SETTLE_TURNS = 5
+# The log records kept for the test process between two reports: a flood keeps its last.
+LOGS_KEPT = 500
+ERROR_HEADER = "X-Dojo-Error"
+ERROR_SITE_HEADER = "X-Dojo-Error-Site"
+STALL_HEADER = "X-Dojo-Stall"
+UNAWAITED_HEADER = "X-Dojo-Unawaited"
+SYNC_ON_LOOP_HEADER = "x-dojo-sync-on-loop"
+QUERIES_ON_LOOP_HEADER = "X-Dojo-Queries-On-Loop"
+SYNC_VIEW_HEADER = "X-Dojo-Sync-View"
+# A test whose request was never answered asks where the view is stuck with this signal.
+STUCK_SIGNAL = signal.SIGUSR1
+# The loop counts as held by the view once one run of it has lasted this long.
+HELD_FOR = 1.0
+# How many frames a coroutine remembers of where it was made (as the tests' house rules).
+ORIGIN_DEPTH = 32
+INSIDE_REPORT_MIDDLEWARE = "dojo.server.serverside.InsideReportMiddleware"
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+Application = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def with_probe(application: Application) -> Application:
+    """``application``, with ``PROBE_PATH`` and ``VIEW_PATH`` answered on the loop before
+    Django sees them."""
+
+    async def probed(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == PROBE_PATH:
+            await _answer(send, 204, b"")
+            return
+        if scope["type"] == "http" and scope["path"] == REPORTS_PATH:
+            if b"collect" in scope.get("query_string", b""):
+                gc.collect()  # a coroutine never awaited is reported once collected
+            for _ in range(SETTLE_TURNS):
+                await asyncio.sleep(0)
+            unawaited = [(name, site_text(site)) for name, site in _Unawaited.found]
+            _Unawaited.found.clear()
+            reports = {
+                "tasks": _Tasks.left_running(),
+                "unawaited": unawaited,
+                "connections": _Connections.left_open(),
+                "logs": _Logs.taken(),
+            }
+            await _answer(send, 200, json.dumps(reports).encode())
+            return
+        if scope["type"] == "http" and scope["path"] == VIEW_PATH:
+            query = parse_qs(scope.get("query_string", b"").decode())
+            view = _view_at(query.get("path", ["/"])[0])
+            await _answer(send, 404 if view is None else 200, json.dumps(view).encode())
+            return
+        await application(scope, receive, send)
+
+    return probed
+
+
+async def _answer(send: Send, status: int, body: bytes) -> None:
+    headers = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _view_at(path: str) -> dict[str, Any] | None:
+    from django.urls import Resolver404, resolve
+
+    try:
+        return describe_view(resolve(urlsplit(path).path).func)
+    except Resolver404:
+        return None
+
+
+def describe_view(view: Any) -> dict[str, Any]:
+    """What the view-is-async checks need to know of ``view``: whether Django awaits it on
+    the loop, whether it is a plain ``def`` wrapped whole in sync_to_async, and its name."""
+    return {
+        "async": iscoroutinefunction(view),
+        "wrapped": _wraps_sync_to_async(view),
+        "name": getattr(view, "__qualname__", repr(view)),
+    }
+
+
+def _wraps_sync_to_async(view: Any) -> bool:
+    """Whether ``view``, or what its decorators wrap, is a sync_to_async (as the house
+    rule ``async_view`` asks in-process)."""
+    for _ in range(20):  # decorators nest a few deep; a cycle must not hang the server
+        if isinstance(view, SyncToAsync):
+            return True
+        view = getattr(view, "__wrapped__", None)
+        if view is None:
+            return False
+    return False
+
+
+def warm_up_httpx(port: int) -> None:
+    """Make one call with each kind of httpx client to 127.0.0.1:``port`` (the fake
+    upstream, which refuses it: the call itself is what counts)."""
+    url = f"http://127.0.0.1:{port}/"
+    with contextlib.suppress(httpx.HTTPError), httpx.Client() as client:
+        client.get(url)
+
+    async def call() -> None:
+        with contextlib.suppress(httpx.HTTPError):
+            async with httpx.AsyncClient() as client:
+                await client.get(url)
+
+    asyncio.run(call())
+
+
+def tag_sync_calls_on_loop() -> None:
+    """From now on, a sync httpx call on a thread running an event loop says so, and
+    where it was made, in a header (the transport removes it again once sent)."""
+    handle = httpx.HTTPTransport.handle_request
+
+    def handle_request(self: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return handle(self, request)  # a worker thread: the loop stays free
+        site = site_of(sys._getframe(1), InsideReportMiddleware.code_roots)
+        request.headers[SYNC_ON_LOOP_HEADER] = site_text(site) if site else "-"
+        try:
+            return handle(self, request)
+        finally:
+            request.headers.pop(SYNC_ON_LOOP_HEADER, None)
+
+    httpx.HTTPTransport.handle_request = handle_request  # type: ignore[method-assign]
+
+
+# The SQL the request being served ran on the event loop's thread, with the line behind it.
+_queries_on_loop: ContextVar[list[tuple[str, CodeSite | None]] | None] = ContextVar(
+    "dojo_queries_on_loop", default=None
+)
+
+
+def use_database(path: str) -> None:
+    """Serve with the database file at ``path``: the test process's test database, which
+    it seeds and reads back while this process answers from it."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["NAME"] = path
+
+
+class SharedFileCache(FileBasedCache):
+    """Django's file cache, whose entries any user may read and write: a graded worker runs
+    as a user of its own (``dojo.server.sandbox``), and shares the cache with the tests' process."""
+
+    def _write_content(self, file: Any, timeout: Any, value: Any) -> None:
+        super()._write_content(file, timeout, value)  # type: ignore[misc]
+        os.fchmod(file.fileno(), 0o666)
+
+
+def share_cache(location: str) -> None:
+    """Use the cache files at ``location`` as the default cache: the test process and the
+    worker both do in server mode, so what a test clears, or the view keeps, is one cache,
+    as Redis or memcached would be for a real site (a local-memory cache is per process)."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dojo.server.serverside.SharedFileCache",
+            "LOCATION": location,
+        }
+    }
+    # The handler may have read the settings, and made a cache, already (as Django's own
+    # clear_cache_handlers does when a test overrides CACHES).
+    handler: Any = caches
+    handler._settings = handler.settings = handler.configure_settings(None)
+    handler._connections = Local()
+
+
+def watch_queries() -> None:
+    """From now on, a SQL query run on the event loop's thread is kept for the response of
+    the request it ran for (see InsideReportMiddleware)."""
+    from django.db.backends.signals import connection_created
+
+    def record(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+        found = _queries_on_loop.get()
+        if found is not None and _on_loop():
+            found.append((sql, site_of(sys._getframe(1), InsideReportMiddleware.code_roots)))
+        return execute(sql, *args)
+
+    def watch(sender: object, connection: Any, **kwargs: Any) -> None:
+        connection.execute_wrappers.append(record)
+        _Connections.opened(connection, sys._getframe(1))
+
+    connection_created.connect(watch, weak=False, dispatch_uid="dojo.server.serverside.queries")
+    request_started.connect(
+        _Connections.request_thread, weak=False, dispatch_uid="dojo.server.serverside.requests"
+    )
+
+
+class _Connections:
+    """Database connections opened in threads other than a request's own (whose
+    connections Django closes when the request finishes): the house rule
+    ``db_connection_left_open``, as in-process."""
+
+    found: ClassVar[list[tuple[weakref.ref[Any], str, CodeSite | None]]] = []
+    # Threads, not their ids: a thread that has ended leaves its id to the next one.
+    request_threads: ClassVar[weakref.WeakSet[threading.Thread]] = weakref.WeakSet()
+
+    @classmethod
+    def request_thread(cls, **kwargs: Any) -> None:
+        """Django sends request_started from the request's own thread."""
+        cls.request_threads.add(threading.current_thread())
+
+    @classmethod
+    def opened(cls, connection: Any, frame: FrameType) -> None:
+        thread = threading.current_thread()
+        if (
+            thread is threading.main_thread()
+            or thread in cls.request_threads
+            or _thread_sensitive(frame)
+        ):
+            return
+        site = site_of(frame, InsideReportMiddleware.code_roots)
+        cls.found.append((weakref.ref(connection), _current_request.get() or "", site))
+
+    @classmethod
+    def left_open(cls) -> list[dict[str, str]]:
+        """The connections still open, each once: for which request, opened where."""
+        left = [
+            {"request": request, "site": site_text(site) if site else "-"}
+            for ref, request, site in cls.found
+            if (connection := ref()) is not None and connection.connection is not None
+        ]
+        cls.found.clear()
+        return left
+
+
+def _thread_sensitive(frame: FrameType | None) -> bool:
+    """Whether this thread runs sync_to_async's thread-sensitive work (as the house rules
+    tell a request's own thread in-process)."""
+    while frame is not None:
+        if frame.f_code.co_name == "thread_handler":
+            owner = frame.f_locals.get("self")
+            if isinstance(owner, SyncToAsync):
+                return bool(getattr(owner, "_thread_sensitive", False))
+        frame = frame.f_back
+    return False
+
+
+def _on_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class _Tasks:
+    """The tasks the learner's code started while requests were served."""
+
+    started: ClassVar[list[tuple[weakref.ref[asyncio.Task[Any]], str, int, CodeSite]]] = []
+    watched: ClassVar[set[asyncio.AbstractEventLoop]] = set()
+    # The requests being served, by number: their tasks may still run.
+    serving: ClassVar[set[int]] = set()
+
+    @classmethod
+    def watch(cls, loop: asyncio.AbstractEventLoop) -> None:
+        """Note the tasks the learner's code creates on ``loop`` from now on."""
+        if loop in cls.watched:
+            return
+        cls.watched.add(loop)
+        previous = loop.get_task_factory()
+
+        def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> Any:
+            task = (
+                previous(loop, coro, **kwargs)
+                if previous
+                else asyncio.Task(coro, loop=loop, **kwargs)
+            )
+            site = site_of(sys._getframe(1), InsideReportMiddleware.code_roots)
+            if site is not None and isinstance(task, asyncio.Task):
+                request = _current_request.get() or ""
+                cls.started.append((weakref.ref(task), request, _request_number.get(), site))
+            return task
+
+        loop.set_task_factory(factory)
+
+    @classmethod
+    def left_running(cls) -> list[dict[str, Any]]:
+        """The tasks still running once their request has answered, each once: what, for
+        which request, started where. A request served meanwhile (the test's requests
+        overlap) may still await its own: they are looked at again next time."""
+        running, later = [], []
+        for ref, request, number, site in cls.started:
+            task = ref()
+            if task is None or task.done():
+                continue
+            if number in cls.serving:
+                later.append((ref, request, number, site))
+                continue
+            coro = task.get_coro()
+            name = getattr(coro, "__qualname__", None) or task.get_name()
+            running.append({"what": f"{name}()", "request": request, "site": site_text(site)})
+        cls.started[:] = later
+        return running
+
+
+# The request being served (method and path), for what its tasks are reported under.
+_current_request: ContextVar[str | None] = ContextVar("dojo_current_request", default=None)
+_request_number: ContextVar[int] = ContextVar("dojo_request_number", default=0)
+_numbers = itertools.count(1)
+
+
+class _Errors(logging.Filter):
+    """Keeps the exception Django logs for a request's 500, by request."""
+
+    caught: ClassVar[dict[int, BaseException]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and record.exc_info is not None and record.exc_info[1]:
+            self.caught[id(request)] = record.exc_info[1]
+        return True
+
+
+class _Logs(logging.Handler):
+    """The records the site logged (the learner's loggers, Django's, asyncio's), for the
+    test process to log again where its ``caplog`` sees them."""
+
+    kept: ClassVar[collections.deque[dict[str, Any]]] = collections.deque(maxlen=LOGS_KEPT)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith("uvicorn"):  # the server's own, which in-process has none
+            return
+        self.kept.append(
+            {
+                "name": record.name,
+                "levelno": record.levelno,
+                "levelname": record.levelname,
+                "msg": record.getMessage(),
+                "pathname": record.pathname,
+                "filename": record.filename,
+                "module": record.module,
+                "lineno": record.lineno,
+                "funcName": record.funcName,
+                "created": record.created,
+                "exc_text": self.format_exception(record),
+            }
+        )
+
+    def format_exception(self, record: logging.LogRecord) -> str | None:
+        if record.exc_info:
+            return logging.Formatter().formatException(record.exc_info)
+        return record.exc_text
+
+    @classmethod
+    def taken(cls) -> list[dict[str, Any]]:
+        """The records kept since the last report, taken out."""
+        records = list(cls.kept)
+        cls.kept.clear()
+        return records
+
+
+class _Unawaited:
+    """The coroutines of the learner's code Python found never awaited: (name, line)."""
+
+    found: ClassVar[list[tuple[str, CodeSite]]] = []
+
+
+def watch_errors() -> None:
+    """From now on, the exceptions behind 500s, and the learner's coroutines never awaited,
+    are kept for InsideReportMiddleware, and what the site logs for the reports."""
+    logging.getLogger("django.request").addFilter(_Errors())
+    # INFO and above, as a test's caplog.set_level(logging.INFO) would have them logged; the
+    # test process logs each again only if its own loggers' levels let it through.
+    root = logging.getLogger()
+    root.addHandler(_Logs())
+    root.setLevel(min(root.getEffectiveLevel(), logging.INFO))
+    real_warn = getattr(warnings, "_warn_unawaited_coroutine", None)
+    if real_warn is None:
+        return
+    sys.set_coroutine_origin_tracking_depth(ORIGIN_DEPTH)
+
+    def warn_unawaited_coroutine(coro: Any) -> None:
+        for filename, line, _ in getattr(coro, "cr_origin", None) or ():
+            site = learner_site_at(filename, line, InsideReportMiddleware.code_roots)
+            if site is not None:
+                _Unawaited.found.append((getattr(coro, "__qualname__", "a coroutine"), site))
+                break
+        real_warn(coro)
+
+    setattr(warnings, "_warn_unawaited_coroutine", warn_unawaited_coroutine)  # noqa: B010
+
+
+class InsideReportMiddleware:
+    """Stamps a 500 with its exception and the learner's line it was raised at."""
+
+    async_capable = True
+    sync_capable = False
+    code_roots: tuple[Path, ...] = ()
+
+    def __init__(self, get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]]) -> None:
+        self.get_response = get_response
+        markcoroutinefunction(self)
+
+    async def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        monitor = monitor_for(asyncio.get_running_loop(), self.code_roots)
+        _Tasks.watch(asyncio.get_running_loop())
+        _current_request.set(f"{request.method} {request.get_full_path()}")
+        number = next(_numbers)
+        _request_number.set(number)
+        start = time.perf_counter()
+        queries: list[tuple[str, CodeSite | None]] = []
+        _queries_on_loop.set(queries)
+        _Tasks.serving.add(number)
+        try:
+            response = await self.get_response(request)
+        finally:
+            _Tasks.serving.discard(number)
+        runs = monitor.runs_between(start, time.perf_counter())
+        since, sites = monitor._busy_since, monitor._sites
+        if since is not None and sites:
+            # The run that produced this response: the monitor records it once the loop
+            # waits again, after the response is out.
+            runs.append(Run(since, time.perf_counter(), sites, monitor._blocked))
+        if runs:
+            run = max(runs, key=lambda run: run.seconds)
+            response[STALL_HEADER] = f"{run.seconds:.3f} {site_text(run.sites[0])}"
+        error = _Errors.caught.pop(id(request), None)
+        if error is not None:
+            first = str(error).strip().splitlines()
+            response[ERROR_HEADER] = quote(f"{type(error).__name__}: {first[0] if first else ''}")
+            site = _error_site(error, self.code_roots)
+            if site is not None:
+                response[ERROR_SITE_HEADER] = site_text(site)
+            # The traceback held the frames, and a coroutine in them: it is let go of here.
+            del error
+        if _Unawaited.found:
+            name, site = _Unawaited.found.pop(0)
+            response[UNAWAITED_HEADER] = f"{quote(name)} {site_text(site)}"
+        match = request.resolver_match
+        if match is not None:
+            view = describe_view(match.func)
+            if view["wrapped"] or not view["async"]:
+                kind = "wrapped" if view["wrapped"] else "sync"
+                response[SYNC_VIEW_HEADER] = f"{kind} {quote(view['name'])}"
+        if queries:
+            sql, site = queries[0]
+            where = site_text(site) if site is not None else "-"
+            response[QUERIES_ON_LOOP_HEADER] = f"{len(queries)} {quote(sql)} {where}"
+        return response
+
+
+def _error_site(error: BaseException, code_roots: tuple[Path, ...]) -> CodeSite | None:
+    """The innermost line of the learner's code in the exception's traceback (as
+    ``dojo.harness.asgi.error_site``, without importing the test harness into the server)."""
+    for frame, line in reversed(list(traceback.walk_tb(error.__traceback__))):
+        site = learner_site_at(frame.f_code.co_filename, line, code_roots)
+        if site is not None:
+            return site
+    return None
+
+
+def site_text(site: CodeSite) -> str:
+    """A line of code as one header value; ``read_site`` reads it back."""
+    return quote(f"{site.file}\n{site.line}\n{site.source}")
+
+
+def read_site(text: str) -> CodeSite | None:
+    """The line of code ``site_text`` wrote, or None if ``text`` is not one."""
+    parts = unquote(text).split("\n", 2)
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return CodeSite(parts[0], int(parts[1]), parts[2])
+
+
+def report_where_stuck(code_roots: tuple[Path, ...]) -> None:
+    """Answer ``STUCK_SIGNAL``: write where the learner's code is to
+    ``stuck_report_path(os.getpid())`` (call from the main thread, the loop's)."""
+
+    def report(signum: int, frame: FrameType | None) -> None:
+        # Whatever goes wrong here must not raise into the code the signal interrupted.
+        with contextlib.suppress(Exception):
+            held, site = _where_stuck(asyncio.get_running_loop(), frame, code_roots)
+            path = stuck_report_path(os.getpid())
+            written = path.with_suffix(".part")
+            written.write_text(
+                f"{'held' if held else 'waiting'} {site_text(site) if site else '-'}"
+            )
+            written.replace(path)
+
+    signal.signal(STUCK_SIGNAL, report)
+
+
+def _where_stuck(
+    loop: asyncio.AbstractEventLoop, frame: FrameType | None, code_roots: tuple[Path, ...]
+) -> tuple[bool, CodeSite | None]:
+    """Whether the learner's code holds the loop (caught at ``frame``, running for over
+    ``HELD_FOR``), and its line; else the line a task of the learner's awaits at."""
+    since = monitor_for(loop, code_roots)._busy_since
+    sites = learner_sites(frame, code_roots)
+    if sites and since is not None and time.perf_counter() - since > HELD_FOR:
+        return True, sites[0]
+    for task in asyncio.all_tasks(loop):
+        awaiting = awaiting_sites(task, code_roots)
+        if awaiting:
+            return False, awaiting[0]
+    return False, None
+
+
+def stuck_report_path(pid: int) -> Path:
+    """Where the worker ``pid`` writes where its view is stuck (``report_where_stuck``)."""
+    return Path(tempfile.gettempdir()) / f"dojo-stuck-{pid}"
+
+
+def read_stuck_report(path: Path) -> tuple[bool, CodeSite | None] | None:
+    """What ``report_where_stuck`` wrote at ``path``: (held the loop, the learner's line)."""
+    try:
+        held, site = path.read_text().split(" ", 1)
+    except (OSError, ValueError):
+        return None
+    return held == "held", read_site(site)
