@@ -82,6 +82,7 @@ def write_kata(
 def copy_project(root: Path) -> Path:
     """Make ``root`` an empty dojo checkout: the project's config and Django project."""
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    shutil.copy(REPO / "conftest.py", root / "conftest.py")
     shutil.copytree(REPO / "kata_project", root / "kata_project")
     (root / "katas").mkdir()
     (root / "solutions").mkdir()

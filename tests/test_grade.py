@@ -170,7 +170,9 @@ def test_edited_tests_a_planted_conftest_and_config_change_nothing(course: Path,
         """)
     (checkout / "conftest.py").write_text(forcing)
     (checkout / "katas" / "conftest.py").write_text(forcing)
-    (checkout / "pytest.ini").write_text("[pytest]\naddopts = -p no:dojo --deselect katas\n")
+    (checkout / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:dojo.harness.plugin --deselect katas\n"
+    )
     pyproject = checkout / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace("addopts = [", 'addopts = ["-x", '))
 
@@ -179,7 +181,7 @@ def test_edited_tests_a_planted_conftest_and_config_change_nothing(course: Path,
     assert katas(results) == {"01_hello": ("pass", 1), "02_hello_again": ("fail", 0)}
     assert results["score"] == 1
     assert results["grader"]["changed_protected_files"] == [
-        {"path": "conftest.py", "change": "added"},
+        {"path": "conftest.py", "change": "changed"},
         {"path": "katas/02_hello_again/test_kata.py", "change": "changed"},
         {"path": "katas/conftest.py", "change": "added"},
         {"path": "pyproject.toml", "change": "changed"},

@@ -33,6 +33,7 @@ from dojo.server.sandbox import Sandbox, find
 
 GUARD_FILE = Path(__file__).with_name("guard.py")
 GUARD_MODULE = "dojo_grade_guard"
+PLUGIN_MODULE = "dojo.harness.plugin"
 KATA_TIME_LIMIT = 60.0
 # The whole grade's deadline: below grade.yml's 30-minute job limit, with room for its setup,
 # so the workflow always gets to upload a grade that says which katas the deadline cut.
@@ -347,7 +348,7 @@ class _KataRunner:
     ) -> TestRun:
         """pytest on the trusted copy at ``root`` with the learner files at ``target``; with
         ``sandboxed_in``, inside the sandbox, writing only to that folder."""
-        plugins = ["-p", GUARD_MODULE, "-p", "dojo"]
+        plugins = ["-p", GUARD_MODULE, "-p", PLUGIN_MODULE]
         for conftest in ("conftest.py", "katas/conftest.py"):
             if (root / conftest).is_file():  # trusted, so loaded on purpose despite --noconftest
                 plugins += ["-p", conftest.removesuffix(".py").replace("/", ".")]

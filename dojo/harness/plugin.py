@@ -1,7 +1,7 @@
 """The dojo's pytest plugin: which learner code runs, and the fixtures kata tests use.
 
-Registered through the ``pytest11`` entry point, so ``pytest katas/04_missing_await``
-works from the repository root. It adds:
+Registered by the repository's ``conftest.py``, so ``pytest katas/04_missing_await`` works
+from the repository root (and only there). It adds:
 
 - ``--target`` (ini ``dojo_target``): run the tests against ``katas`` (the learner's
   code, the default), ``solutions`` (the reference fixes), or a folder laid out like
@@ -42,6 +42,7 @@ FIXTURE_MODULES = (
     "dojo.harness.houserules",
     "dojo.harness.servermode",
     "dojo.harness.quiet",
+    "dojo.harness.tally",
 )
 
 TARGET_HELP = (
@@ -82,17 +83,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_load_initial_conftests(
-    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
-) -> None:
-    # Before pytest-django sets Django up, so even a learner's models load from the target.
-    dojo = _read_settings(early_config)
-    early_config.stash[settings_key] = dojo
+def pytest_configure(config: pytest.Config) -> None:
+    # Before any kata module is imported (the routes import them when a test first asks),
+    # so the learner files load from the target. Django is set up by now: a kata's models
+    # are not learner files, and load from the kata itself.
+    dojo = _read_settings(config)
+    config.stash[settings_key] = dojo
     if dojo.target_dir != dojo.root / "katas":
         targets.install(dojo.target_dir)
-
-
-def pytest_configure(config: pytest.Config) -> None:
     # register(), not import_plugin(): these modules import each other, and import_plugin
     # would warn that an already imported one cannot have its asserts rewritten.
     for name in FIXTURE_MODULES:
@@ -138,16 +136,14 @@ first_failures_key = pytest.StashKey[dict[Path, str]]()
 
 def _read_settings(config: pytest.Config) -> DojoSettings:
     root = config.rootpath
-    # known_args_namespace: the options are parsed this early, getoption() is not ready yet.
-    options = config.known_args_namespace
-    target = options.dojo_target or str(config.getini("dojo_target"))
+    target = config.getoption("dojo_target") or str(config.getini("dojo_target"))
     target_dir = (root / target).resolve()
     if not target_dir.is_dir():
         raise pytest.UsageError(
             f"--target={target}: no such folder. Use 'katas' (your code), 'solutions' "
             "(the reference fixes), or a folder laid out like katas/."
         )
-    seed = options.dojo_seed
+    seed = config.getoption("dojo_seed")
     if seed is None:
         ini_seed = str(config.getini("dojo_seed"))
         seed = int(ini_seed) if ini_seed.strip() else secrets.randbelow(1_000_000)

@@ -11,7 +11,6 @@ import textwrap
 import pytest
 
 from dojo.course.catalog import REPO_ROOT, Kata, find_kata
-from dojo.course.progress import Progress
 from dojo.course.readme import section
 from dojo.errors import DojoError
 from dojo.room.sender import lights_for_run
@@ -81,9 +80,8 @@ def main(args: argparse.Namespace) -> int:
         raise DojoError(f"{kata.name} has no tests; its test_kata.py is missing or empty.")
     if code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
         raise DojoError(f"pytest could not run {kata.name} (exit {int(code)}); see above.")
+    # The plugin has recorded the verdict in the learner's progress (dojo.harness.tally).
     passed = code == pytest.ExitCode.OK
-    if args.target == "katas" and not (args.server and tally.skipped):
-        Progress.load(REPO_ROOT).record(kata, passed)
     if args.server and passed and tally.skipped:
         print(partial_verdict(kata, tally))
     else:
