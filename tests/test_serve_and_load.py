@@ -30,6 +30,7 @@ from dojo.course.scenario import LoadScenario, UpstreamRoute, parse_route, parse
 from dojo.errors import DojoError
 from dojo.harness.upstream import peak_overlap
 from dojo.server.fakeupstream import FakeUpstream
+from dojo.server.kata_site import LoopHeartbeat
 from dojo.server.load import NO_ANSWER, Run, Sample, fire
 from dojo.server.loaddb import SESSION_KEY
 from dojo.server.loadreport import ratio, report
@@ -503,6 +504,8 @@ def test_make_serve_prints_the_url_and_curl_line_and_ctrl_c_stops_both(root: Pat
             serve.communicate()
     assert serve.returncode == 130
     assert "GET /hello/  200" in output  # the line printed for the request
+    # The first request of all blocked the loop too, and its line says so.
+    assert re.search(r"GET /hello/  200  .*\(the event loop blocked \d\.\d\d s", output)
     for port in (int(site_url[1].split(":")[2].split("/")[0]), int(upstream_port[1])):
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", port), timeout=2).close()
@@ -510,6 +513,18 @@ def test_make_serve_prints_the_url_and_curl_line_and_ctrl_c_stops_both(root: Pat
 
 
 # make load -------------------------------------------------------------------------------------
+
+
+def test_the_heartbeat_sees_the_stall_of_the_request_that_starts_it() -> None:
+    async def first_request() -> float:
+        heartbeat = LoopHeartbeat()
+        arrived = time.perf_counter()
+        heartbeat.ensure_running()
+        time.sleep(0.2)  # noqa: ASYNC251  (a view holding the loop before the heartbeat ran)
+        await asyncio.sleep(0.05)
+        return heartbeat.longest_between(arrived, time.perf_counter())
+
+    assert asyncio.run(first_request()) >= 0.15
 
 
 @pytest.mark.timeout(SERVE_TIMEOUT)
@@ -545,6 +560,22 @@ def test_load_counts_errors_and_quotes_the_last_one_with_the_learners_line(root:
     )
     text = report([run], title="legend")
     assert "katas/ errors: 500 x3. The last one in the server's log:" in text
+
+
+def test_load_says_when_requests_failed_because_the_server_loop_was_blocked() -> None:
+    blocked = [Sample(0.0, 9.0, status=502, loop_stall=8.4) for _ in range(3)]
+    never = Sample(0.0, None, problem=NO_ANSWER)
+    served = Sample(0.0, 9.0, status=200, loop_stall=8.4)
+    run = Run("katas/", "http://127.0.0.1/", [*blocked, never, served], 0.0, 9.0)
+    text = report([run], title="legend")
+    assert f"katas/ errors: 502 x3, {NO_ANSWER} x1.\nAll 4 failed requests were in the " in text
+    said = " ".join(text.split())
+    assert "in the server while its event loop was blocked, for up to 8.40 s at once." in said
+    assert "The service did not fail them: the blocked loop did." in said
+    # Failures beside a loop that was never held for long are the service's, or the view's.
+    brief = [Sample(0.0, 0.5, status=502, loop_stall=0.05), Sample(0.0, 0.5, status=200)]
+    text = report([Run("katas/", "http://127.0.0.1/", brief, 0.0, 0.5)], title="legend")
+    assert "katas/ errors: 502 x1." in text and "blocked loop" not in text
 
 
 @pytest.mark.timeout(SERVE_TIMEOUT)

@@ -51,7 +51,9 @@ class LoopHeartbeat:
 
     def ensure_running(self) -> None:
         if self._task is None or self._task.done():
-            self._last_beat = time.perf_counter()
+            # A beat is due now: if the request that starts the heartbeat holds the loop
+            # before the task first runs, that first wait is its stall, and it counts.
+            self._last_beat = time.perf_counter() - HEARTBEAT
             self._task = asyncio.get_running_loop().create_task(self._beat())
 
     def longest_between(self, start: float, end: float) -> float:
@@ -69,11 +71,11 @@ class LoopHeartbeat:
 
     async def _beat(self) -> None:
         while True:
-            self._last_beat = time.perf_counter()
+            woke = time.perf_counter()
+            if woke - self._last_beat - HEARTBEAT > MIN_STALL:
+                self.stalls.append((self._last_beat + HEARTBEAT, woke))
+            self._last_beat = woke
             await asyncio.sleep(HEARTBEAT)
-            late = time.perf_counter() - self._last_beat - HEARTBEAT
-            if late > MIN_STALL:
-                self.stalls.append((self._last_beat + HEARTBEAT, time.perf_counter()))
 
 
 class ViewTimingMiddleware:

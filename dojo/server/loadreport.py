@@ -4,6 +4,7 @@ the kata's scenario names (``dojo.course.scenario.MEASURES``)."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from dojo.course.scenario import MEASURES
@@ -65,6 +66,12 @@ LESS_IS_BETTER = {
         "{:.0f}",
     ),
 }
+
+
+# A stall this long outlasts the timeouts views give their calls and clients give a page:
+# the requests that failed meanwhile failed because of it.
+BLOCKED_LOOP_FAILS = 1.0
+REPORT_WIDTH = 92
 
 
 def ratio(before: Run, after: Run, measure: str = MEASURES[0]) -> str:
@@ -148,7 +155,41 @@ def _errors(run: Run) -> str:
     line = f"{run.label} errors: {counts}."
     if run.last_error:
         line += f" The last one in the server's log:\n    {run.last_error}"
-    return line
+    return line + _blocked_loop(run)
+
+
+def _blocked_loop(run: Run) -> str:
+    """Why requests failed, when they failed while the server's event loop was blocked: the
+    errors then name where a timeout ran out (httpx's ConnectTimeout at the view's call, a
+    502), never the line that held the loop."""
+    longest = run.longest_loop_stall
+    if longest is None or longest < BLOCKED_LOOP_FAILS:
+        return ""
+    failed = [sample for sample in run.samples if not run.answered_right(sample)]
+    # A request without the server's stamp never got the view's answer: the loop never
+    # got back to it.
+    during = [
+        sample
+        for sample in failed
+        if sample.loop_stall is None or sample.loop_stall >= BLOCKED_LOOP_FAILS
+    ]
+    if not during:
+        return ""
+    if len(failed) == 1:
+        which = "The failed request was"
+    elif len(during) == len(failed):
+        which = f"All {len(failed)} failed requests were"
+    else:
+        which = f"{len(during)} of the {len(failed)} failed requests were"
+    return "\n" + textwrap.fill(
+        f"{which} in the server while its event loop was blocked, for up to "
+        f"{longest:.2f} s at once. A blocked loop runs nothing else: no request moves, "
+        "not even to open a connection or read an answer, so the timeouts of their calls ran "
+        "out (a view's 502 or 504, httpx's ConnectTimeout or ReadTimeout) or they were never "
+        "answered. The service did not fail them: the blocked loop did. Find what holds the "
+        "loop (the kata's tests name its line) and these errors go with it.",
+        width=REPORT_WIDTH,
+    )
 
 
 def _count(value: int | None) -> str:
