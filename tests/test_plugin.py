@@ -74,6 +74,26 @@ async def returns_coroutine(request):
     return card()
 
 
+async def forgets_return(request):
+    JsonResponse({"card": True})
+
+
+from asgiref.sync import markcoroutinefunction  # here, to keep the lines above where they are
+
+
+class ForgetsToReturn:
+    async_capable = True
+    sync_capable = False
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        markcoroutinefunction(self)
+
+    async def __call__(self, request):
+        response = await self.get_response(request)
+        response["X-Seen"] = "yes"
+
+
 async def real_network(request):
     async with httpx.AsyncClient() as client:
         await client.get("http://elsewhere.example/")
@@ -97,7 +117,7 @@ urlpatterns = [
     path(f"{name.replace('_', '-')}/", getattr(views, name))
     for name in ("blocking", "awaiting", "sync_client", "sync_client_in_thread",
                  "async_client", "broken", "hangs", "real_network", "remembers",
-                 "returns_coroutine", "who_asks", "not_json")
+                 "returns_coroutine", "forgets_return", "who_asks", "not_json")
 ]
 """
 
@@ -144,6 +164,15 @@ async def test_after_the_hang_the_run_goes_on(app):
 
 async def test_a_coroutine_handed_to_django(app):
     (await app.get("/returns-coroutine/")).assert_json({"card": True})
+
+
+async def test_a_view_that_returns_nothing(app):
+    (await app.get("/forgets-return/")).assert_json({"card": True})
+
+
+@pytest.mark.middleware("katas.90_harness.views.ForgetsToReturn")
+async def test_a_middleware_that_returns_nothing(middleware_app):
+    (await middleware_app.get("/awaiting/")).assert_json({"ok": True})
 
 
 async def test_each_request_has_its_own_context(app):
@@ -265,6 +294,28 @@ def test_an_error_inside_django_names_the_coroutine_it_was_handed(run: TestRun) 
         "of the function at katas/90_harness/views.py:"
     ) in shown
     assert "async def card():" in shown
+
+
+def test_an_error_inside_django_names_the_view_or_middleware_it_came_from(run: TestRun) -> None:
+    assert outcome(run, "test_a_view_that_returns_nothing") == "failed"
+    shown = message(run, "test_a_view_that_returns_nothing")
+    assert "didn't return an HttpResponse object. It returned None instead." in shown
+    assert (
+        "The error was raised inside Django, on what it got from the function at "
+        "katas/90_harness/views.py:"
+    ) in shown
+    assert "async def forgets_return(request):" in shown
+    assert "Concept: a view or a middleware returns its response: a function that" in shown
+    # Django's own middleware gets the None: its error names the learner's middleware.
+    assert outcome(run, "test_a_middleware_that_returns_nothing") == "failed"
+    shown = message(run, "test_a_middleware_that_returns_nothing")
+    assert "returned 500 (AttributeError: 'NoneType' object has no attribute" in shown
+    assert (
+        "The error was raised inside Django, on what it got from the function at "
+        "katas/90_harness/views.py:"
+    ) in shown
+    assert "    async def __call__(self, request):" in shown
+    assert "Concept: a view or a middleware returns its response: a function that" in shown
 
 
 def test_requests_do_not_share_context_variables_as_under_a_server(run: TestRun) -> None:

@@ -9,13 +9,14 @@ scope, ``receive`` and ``send``, and records what came back and when.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json as jsonlib
 import logging
 import threading
 import time
 import traceback
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,6 +124,12 @@ class Response:
             lines.append(
                 "The error was raised inside Django, which was handed a coroutine (never "
                 f"awaited) of the function at {origin}"
+            )
+        elif self.exception is not None and (
+            handled := learner_function_handled(self.exception, self.code_roots)
+        ):
+            lines.append(
+                f"The error was raised inside Django, on what it got from the function at {handled}"
             )
         elif self.exception is None and self.status != 200:
             lines.append(f"Body: {self.text[:300]!r}")
@@ -565,6 +572,52 @@ def unawaited_origin(exception: BaseException, code_roots: tuple[Path, ...]) -> 
     return None
 
 
+def learner_function_handled(
+    exception: BaseException, code_roots: tuple[Path, ...]
+) -> CodeSite | None:
+    """When Django's own code raised the error about what a function of the learner's gave
+    it (a view or a middleware that returned None, say), the line that defines that
+    function: no frame of the learner's is in the traceback, as the function had returned."""
+    for frame, _ in reversed(list(traceback.walk_tb(exception.__traceback__))):
+        for value in _handled_values(frame):
+            code = _code_of(value)
+            site = code and learner_site_at(code.co_filename, code.co_firstlineno, code_roots)
+            if site:
+                return site
+    return None
+
+
+def _handled_values(frame: types.FrameType) -> Iterator[Any]:
+    """The frame's locals, and for a middleware of Django's among them, the next one in the
+    chain: what it got the response from."""
+    for value in frame.f_locals.values():
+        yield value
+        if type(value).__module__.startswith("django."):
+            # Not getattr: a lazy object (request.user) would run its queries from here.
+            try:
+                attributes = object.__getattribute__(value, "__dict__")
+            except AttributeError:
+                continue
+            if "get_response" in attributes:
+                yield attributes["get_response"]
+
+
+def _code_of(value: Any) -> types.CodeType | None:
+    """The code of a function, a method, or an object's ``__call__`` (a middleware's), under
+    the wrappers Django puts around them (each keeps what it wraps as ``__wrapped__``)."""
+    # type(), not isinstance(): see _plain_locals.
+    if type(value) is types.FunctionType:
+        value = inspect.unwrap(value)
+    if type(value) is types.MethodType:
+        value = value.__func__
+    if type(value) is not types.FunctionType:
+        value = next(
+            (vars(klass)["__call__"] for klass in type(value).__mro__ if "__call__" in vars(klass)),
+            None,
+        )
+    return value.__code__ if type(value) is types.FunctionType else None
+
+
 def _plain_locals(frame: types.FrameType) -> list[types.CoroutineType[Any, Any, Any]]:
     # type(), not isinstance(): isinstance would evaluate a lazy proxy such as
     # request.user, running its database queries on the loop from here.
@@ -583,6 +636,12 @@ def _error_text(exception: BaseException, code_roots: tuple[Path, ...]) -> str:
             return f"{text} (a coroutine object was passed as a value)"
     if unawaited_origin(exception, code_roots) is not None:
         return f"{text} (a coroutine object was passed as a value)"
+    if (
+        "'NoneType'" in text
+        and error_site(exception, code_roots) is None
+        and learner_function_handled(exception, code_roots) is not None
+    ):
+        return f"{text} (a function of the learner's returned None)"
     return text
 
 

@@ -21,6 +21,12 @@ CONCEPTS = (
         "04_missing_await",
     ),
     Concept(
+        re.compile(r"It returned None instead|a function of the learner's returned None"),
+        "a view or a middleware returns its response: a function that ends without `return` "
+        "gives None.",
+        "01_first_async_view",
+    ),
+    Concept(
         re.compile(r"can't be used in 'await' expression"),
         "await only what is awaitable (a coroutine, a task, a future), never a plain result.",
         "03_await_httpresponse",
