@@ -81,7 +81,8 @@ async def test_each_failure_reaches_the_client_as_a_network_would(
 
 
 async def test_a_sync_client_blocks_its_own_thread_only(upstream: Upstream) -> None:
-    route = upstream.get(PRICE, json={"cents": 5}, latency=0.1)
+    # Long enough for three threads to start and call on a loaded machine.
+    route = upstream.get(PRICE, json={"cents": 5}, latency=0.5)
     answers = await asyncio.gather(*(asyncio.to_thread(httpx.get, PRICE) for _ in range(3)))
     assert [answer.json() for answer in answers] == [{"cents": 5}] * 3
     assert route.peak_in_flight == 3

@@ -87,6 +87,13 @@ BUSY_TURNS = 100
 # code that waits properly asks for none: this many turns, at this rate, is spinning too.
 BUSY_MIN_TURNS = 20
 BUSY_TURN_RATE = 200.0
+# A loaded machine slows the spin itself (fewer turns a second), but not its shape: the
+# turns follow one another without a pause. Turns less than TURN_GAP apart count as one
+# unbroken spin; unbroken spinning over SPIN_SHARE of a request's time, and SPIN_MIN_SECONDS
+# in all, is a busy wait whatever the machine's speed.
+TURN_GAP = 0.1
+SPIN_SHARE = 0.5
+SPIN_MIN_SECONDS = 0.1
 # A task cancelled as the response goes out needs a few loop turns to finish.
 SETTLE_TURNS = 5
 # How deep Python remembers where each coroutine was created (for unawaited ones).
@@ -168,6 +175,9 @@ class HouseRules:
     _unawaited: list[Violation] = field(default_factory=list)
     _short_sleeps: collections.Counter[CodeSite] = field(default_factory=collections.Counter)
     _turns: collections.Counter[int] = field(default_factory=collections.Counter)
+    _turn_times: dict[int, list[float]] = field(
+        default_factory=lambda: collections.defaultdict(list)
+    )
     _connections: list[_Connection] = field(default_factory=list)
     _request_threads: set[int] = field(default_factory=set)
     _previous_factory: Any = None
@@ -325,9 +335,16 @@ class HouseRules:
                 )
             )
         turns = sum(self._turns[key] for key in keys)
+        spinning_for = unbroken_spin([t for key in keys for t in self._turn_times.get(key, ())])
         busy = watch.cpu >= CPU_MIN_SECONDS and watch.cpu_share > CPU_SHARE_LIMIT
-        spun = turns >= BUSY_TURNS or (
-            turns >= BUSY_MIN_TURNS and turns >= BUSY_TURN_RATE * watch.wall
+        spun = (
+            turns >= BUSY_TURNS
+            or (turns >= BUSY_MIN_TURNS and turns >= BUSY_TURN_RATE * watch.wall)
+            or (
+                turns >= BUSY_MIN_TURNS
+                and spinning_for >= SPIN_MIN_SECONDS
+                and spinning_for >= SPIN_SHARE * watch.wall
+            )
         )
         if self.applies("busy_loop") and (busy or spun):
             # The watchdog rarely sees a busy wait (the loop lets go of the GIL only while it
@@ -559,6 +576,7 @@ class HouseRules:
         if site is not None:
             self._short_sleeps[site] += 1
             self._turns[_request_key.get()] += 1
+            self._turn_times[_request_key.get()].append(time.perf_counter())
 
     def _unawaited_hook(self, real_warn: Callable[[Any], None]) -> Callable[[Any], None]:
         def warn_unawaited_coroutine(coro: Any) -> None:
@@ -715,3 +733,14 @@ def _wraps_sync_to_async(view: Any) -> bool:
         if view is None:
             return False
     return False
+
+
+def unbroken_spin(turns: list[float]) -> float:
+    """How long the loop turns at ``turns`` (perf_counter times) kept coming less than
+    TURN_GAP apart: the time spent spinning, however fast the machine let the spin go."""
+    times = sorted(turns)
+    return sum(
+        later - earlier
+        for earlier, later in itertools.pairwise(times)
+        if later - earlier < TURN_GAP
+    )
