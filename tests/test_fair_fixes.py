@@ -28,9 +28,8 @@ def test_the_kata_judges_this_fix_fairly(fix: Fix, judgements: dict[str, Judgeme
     judgement = judgements[fix.id]
     assert judgement.ran, f"no test of {fix.kata} ran for {fix.id}:\n{judgement.output}"
     if fix.right:
-        assert judgement.fair, (
-            f"{fix.id} is a correct fix, but the kata fails it: {judgement.failing}"
-        )
+        told = "\n\n".join(f"{test}:\n{text}" for test, text in judgement.messages.items())
+        assert judgement.fair, f"{fix.id} is a correct fix, but the kata fails it:\n\n{told}"
     else:
         assert judgement.failing, (
             f"{fix.id} only hides the symptom, but every test of {fix.kata} passes it"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dojo.course.testrun import PASSED, SKIPPED, TestRun, run_pytest
@@ -59,6 +59,8 @@ class Judgement:
     failing: dict[str, str]
     ran: bool
     output: str = ""
+    # Each failed test's whole message: what a rejected right fix was told, to find why.
+    messages: dict[str, str] = field(default_factory=dict)
 
     @property
     def accepted(self) -> bool:
@@ -115,10 +117,10 @@ def judge(root: Path, fixes: list[Fix] | None = None) -> dict[str, Judgement]:
     for in_round, run in results:
         for fix in in_round:
             outcomes = run.in_folder(f"katas/{fix.kata}")
-            failing = {
-                o.name: (o.message.strip().splitlines() or [o.outcome])[0]
-                for o in outcomes
-                if o.outcome not in (PASSED, SKIPPED)
-            }
-            judgements[fix.id] = Judgement(fix, failing, bool(outcomes), run.output[-2000:])
+            failed = [o for o in outcomes if o.outcome not in (PASSED, SKIPPED)]
+            failing = {o.name: (o.message.strip().splitlines() or [o.outcome])[0] for o in failed}
+            messages = {o.name: o.message for o in failed}
+            judgements[fix.id] = Judgement(
+                fix, failing, bool(outcomes), run.output[-2000:], messages
+            )
     return judgements
