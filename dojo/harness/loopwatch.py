@@ -26,6 +26,7 @@ import asyncio
 import collections
 import functools
 import linecache
+import os
 import platform
 import selectors
 import sys
@@ -183,6 +184,7 @@ class LoopMonitor:
                 bool(sites)
                 and self._in_kernel_wait()
                 and not _starting_a_thread(frame)
+                and not _reading_code(frame)
                 and not self._waiting_for_the_gil(frame)
             )
             for window in list(self._windows):
@@ -216,7 +218,14 @@ class LoopMonitor:
             state = self._stat.read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
             return True
-        return state in ("S", "D")
+        if state not in ("S", "D"):
+            return False
+        # Asleep outside any system call (its syscall file says -1): a page fault, the
+        # kernel reading back code a crowded machine evicted from memory, not the code's wait.
+        try:
+            return self._syscall.read_text().split()[0] != "-1"
+        except (OSError, IndexError):
+            return True
 
     def _waiting_for_the_gil(self, frame: FrameType | None) -> bool:
         """Whether the loop's thread waits for the GIL that another thread of the process,
@@ -252,6 +261,24 @@ def _starting_a_thread(frame: FrameType | None) -> bool:
             return True
         frame = frame.f_back
     return False
+
+
+def _reading_code(frame: FrameType | None) -> bool:
+    """Whether the loop's thread reads Python code from disk: importing a module on its first
+    use (by the library the view calls), or reading a source line for a message (the fake
+    upstream notes the learner's line of each call). On a busy machine that is the disk's
+    wait, once per file, not a wait the view's code asks for. Only its CPU time counts."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith("<frozen importlib._bootstrap") or filename.endswith(
+            _SOURCE_READERS
+        ):
+            return True
+        frame = frame.f_back
+    return False
+
+
+_SOURCE_READERS = (f"{os.sep}linecache.py", f"{os.sep}tokenize.py")
 
 
 _THREAD_STARTS = frozenset({"Thread.start", "ThreadPoolExecutor._adjust_thread_count"})
