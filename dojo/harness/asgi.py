@@ -8,6 +8,7 @@ scope, ``receive`` and ``send``, and records what came back and when.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import inspect
 import json as jsonlib
@@ -263,23 +264,21 @@ class BurstReport:
         )
 
 
-class App:
-    """The Django project under test, reached through a fresh ASGIHandler."""
+class Requests(abc.ABC):
+    """``get`` and ``post`` in the words of a test, for both drivers of the site: each
+    sends through its ``request``."""
 
-    def __init__(
+    @abc.abstractmethod
+    async def request(
         self,
-        code_roots: tuple[Path, ...],
-        middleware: Sequence[str] = (),
-        rules: HouseRules | None = None,
-    ) -> None:
-        self.code_roots = code_roots
-        self.rules = rules
-        with override_settings(MIDDLEWARE=[*settings.MIDDLEWARE, *middleware, TIMELINE_MIDDLEWARE]):
-            self.handler = ASGIHandler()
-        self._errors: dict[str, BaseException] = {}
-        self._counter = 0
-        self.hung = False
-        self._spun_at: CodeSite | None = None
+        method: str,
+        path: str,
+        *,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        browser: bool = True,
+    ) -> Response:
+        """Send one request to the site and read its whole response."""
 
     async def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
         """GET ``path`` (with its query string)."""
@@ -301,6 +300,25 @@ class App:
             data = jsonlib.dumps(json).encode()
             headers.setdefault("content-type", "application/json")
         return await self.request("POST", path, body=data, headers=headers, browser=browser)
+
+
+class App(Requests):
+    """The Django project under test, reached through a fresh ASGIHandler."""
+
+    def __init__(
+        self,
+        code_roots: tuple[Path, ...],
+        middleware: Sequence[str] = (),
+        rules: HouseRules | None = None,
+    ) -> None:
+        self.code_roots = code_roots
+        self.rules = rules
+        with override_settings(MIDDLEWARE=[*settings.MIDDLEWARE, *middleware, TIMELINE_MIDDLEWARE]):
+            self.handler = ASGIHandler()
+        self._errors: dict[str, BaseException] = {}
+        self._counter = 0
+        self.hung = False
+        self._spun_at: CodeSite | None = None
 
     async def request(
         self,

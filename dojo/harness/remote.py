@@ -42,7 +42,7 @@ from urllib.parse import quote, unquote, urlsplit
 import h11
 import pytest
 
-from dojo.harness.asgi import BurstReport, Response
+from dojo.harness.asgi import BurstReport, Requests, Response
 from dojo.harness.concepts import concept_line
 from dojo.harness.csrf import browser_headers
 from dojo.harness.db import note_server_queries
@@ -259,7 +259,7 @@ class _Connection:
         self.writer.close()
 
 
-class RemoteApp:
+class RemoteApp(Requests):
     """The kata's site served by a worker process at ``base_url``."""
 
     def __init__(
@@ -288,27 +288,6 @@ class RemoteApp:
 
     def __exit__(self, *exc_info: object) -> None:
         pass
-
-    async def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
-        """GET ``path`` (with its query string)."""
-        return await self.request("GET", path, headers=headers)
-
-    async def post(
-        self,
-        path: str,
-        *,
-        json: Any = None,
-        data: bytes = b"",
-        headers: dict[str, str] | None = None,
-        browser: bool = True,
-    ) -> Response:
-        """POST to ``path``, with a JSON body or raw bytes, from a page of the site
-        (``browser``, with its CSRF token) or from another service."""
-        headers = dict(headers or {})
-        if json is not None:
-            data = jsonlib.dumps(json).encode()
-            headers.setdefault("content-type", "application/json")
-        return await self.request("POST", path, body=data, headers=headers, browser=browser)
 
     async def request(
         self,
