@@ -94,6 +94,16 @@ class ForgetsToReturn:
         response["X-Seen"] = "yes"
 
 
+from django.views import View  # here, to keep the lines above where they are
+
+
+class ForcedAsync(View):
+    view_is_async = True
+
+    def post(self, request):
+        return JsonResponse({"ok": True})
+
+
 async def real_network(request):
     async with httpx.AsyncClient() as client:
         await client.get("http://elsewhere.example/")
@@ -119,6 +129,7 @@ urlpatterns = [
                  "async_client", "broken", "hangs", "real_network", "remembers",
                  "returns_coroutine", "forgets_return", "who_asks", "not_json")
 ]
+urlpatterns.append(path("forced-async/", views.ForcedAsync.as_view()))
 """
 
 TESTS = """
@@ -173,6 +184,10 @@ async def test_a_view_that_returns_nothing(app):
 @pytest.mark.middleware("katas.90_harness.views.ForgetsToReturn")
 async def test_a_middleware_that_returns_nothing(middleware_app):
     (await middleware_app.get("/awaiting/")).assert_json({"ok": True})
+
+
+async def test_a_class_that_says_it_is_async_with_a_sync_handler(app):
+    (await app.post("/forced-async/", json={})).assert_json({"ok": True})
 
 
 async def test_each_request_has_its_own_context(app):
@@ -316,6 +331,11 @@ def test_an_error_inside_django_names_the_view_or_middleware_it_came_from(run: T
     ) in shown
     assert "    async def __call__(self, request):" in shown
     assert "Concept: a view or a middleware returns its response: a function that" in shown
+    # A class-based view's handler: Django awaited what the sync post returned.
+    shown = message(run, "test_a_class_that_says_it_is_async_with_a_sync_handler")
+    assert "returned 500 (TypeError: object JsonResponse can't be used in 'await'" in shown
+    assert "on what it got from the function at katas/90_harness/views.py:" in shown
+    assert "    def post(self, request):" in shown
 
 
 def test_requests_do_not_share_context_variables_as_under_a_server(run: TestRun) -> None:

@@ -606,18 +606,32 @@ def learner_function_handled(
 
 
 def _handled_values(frame: types.FrameType) -> Iterator[Any]:
-    """The frame's locals, and for a middleware of Django's among them, the next one in the
-    chain: what it got the response from."""
+    """The frame's locals; for a middleware of Django's among them, the next one in the
+    chain (what it got the response from); for a class-based view's function, the class's
+    handler of the request's method."""
     for value in frame.f_locals.values():
         yield value
-        if type(value).__module__.startswith("django."):
-            # Not getattr: a lazy object (request.user) would run its queries from here.
-            try:
-                attributes = object.__getattribute__(value, "__dict__")
-            except AttributeError:
-                continue
-            if "get_response" in attributes:
-                yield attributes["get_response"]
+        if type(value) is types.FunctionType and "view_class" in vars(value):
+            method = _plain_attributes(frame.f_locals.get("request")).get("method")
+            if isinstance(method, str):
+                yield _class_attribute(vars(value)["view_class"], method.lower())
+        elif type(value).__module__.startswith("django."):
+            yield _plain_attributes(value).get("get_response")
+
+
+def _plain_attributes(value: Any) -> dict[str, Any]:
+    # Not getattr: a lazy object (request.user) would run its queries from here.
+    try:
+        attributes: dict[str, Any] = object.__getattribute__(value, "__dict__")
+    except AttributeError:
+        return {}
+    return attributes
+
+
+def _class_attribute(klass: Any, name: str) -> Any:
+    """``name`` as the class defines or inherits it, without running any descriptor."""
+    mro = klass.__mro__ if isinstance(klass, type) else ()
+    return next((vars(base)[name] for base in mro if name in vars(base)), None)
 
 
 def _code_of(value: Any) -> types.CodeType | None:
@@ -629,10 +643,7 @@ def _code_of(value: Any) -> types.CodeType | None:
     if type(value) is types.MethodType:
         value = value.__func__
     if type(value) is not types.FunctionType:
-        value = next(
-            (vars(klass)["__call__"] for klass in type(value).__mro__ if "__call__" in vars(klass)),
-            None,
-        )
+        value = _class_attribute(type(value), "__call__")
     return value.__code__ if type(value) is types.FunctionType else None
 
 
