@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import functools
+import gc
 import linecache
 import os
 import platform
@@ -94,13 +95,17 @@ class Run:
     blocked: bool = True
     # The loop thread's CPU time during the run.
     cpu: float = 0.0
+    # Of the run, the time Python's garbage collector took in the loop's thread.
+    collecting: float = 0.0
 
     @property
     def seconds(self) -> float:
         """How long the learner's code held the loop: the whole run when it waited in the
         kernel; when it computed, only its CPU time. A run stretched because a busy machine
-        gave the thread no CPU was not held by the code."""
-        return self.end - self.start if self.blocked else min(self.cpu, self.end - self.start)
+        gave the thread no CPU was not held by the code, nor one the garbage collector
+        stretched (a full collection of a big process takes over 0.1 s, whatever the view)."""
+        held = self.end - self.start if self.blocked else min(self.cpu, self.end - self.start)
+        return max(0.0, held - self.collecting)
 
 
 @dataclass(eq=False)
@@ -121,6 +126,7 @@ class LoopMonitor:
         self.thread = threading.get_ident()
         self._busy_since: float | None = time.perf_counter()
         self._busy_cpu = time.thread_time()
+        self._busy_collecting = _collecting[self.thread]
         self._sites: tuple[CodeSite, ...] = ()
         self._blocked = True
         self._stat = Path(f"/proc/self/task/{threading.get_native_id()}/stat")
@@ -158,15 +164,25 @@ class LoopMonitor:
     # The loop's side ----------------------------------------------------------------------
 
     def _timed_select(self, timeout: float | None = None) -> Any:
-        now, cpu = time.perf_counter(), time.thread_time()
+        now, cpu, collecting = time.perf_counter(), time.thread_time(), _collecting[self.thread]
         since, sites = self._busy_since, self._sites
         self._busy_since, self._sites = None, ()
         if since is not None and sites:
-            self.runs.append(Run(since, now, sites, self._blocked, cpu - self._busy_cpu))
+            self.runs.append(
+                Run(
+                    since,
+                    now,
+                    sites,
+                    self._blocked,
+                    cpu - self._busy_cpu,
+                    collecting - self._busy_collecting,
+                )
+            )
         try:
             return self._select(timeout)
         finally:
             self._busy_cpu = time.thread_time()
+            self._busy_collecting = _collecting[self.thread]
             self._busy_since = time.perf_counter()
 
     # The watchdog's side ------------------------------------------------------------------
@@ -282,6 +298,22 @@ _SOURCE_READERS = (f"{os.sep}linecache.py", f"{os.sep}tokenize.py")
 
 
 _THREAD_STARTS = frozenset({"Thread.start", "ThreadPoolExecutor._adjust_thread_count"})
+
+# Seconds Python's garbage collector has run in each thread (by thread id), since import.
+_collecting: collections.defaultdict[int, float] = collections.defaultdict(float)
+_collection_began: dict[int, float] = {}
+
+
+def _time_collections(phase: str, info: dict[str, int]) -> None:
+    """A gc callback: adds each collection's time to the thread that ran it."""
+    thread = threading.get_ident()
+    if phase == "start":
+        _collection_began[thread] = time.perf_counter()
+    elif (began := _collection_began.pop(thread, None)) is not None:
+        _collecting[thread] += time.perf_counter() - began
+
+
+gc.callbacks.append(_time_collections)
 _THREAD_MODULES = ("threading.py", "concurrent/futures/thread.py")
 
 _monitors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopMonitor] = (
