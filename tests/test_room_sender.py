@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from dojo import cli
+from dojo.harness.config import IMPORT_FAILED
 from dojo.room import sender
 from dojo.room.follow import ROOM_EVENT, News, follow_room
 from dojo.room.load import RunningRoom, running_room
@@ -187,6 +188,19 @@ def test_a_runs_colour_says_how_it_ended(
     plugin = sender.RunLight(tmp_path, KATA, ("views.py",))
     plugin.timed_out, plugin.broken = timed_out, broken
     assert plugin.light(exitstatus)["colour"] == colour
+
+
+def test_a_run_whose_learner_files_do_not_import_is_amber(tmp_path: Path) -> None:
+    plugin = sender.RunLight(tmp_path, KATA, ("views.py",))
+    for name in ("test_one", "test_two"):
+        plugin.pytest_runtest_logreport(
+            pytest.TestReport(
+                f"katas/{KATA}/test_kata.py::{name}", ("test_kata.py", 1, name), {}, "failed",
+                f"{IMPORT_FAILED}: SyntaxError: '(' was never closed (views.py, line 30)",
+                "setup",
+            )
+        )  # fmt: skip
+    assert plugin.light(pytest.ExitCode.TESTS_FAILED)["colour"] == "amber"
 
 
 def light(sent_id: str) -> dict[str, object]:

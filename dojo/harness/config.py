@@ -10,6 +10,10 @@ import pytest
 
 from dojo.course.catalog import KATA_DIR_PATTERN, Kata, KataConfigError, load_kata
 
+# How a kata's tests begin when its learner files cannot be imported (the dojo room's light
+# for such a run is amber: the tests could not run).
+IMPORT_FAILED = "The kata's code could not be imported"
+
 
 @dataclass(frozen=True)
 class DojoSettings:

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Iterator
 import pytest
 
 from dojo.harness.asgi import App, BurstReport, error_site
-from dojo.harness.config import kata_folder, settings_key
+from dojo.harness.config import IMPORT_FAILED, kata_folder, settings_key
 from dojo.harness.deadline import hung_before, note_hang
 from dojo.harness.plugin import first_failures
 from dojo.harness.remote import RemoteApp
@@ -85,7 +85,7 @@ def _dojo_kata_imports(request: pytest.FixtureRequest) -> None:
     site = error_site(problem, request.config.stash[settings_key].code_roots)
     where = f"\n  {site}" if site else ""
     pytest.fail(
-        f"The kata's code could not be imported: {type(problem).__name__}: {problem}{where}\n"
+        f"{IMPORT_FAILED}: {type(problem).__name__}: {problem}{where}\n"
         "Fix this first: no test can run until the module imports.",
         pytrace=False,
     )

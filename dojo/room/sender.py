@@ -32,6 +32,8 @@ from typing import Any
 
 import pytest
 
+from dojo.harness.config import IMPORT_FAILED
+
 ANIMALS = (
     "panda", "otter", "koala", "lynx", "heron", "badger", "gecko", "ibis", "yak", "quokka",
     "puffin", "tapir", "okapi", "marten", "wombat", "falcon", "newt", "bison", "dingo", "lemur",
@@ -151,6 +153,10 @@ class RunLight:
             self.passed += 1
         elif report.failed:
             self.failed += 1
+            # The learner's files do not import (a syntax error): no test could run.
+            self.broken = self.broken or (
+                report.when == "setup" and IMPORT_FAILED in report.longreprtext
+            )
             # pytest-timeout's failure: "Failed: Timeout (>10.0s) from pytest-timeout."
             self.timed_out = self.timed_out or "Timeout" in report.longreprtext
 
