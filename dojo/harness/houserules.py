@@ -52,7 +52,7 @@ import pytest
 from asgiref.sync import SyncToAsync, iscoroutinefunction
 from django.core.signals import request_started
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.urls import Resolver404, resolve
+from django.urls import resolve
 
 from dojo.course.catalog import HOUSE_RULES
 from dojo.harness.clients import HttpClients
@@ -276,7 +276,7 @@ class HouseRules:
             return
         try:
             view: Any = resolve(urlsplit(path).path).func
-        except Resolver404:
+        except Exception:  # no route, or a view Django refuses: the request's own 500 says why
             return
         if _wraps_sync_to_async(view):
             self._note(
