@@ -174,7 +174,6 @@ class HouseRules:
     _sleeps: dict[CodeSite, _Sleep] = field(default_factory=dict)
     _unawaited: list[Violation] = field(default_factory=list)
     _short_sleeps: collections.Counter[CodeSite] = field(default_factory=collections.Counter)
-    _turns: collections.Counter[int] = field(default_factory=collections.Counter)
     _turn_times: dict[int, list[float]] = field(
         default_factory=lambda: collections.defaultdict(list)
     )
@@ -334,8 +333,8 @@ class HouseRules:
                     "add up, and every other request waits for them all.",
                 )
             )
-        turns = sum(self._turns[key] for key in keys)
-        spinning_for = unbroken_spin([t for key in keys for t in self._turn_times.get(key, ())])
+        turn_times = [t for key in keys for t in self._turn_times.get(key, ())]
+        turns, spinning_for = len(turn_times), unbroken_spin(turn_times)
         busy = watch.cpu >= CPU_MIN_SECONDS and watch.cpu_share > CPU_SHARE_LIMIT
         spun = (
             turns >= BUSY_TURNS
@@ -575,7 +574,6 @@ class HouseRules:
         site = site_of(frame, self.code_roots)
         if site is not None:
             self._short_sleeps[site] += 1
-            self._turns[_request_key.get()] += 1
             self._turn_times[_request_key.get()].append(time.perf_counter())
 
     def _unawaited_hook(self, real_warn: Callable[[Any], None]) -> Callable[[Any], None]:

@@ -25,6 +25,7 @@ class KataTally:
         self.config = config
         self.katas: dict[str, Kata] = {}
         self.tests: dict[str, set[str]] = collections.defaultdict(set)
+        self.kata_of_test: dict[str, str] = {}
         self.passed: dict[str, set[str]] = collections.defaultdict(set)
         self.failed: set[str] = set()
         self.left_out: set[str] = set()
@@ -42,9 +43,10 @@ class KataTally:
             if kata is not None:
                 self.katas[kata.name] = kata
                 self.tests[kata.name].add(item.nodeid)
+                self.kata_of_test[item.nodeid] = kata.name
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        kata = next((name for name, ids in self.tests.items() if report.nodeid in ids), None)
+        kata = self.kata_of_test.get(report.nodeid)
         if kata is None:
             return
         if report.failed:
