@@ -33,6 +33,7 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from dojo.harness.config import kata_folder, kata_of
+from dojo.harness.servermode import use_settings
 
 # CPU time of one password check under slow_password_hashing.
 PASSWORD_CHECK_COST = 0.3
@@ -97,10 +98,10 @@ class CalibratedPBKDF2PasswordHasher(PBKDF2PasswordHasher):
 
 
 @pytest.fixture
-def fast_password_hashing(settings: Any) -> None:
+def fast_password_hashing(request: pytest.FixtureRequest) -> None:
     """Django hashes passwords with its fastest hasher (MD5): for tests that check what a
-    login answers, not what the hashing costs."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    login answers, not what the hashing costs. In server mode the served site does too."""
+    use_settings(request, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 @pytest.fixture

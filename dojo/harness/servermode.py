@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import http.client
+import json
 import os
 import signal
 import tempfile
@@ -60,12 +62,15 @@ SERVER_FIXTURES = frozenset(
         "fake",
         "login",
         "assert_async_view",
+        "fast_password_hashing",
     }
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``
 # keeps the test's rows in a transaction no other process sees).
 IN_PROCESS_FIXTURES = frozenset({"capsys", "capfd", "settings", "db", "client", "async_client"})
 WORKER_MAX_SECONDS = 3600.0
+# Changing settings is quick; a worker that takes longer is stuck (its loop held).
+SETTINGS_TIMEOUT = 10.0
 SKIP_PREFIX = "not run in server mode: "
 
 
@@ -283,6 +288,69 @@ def site_for(request: pytest.FixtureRequest) -> Server:
     if following:
         servers.start(following[0])
     return server
+
+
+class SiteRefused(Exception):
+    """The served site could not take the settings or middleware a test asked for."""
+
+
+def configure_site(
+    request: pytest.FixtureRequest,
+    *,
+    settings: dict[str, Any] | None = None,
+    middleware: list[str] | None = None,
+) -> None:
+    """Until the requesting test ends, the worker serving its kata uses ``settings`` (values
+    that JSON can carry) and the kata's ``middleware`` after the project's, as the
+    in-process site does with ``override_settings``. Raises an exception named as Django's
+    was if the worker cannot build that middleware chain."""
+    server = site_for(request)
+    refused = _post_settings(
+        server.port, {"settings": settings or {}, "middleware": middleware or []}
+    )
+    request.addfinalizer(lambda: _post_settings(server.port, {}) if server.running else None)
+    if refused is not None:
+        raise refused
+
+
+def _post_settings(port: int, asked: dict[str, Any]) -> BaseException | None:
+    """Post ``asked`` to the worker at ``port``; the error it refused them with, if it did."""
+    from dojo.server.serve import HOST
+    from dojo.server.serverside import SETTINGS_PATH, read_site
+
+    connection = http.client.HTTPConnection(HOST, port, timeout=SETTINGS_TIMEOUT)
+    try:
+        connection.request(
+            "POST", SETTINGS_PATH, json.dumps(asked), {"Content-Type": "application/json"}
+        )
+        answer = connection.getresponse()
+        status, body = answer.status, answer.read()
+    except OSError as error:
+        raise DojoError(f"the kata's server did not take the test's settings: {error}") from None
+    finally:
+        connection.close()
+    if status == 200:
+        return None
+    report = json.loads(body or b"{}")
+    name, _, message = str(report.get("error", "")).partition(": ")
+    site = read_site(report.get("site") or "")
+    where = f"\n  {site}" if site is not None else ""
+    kind: type[Exception] = (
+        type(name, (SiteRefused,), {"__module__": "server"}) if name.isidentifier() else SiteRefused
+    )
+    return kind(f"{message}{where}")
+
+
+def use_settings(request: pytest.FixtureRequest, **values: Any) -> None:
+    """Django settings for the requesting test, as pytest-django's ``settings`` fixture
+    sets them; in server mode, the served site's too (``configure_site``)."""
+    from django.test import override_settings
+
+    override = override_settings(**values)
+    override.enable()
+    request.addfinalizer(override.disable)
+    if server_mode(request.config):
+        configure_site(request, settings=values)
 
 
 def restart_after_hang(config: pytest.Config, kata: Path) -> None:

@@ -7,6 +7,12 @@
 - ``GET /__dojo__/view?path=/books/1/`` answers, as JSON, whether the view that serves
   that path is an ``async def`` view, and its name (``describe_view``; for the tests'
   ``assert_async_view``), or 404 when no view does.
+- ``POST /__dojo__/settings`` with ``{"settings": {...}, "middleware": [...]}`` makes the
+  site use those settings, and the kata's middleware in its chain (after the project's),
+  until the next such post; ``{}`` restores the site as it started. The tests' fixtures
+  that change Django's settings or chain (``configure_site`` in ``dojo.harness.servermode``)
+  change the served site's too. A chain Django cannot build is refused with 422 and the
+  error, and the site keeps the chain it had.
 - ``GET /__dojo__/reports`` answers, as JSON, the tasks the learner's code started while
   serving earlier requests and that still run (the house rule ``task_left_running``; the
   test process asks once a request or burst has been answered, as in-process it looks
@@ -69,9 +75,11 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 import httpx
 from asgiref.local import Local
 from asgiref.sync import SyncToAsync, iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.signals import request_started
 from django.http import HttpRequest, HttpResponseBase
+from django.test import override_settings
 
 from dojo.harness.loopwatch import (
     CodeSite,
@@ -86,6 +94,7 @@ from dojo.harness.loopwatch import (
 PROBE_PATH = "/__dojo__/probe"
 VIEW_PATH = "/__dojo__/view"
 REPORTS_PATH = "/__dojo__/reports"
+SETTINGS_PATH = "/__dojo__/settings"
 # Loop turns a task may take to end once its request has been answered (as in-process).
 SETTLE_TURNS = 5
 # The log records kept for the test process between two reports: a flood keeps its last.
@@ -134,6 +143,10 @@ def with_probe(application: Application) -> Application:
             }
             await _answer(send, 200, json.dumps(reports).encode())
             return
+        if scope["type"] == "http" and scope["path"] == SETTINGS_PATH:
+            status, answer = _Overrides.apply(application, await _body(receive))
+            await _answer(send, status, json.dumps(answer).encode())
+            return
         if scope["type"] == "http" and scope["path"] == VIEW_PATH:
             query = parse_qs(scope.get("query_string", b"").decode())
             view = _view_at(query.get("path", ["/"])[0])
@@ -142,6 +155,62 @@ def with_probe(application: Application) -> Application:
         await application(scope, receive, send)
 
     return probed
+
+
+async def _body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+class _Overrides:
+    """The settings and middleware a test asked the site to use (``SETTINGS_PATH``)."""
+
+    active: ClassVar[override_settings | None] = None
+
+    @classmethod
+    def apply(cls, handler: Any, body: bytes) -> tuple[int, dict[str, Any]]:
+        try:
+            asked = json.loads(body or b"{}")
+            values = dict(asked.get("settings", {}))
+            middleware = [str(path) for path in asked.get("middleware", [])]
+        except (ValueError, TypeError, AttributeError) as error:
+            return 400, {"error": f"{type(error).__name__}: {error}"}
+        cls.restore(handler)
+        if middleware:
+            # The dojo's own stay last, next to the view, as in-process.
+            chain = [path for path in settings.MIDDLEWARE if not path.startswith("dojo.")]
+            ours = [path for path in settings.MIDDLEWARE if path.startswith("dojo.")]
+            values["MIDDLEWARE"] = [*chain, *middleware, *ours]
+        if not values:
+            return 200, {}
+        cls.active = override_settings(**values)
+        cls.active.enable()
+        if "MIDDLEWARE" not in values:
+            return 200, {}
+        try:
+            handler.load_middleware(is_async=True)
+        except Exception as error:  # the learner's middleware, as Django builds the chain
+            cls.restore(handler)
+            site = _error_site(error, InsideReportMiddleware.code_roots)
+            return 422, {
+                "error": f"{type(error).__name__}: {error}",
+                "site": site_text(site) if site is not None else None,
+            }
+        return 200, {}
+
+    @classmethod
+    def restore(cls, handler: Any) -> None:
+        if cls.active is None:
+            return
+        rebuild = "MIDDLEWARE" in cls.active.options
+        cls.active.disable()
+        cls.active = None
+        if rebuild:
+            handler.load_middleware(is_async=True)
 
 
 async def _answer(send: Send, status: int, body: bytes) -> None:
@@ -225,8 +294,6 @@ _queries_on_loop: ContextVar[list[tuple[str, CodeSite | None]] | None] = Context
 def use_database(path: str) -> None:
     """Serve with the database file at ``path``: the test process's test database, which
     it seeds and reads back while this process answers from it."""
-    from django.conf import settings
-
     settings.DATABASES["default"]["NAME"] = path
 
 
@@ -243,7 +310,6 @@ def share_cache(location: str) -> None:
     """Use the cache files at ``location`` as the default cache: the test process and the
     worker both do in server mode, so what a test clears, or the view keeps, is one cache,
     as Redis or memcached would be for a real site (a local-memory cache is per process)."""
-    from django.conf import settings
     from django.core.cache import caches
 
     settings.CACHES = {
