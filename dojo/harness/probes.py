@@ -23,6 +23,7 @@ import pytest
 
 from dojo.harness.asgi import App, Response
 from dojo.harness.loopwatch import STALL_LIMIT, LoopWatch, Stall, stall_report
+from dojo.harness.remote import OutsideWatch, RemoteApp
 from dojo.harness.timeline import Row, render_rows
 
 PROBE_EVERY = 0.05
@@ -112,7 +113,7 @@ class MeanwhileReport:
 
 
 async def probe_while(
-    app: App,
+    app: App | RemoteApp,
     request: Awaitable[Response],
     probe: str,
     *,
@@ -125,7 +126,12 @@ async def probe_while(
     async def send(due: float) -> Probe:
         return Probe(due, await app.get(probe))
 
-    async with LoopWatch(app.code_roots) as watch:
+    watching = (
+        app.watching(f"a request, and {probe} meanwhile")
+        if isinstance(app, RemoteApp)
+        else LoopWatch(app.code_roots)
+    )
+    async with watching as watch:
         main = asyncio.ensure_future(request)
         sent: list[asyncio.Task[Probe]] = []
         due = time.perf_counter() + every
@@ -138,11 +144,13 @@ async def probe_while(
             due = max(due, time.perf_counter()) + every
         probes = list(await asyncio.gather(*sent))
         response = await main
+        if isinstance(watch, OutsideWatch):
+            watch.responses.append(response)
     return MeanwhileReport(response, probes, every, watch.longest)
 
 
 @pytest.fixture
-def meanwhile(app: App) -> Callable[..., Awaitable[MeanwhileReport]]:
+def meanwhile(app: App | RemoteApp) -> Callable[..., Awaitable[MeanwhileReport]]:
     """Send quick requests while a slow one is served: ``report = await meanwhile(
     app.post("/login/", json=...), probe="/health/")``; then ``report.assert_answered_during(
     intervals, "the password check")`` and ``report.assert_loop_not_blocked()``."""

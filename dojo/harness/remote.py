@@ -85,6 +85,24 @@ class OutsideStall(Stall):
         return super().where
 
 
+class OutsideWatch:
+    """The worker's loop watched from outside while a block of the test runs
+    (``RemoteApp.watching``): ``.longest`` as ``LoopWatch`` has in-process, with the line the
+    responses in ``.responses`` report, if they name one."""
+
+    def __init__(self, probes: _Probes) -> None:
+        self.probes = probes
+        self.responses: list[Response] = []
+
+    @property
+    def longest(self) -> OutsideStall | None:
+        seconds = self.probes.longest
+        if seconds <= 0:
+            return None
+        site, callers = inside_stall_site(self.responses)
+        return OutsideStall(seconds, site, callers)
+
+
 class _LoopWatch:
     """Probe requests to the worker's loop, one at a time on one kept-alive connection, for
     as long as any request of the test is in flight: requests served together share it, as
@@ -450,6 +468,13 @@ class RemoteApp(Requests):
                 if self._watch is watch:
                     self._watch = None
                 await watch.close()
+
+    @contextlib.asynccontextmanager
+    async def watching(self, what: str) -> AsyncIterator[OutsideWatch]:
+        """The loop watched from outside while the block runs (``what``: the requests it
+        sends), for tests that judge the loop over several requests."""
+        async with self._probing(what) as probes:
+            yield OutsideWatch(probes)
 
     def _note_sync_calls(self, what: str, since: float) -> None:
         """Note a sync HTTP call the worker said it made on its loop's thread since

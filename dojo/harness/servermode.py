@@ -63,14 +63,17 @@ SERVER_FIXTURES = frozenset(
         "login",
         "assert_async_view",
         "fast_password_hashing",
+        "slow_password_hashing",
+        "meanwhile",
     }
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``
 # keeps the test's rows in a transaction no other process sees).
 IN_PROCESS_FIXTURES = frozenset({"capsys", "capfd", "settings", "db", "client", "async_client"})
 WORKER_MAX_SECONDS = 3600.0
-# Changing settings is quick; a worker that takes longer is stuck (its loop held).
-SETTINGS_TIMEOUT = 10.0
+# The worker answers the tests' own asks at once; one that takes longer is stuck (its loop
+# held by the learner's code).
+ASK_TIMEOUT = 10.0
 SKIP_PREFIX = "not run in server mode: "
 
 
@@ -315,23 +318,11 @@ def configure_site(
 
 def _post_settings(port: int, asked: dict[str, Any]) -> BaseException | None:
     """Post ``asked`` to the worker at ``port``; the error it refused them with, if it did."""
-    from dojo.server.serve import HOST
     from dojo.server.serverside import SETTINGS_PATH, read_site
 
-    connection = http.client.HTTPConnection(HOST, port, timeout=SETTINGS_TIMEOUT)
-    try:
-        connection.request(
-            "POST", SETTINGS_PATH, json.dumps(asked), {"Content-Type": "application/json"}
-        )
-        answer = connection.getresponse()
-        status, body = answer.status, answer.read()
-    except OSError as error:
-        raise DojoError(f"the kata's server did not take the test's settings: {error}") from None
-    finally:
-        connection.close()
+    status, report = ask_site(port, SETTINGS_PATH, asked)
     if status == 200:
         return None
-    report = json.loads(body or b"{}")
     name, _, message = str(report.get("error", "")).partition(": ")
     site = read_site(report.get("site") or "")
     where = f"\n  {site}" if site is not None else ""
@@ -339,6 +330,28 @@ def _post_settings(port: int, asked: dict[str, Any]) -> BaseException | None:
         type(name, (SiteRefused,), {"__module__": "server"}) if name.isidentifier() else SiteRefused
     )
     return kind(f"{message}{where}")
+
+
+def ask_site(port: int, path: str, body: object = None) -> tuple[int, Any]:
+    """GET ``path`` of the worker at ``port`` (POST ``body``, as JSON, if given): the
+    status and the JSON it answered."""
+    __tracebackhide__ = True
+    from dojo.server.serve import HOST
+
+    connection = http.client.HTTPConnection(HOST, port, timeout=ASK_TIMEOUT)
+    try:
+        if body is None:
+            connection.request("GET", path)
+        else:
+            headers = {"Content-Type": "application/json"}
+            connection.request("POST", path, json.dumps(body), headers)
+        answer = connection.getresponse()
+        status, data = answer.status, answer.read()
+    except OSError as error:
+        pytest.fail(f"The kata's server did not answer {path}: {error}", pytrace=False)
+    finally:
+        connection.close()
+    return status, json.loads(data or b"{}")
 
 
 def use_settings(request: pytest.FixtureRequest, **values: Any) -> None:

@@ -31,10 +31,10 @@ def prepare(path: Path, kata_root: Path, kata_name: str) -> None:
     settings.DATABASES["default"]["NAME"] = str(path)
     scenario = load_kata(kata_root / "katas" / kata_name).load
     if scenario is not None and scenario.password_check is not None:
-        from dojo.server.loadhasher import LoadPasswordHasher
+        from dojo.server.passwords import calibrated
 
-        LoadPasswordHasher.calibrate(scenario.password_check)
-        settings.PASSWORD_HASHERS = [f"{LoadPasswordHasher.__module__}.LoadPasswordHasher"]
+        for name, value in calibrated(scenario.password_check).items():
+            setattr(settings, name, value)
 
 
 def seed(kata_root: Path, kata_name: str) -> None:

@@ -13,6 +13,8 @@
   that change Django's settings or chain (``configure_site`` in ``dojo.harness.servermode``)
   change the served site's too. A chain Django cannot build is refused with 422 and the
   error, and the site keeps the chain it had.
+- ``GET /__dojo__/password-checks`` answers when each password check of the site ran
+  (``dojo.server.passwords``, for ``slow_password_hashing``); a POST there forgets them.
 - ``GET /__dojo__/reports`` answers, as JSON, the tasks the learner's code started while
   serving earlier requests and that still run (the house rule ``task_left_running``; the
   test process asks once a request or burst has been answered, as in-process it looks
@@ -90,6 +92,7 @@ from dojo.harness.loopwatch import (
     monitor_for,
     site_of,
 )
+from dojo.server import passwords
 
 PROBE_PATH = "/__dojo__/probe"
 VIEW_PATH = "/__dojo__/view"
@@ -146,6 +149,12 @@ def with_probe(application: Application) -> Application:
         if scope["type"] == "http" and scope["path"] == SETTINGS_PATH:
             status, answer = _Overrides.apply(application, await _body(receive))
             await _answer(send, status, json.dumps(answer).encode())
+            return
+        if scope["type"] == "http" and scope["path"] == passwords.CHECKS_PATH:
+            checks = list(passwords.CHECKS)
+            if scope["method"] == "POST":
+                passwords.CHECKS.clear()
+            await _answer(send, 200, json.dumps(checks).encode())
             return
         if scope["type"] == "http" and scope["path"] == VIEW_PATH:
             query = parse_qs(scope.get("query_string", b"").decode())
