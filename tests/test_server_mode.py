@@ -103,6 +103,10 @@ async def count_in_a_thread(request):
     return JsonResponse({"count": count})
 
 
+async def headers(request):
+    return JsonResponse({"host": request.get_host(), "agent": request.headers["User-Agent"]})
+
+
 async def logged(request):
     logging.getLogger("katas.orders").warning("order %s noted", request.GET["order"])
     logging.getLogger("katas.orders").debug("not heard: below the level asked for")
@@ -119,7 +123,7 @@ urlpatterns = [
     for name in (
         "blocking", "awaiting", "forecast", "broken", "sync_call", "forgotten", "plain", "notes",
         "notes_on_loop", "cached", "leaves_a_task",
-        "count_in_a_thread", "logged",
+        "count_in_a_thread", "logged", "headers",
     )
 ]
 """
@@ -260,6 +264,15 @@ async def test_the_views_log_is_heard(app, caplog, rng):
     (await app.get(f"/logged/?order={order}")).assert_json({"ok": True})
     heard = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
     assert heard == [("katas.orders", "WARNING", f"order {order} noted")], heard
+
+
+async def test_requests_come_to_the_sites_own_host_from_a_browser(app):
+    from django.conf import settings
+
+    browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    (await app.get("/headers/")).assert_json(
+        {"host": settings.SITE_HOST, "agent": browser + "Chrome/131.0.0.0 Safari/537.36"}
+    )
 
 
 def test_zz_the_learner_module_was_never_imported():
@@ -404,6 +417,15 @@ def test_a_connection_the_server_left_open_breaks_the_house_rule(served: TestRun
     assert "While serving GET /count_in_a_thread/, a database connection was opened" in text
 
 
+def test_nothing_in_a_request_tells_the_served_site_it_is_under_test(
+    served: TestRun, in_process: TestRun
+) -> None:
+    # Graded code runs served: a view that answers well only to the tests must not see them.
+    test = "test_requests_come_to_the_sites_own_host_from_a_browser"
+    for run in (served, in_process):
+        assert outcome(run, test) == PASSED, message(run, test)
+
+
 def test_the_server_and_the_test_share_one_cache(served: TestRun) -> None:
     test = "test_the_server_sees_the_tests_cache"
     assert outcome(served, test) == PASSED, message(served, test)
@@ -421,7 +443,7 @@ def test_both_modes_give_every_test_the_same_verdict(served: TestRun, in_process
         for nodeid, result in in_process.outcomes.items()
         if not nodeid.endswith(IN_PROCESS_ONLY)
     }
-    assert len(verdicts) == 27
+    assert len(verdicts) == 28
     assert {nodeid: both for nodeid, both in verdicts.items() if both[0] != both[1]} == {}
 
 
