@@ -8,7 +8,8 @@ runs them again and again to find a verdict that changes from run to run.
 
 To keep this fast, fixes run in rounds: round i holds the i-th fix of every kata, all in one
 pytest process, three rounds at a time; and a kata stops at its first failing test, which is
-verdict enough.
+verdict enough. ``judge(root, server=True)`` judges them again against the katas served, as
+grading does: the two modes must agree.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dojo.course.testrun import PASSED, SKIPPED, TestRun, run_pytest
+from dojo.harness.servermode import SKIP_PREFIX
 
 # Rounds run side by side: each spends much of its time waiting for the fakes' latencies.
 ROUNDS_AT_ONCE = 3
@@ -61,6 +63,8 @@ class Judgement:
     output: str = ""
     # Each failed test's whole message: what a rejected right fix was told, to find why.
     messages: dict[str, str] = field(default_factory=dict)
+    # Served: the tests server mode could not run (the kata judges them in-process only).
+    unserved: frozenset[str] = frozenset()
 
     @property
     def accepted(self) -> bool:
@@ -98,8 +102,11 @@ def rounds(fixes: list[Fix]) -> list[list[Fix]]:
     ]
 
 
-def judge(root: Path, fixes: list[Fix] | None = None) -> dict[str, Judgement]:
-    """Run every fix's kata against it; the judgements, keyed by fix id."""
+def judge(
+    root: Path, fixes: list[Fix] | None = None, *, server: bool = False
+) -> dict[str, Judgement]:
+    """Run every fix's kata against it (``server``: against the kata served, as grading
+    does); the judgements, keyed by fix id."""
     fixes = all_fixes(root) if fixes is None else fixes
     with tempfile.TemporaryDirectory(prefix="dojo-fixes-") as scratch:
 
@@ -109,6 +116,8 @@ def judge(root: Path, fixes: list[Fix] | None = None) -> dict[str, Judgement]:
                 fix.install(target)
             paths = [f"katas/{fix.kata}" for fix in in_round]
             args = [*paths, f"--target={target}", "-q", "--dojo-first-failure"]
+            if server:
+                args.append("--server")
             return in_round, run_pytest(args, cwd=root)
 
         with ThreadPoolExecutor(max_workers=ROUNDS_AT_ONCE) as pool:
@@ -120,7 +129,10 @@ def judge(root: Path, fixes: list[Fix] | None = None) -> dict[str, Judgement]:
             failed = [o for o in outcomes if o.outcome not in (PASSED, SKIPPED)]
             failing = {o.name: (o.message.strip().splitlines() or [o.outcome])[0] for o in failed}
             messages = {o.name: o.message for o in failed}
+            unserved = frozenset(
+                o.name for o in outcomes if o.outcome == SKIPPED and SKIP_PREFIX in o.message
+            )
             judgements[fix.id] = Judgement(
-                fix, failing, bool(outcomes), run.output[-2000:], messages
+                fix, failing, bool(outcomes), run.output[-2000:], messages, unserved
             )
     return judgements
