@@ -4,6 +4,7 @@ A fake kata's streaming tests run in a child pytest, served and in-process: chun
 as the view yields them, a sync iterator comes all at once with Django's warning, a view
 that lets the client's disconnect cancel it stops, one that swallows it is named, and a
 body cut off by an error fails the request; both modes give every test the same verdict.
+What the worker reports can only make a verdict worse.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from dojo.course.testrun import FAILED, PASSED, TestRun, run_pytest
+from dojo.harness.remotestream import BodyCutOff, add_inside_report
+from dojo.harness.streaming import Chunk, StreamReport
 from tests.fakekata import copy_project
 from tests.test_serve_and_load import assert_no_process_left
 
@@ -188,3 +191,32 @@ def test_both_modes_give_every_streaming_test_the_same_verdict(
 ) -> None:
     verdicts = {test: result.outcome for test, result in served.outcomes.items()}
     assert verdicts == {test: result.outcome for test, result in in_process.outcomes.items()}
+
+
+def cut_off_report() -> StreamReport:
+    report = StreamReport(method="GET", path="/export/", start=1.0, status=200, end=3.0)
+    report.chunks = [Chunk(1.2, b"line 0\n")]
+    report.disconnected_at = 1.5
+    return report
+
+
+def test_a_worker_that_says_nothing_leaves_the_view_unfinished() -> None:
+    report = cut_off_report()
+    add_inside_report(report, {})
+    assert report.finished_at is None and report.sent_after_disconnect == 0
+    with pytest.raises(pytest.fail.Exception, match="still running"):
+        report.assert_view_stopped()
+
+
+def test_a_worker_cannot_say_the_view_finished_after_its_report_came() -> None:
+    report = cut_off_report()
+    add_inside_report(report, {"finished": 9.0})
+    assert report.finished_at == report.end
+
+
+def test_a_body_cut_off_stays_a_failure_whatever_the_worker_says() -> None:
+    report = cut_off_report()
+    report.disconnected_at = None
+    report.exception = BodyCutOff("the server closed the connection before the end of the body")
+    add_inside_report(report, {"error": None})
+    assert isinstance(report.exception, BodyCutOff)

@@ -82,7 +82,7 @@ class RemoteStreamer:
             until = await self._read(connection, report, leave, grace, read_for)
             inside = await self._inside_report(port, until)
         report.end = time.perf_counter()
-        self._fill(report, inside)
+        add_inside_report(report, inside)
         if probes.longest > 0:
             report.stall = OutsideStall(probes.longest, _stall_site(inside), ())
         await self._relog()
@@ -179,29 +179,6 @@ class RemoteStreamer:
                 return answer
         return {}
 
-    def _fill(self, report: StreamReport, inside: dict[str, Any]) -> None:
-        """What the worker said, where it can only add to what was seen."""
-        report.view_entered_at = _number(inside.get("started"))
-        finished = _number(inside.get("finished"))
-        # A view cannot have finished before the last of its body arrived.
-        if finished is not None and report.chunks and report.disconnected_at is None:
-            finished = max(finished, report.chunks[-1].at)
-        report.finished_at = finished
-        report.view_left_at = finished
-        if report.disconnected_at is not None:
-            report.sent_after_disconnect = max(0, int(inside.get("sent_after_gone") or 0))
-        said = remote_exception(inside.get("error")) or remote_exception(
-            report.headers.get(ERROR_HEADER.lower())
-        )
-        if said is not None:
-            report.exception = said
-        site = read_site(str(inside.get("error_site") or "")) or read_site(
-            report.headers.get(ERROR_SITE_HEADER.lower(), "")
-        )
-        if report.exception is not None:
-            report.error_site = site
-        report.django_warnings = [str(text) for text in inside.get("warnings") or []]
-
     async def _relog(self) -> None:
         """Log here what the site logged while it served the stream, for ``caplog``."""
         with contextlib.suppress(OSError, h11.ProtocolError, TimeoutError, ValueError):
@@ -212,6 +189,35 @@ class RemoteStreamer:
                     status, _, content = await connection.receive()
             if status == 200:
                 self.app._log_again(json.loads(content).get("logs", []))
+
+
+def add_inside_report(report: StreamReport, inside: dict[str, Any]) -> None:
+    """Add to ``report`` what the worker said (``dojo.server.streamwatch``), where it can
+    only make the verdict worse: an error, a view that went on, messages sent after the
+    client left."""
+    report.view_entered_at = _number(inside.get("started"))
+    finished = _number(inside.get("finished"))
+    if finished is not None:
+        # Only what the clock allows: not before the last of its body arrived, nor after
+        # the report of it did (later would excuse what went on after the view).
+        if report.chunks and report.disconnected_at is None:
+            finished = max(finished, report.chunks[-1].at)
+        finished = min(finished, report.end)
+    report.finished_at = finished
+    report.view_left_at = finished
+    if report.disconnected_at is not None:
+        report.sent_after_disconnect = max(0, int(inside.get("sent_after_gone") or 0))
+    said = remote_exception(inside.get("error")) or remote_exception(
+        report.headers.get(ERROR_HEADER.lower())
+    )
+    if said is not None:
+        report.exception = said
+    site = read_site(str(inside.get("error_site") or "")) or read_site(
+        report.headers.get(ERROR_SITE_HEADER.lower(), "")
+    )
+    if report.exception is not None:
+        report.error_site = site
+    report.django_warnings = [str(text) for text in inside.get("warnings") or []]
 
 
 def _number(value: Any) -> float | None:
