@@ -8,6 +8,8 @@ as ``make serve`` runs it) over real sockets on 127.0.0.1:
 - ``upstream`` is the test's own ``Upstream``, answering on a real socket in the test process
   (``dojo.harness.socketupstream``); the worker's httpx calls are sent there (``dojo.server.redirect``);
 - ``app`` and ``burst`` send real HTTP (``dojo.harness.remote``), and judge the loop from outside.
+- ``stream`` reads a response off its socket as it arrives, and leaves by closing the
+  connection, as a browser does (``dojo.harness.remotestream``).
 
 One worker serves one kata (for a given target): it starts when the kata's first test
 needs it, the next kata's starts meanwhile, and each stops once its kata's tests are done,
@@ -65,6 +67,7 @@ SERVER_FIXTURES = frozenset(
         "fast_password_hashing",
         "slow_password_hashing",
         "meanwhile",
+        "stream",
     }
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``

@@ -25,13 +25,16 @@ import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from dojo.harness.asgi import App, http_scope
 from dojo.harness.loopwatch import STALL_LIMIT, CodeSite, LoopWatch, Stall, code_site, stall_report
 from dojo.harness.timeline import RequestTimeline, current_timeline, new_request_id, render_rows
+
+if TYPE_CHECKING:
+    from dojo.harness.remote import RemoteApp
 
 # After the client leaves, how long the handler may take to finish before it is cancelled.
 STOP_GRACE = 2.0
@@ -435,9 +438,14 @@ def _one_line(exception: BaseException) -> str:
 
 
 @pytest.fixture
-def stream(app: App) -> Callable[..., Awaitable[StreamReport]]:
+def stream(app: App | RemoteApp) -> Callable[..., Awaitable[StreamReport]]:
     """Read a response chunk by chunk, or leave in the middle: ``report = await
     stream("/export/")``, ``await stream("/jobs/", disconnect_after=0.3)`` or
     ``disconnect_after_first_chunk=True`` or ``disconnect_when=lambda: ...``; the report has
     each chunk's arrival time, the loop's longest stall, and when the view stopped."""
-    return Streamer(app)
+    if isinstance(app, App):
+        return Streamer(app)
+    # Server mode: over a real socket to the served kata (imported here: it builds on this).
+    from dojo.harness.remotestream import RemoteStreamer
+
+    return RemoteStreamer(app)

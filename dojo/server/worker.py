@@ -118,7 +118,7 @@ def application(args: argparse.Namespace) -> Any:
         return site
     from django.conf import settings
 
-    from dojo.server import serverside
+    from dojo.server import serverside, streamwatch
 
     root = Path.cwd()
     roots = (root / "katas", root / "solutions", *([args.target_dir] if args.target_dir else []))
@@ -134,7 +134,8 @@ def application(args: argparse.Namespace) -> Any:
     serverside.report_where_stuck(serverside.InsideReportMiddleware.code_roots)
     serverside.tag_sync_calls_on_loop()
     serverside.warm_up_httpx(args.upstream_port)
-    return serverside.with_probe(site)
+    streamwatch.keep_warnings()
+    return streamwatch.watched(serverside.with_probe(site))
 
 
 def watch(server: uvicorn.Server, ready_fd: int, parent: int, deadline: float) -> None:
