@@ -51,6 +51,7 @@ from dojo.harness.asgi import App, BurstReport
 from dojo.harness.config import kata_folder, settings_key
 from dojo.harness.houserules import HouseRules
 from dojo.harness.loopwatch import CodeSite, site_of
+from dojo.harness.servermode import server_mode
 from dojo.harness.timeline import REQUEST_ID_HEADER
 
 PROBE_MIDDLEWARE = "dojo.harness.plumbing.ThreadProbeMiddleware"
@@ -368,9 +369,16 @@ class NetworkCache(LocMemCache):
 def network_cache(request: pytest.FixtureRequest) -> Iterator[CacheServer]:
     """The default cache as a server across the network: every call takes a little time,
     blocking its thread, and is recorded; ``assert_never_blocked_the_loop()`` fails if a
-    sync cache call ran on the event loop."""
-    location = f"dojo-{uuid4().hex}"
+    sync cache call ran on the event loop. In server mode the served site's cache is a
+    real server in the test process (``dojo.harness.cacheserver``)."""
     server = CacheServer(request.config.stash[settings_key].code_roots)
+    if server_mode(request.config):
+        from dojo.harness.cacheserver import served_cache
+
+        with served_cache(request, server):
+            yield server
+        return
+    location = f"dojo-{uuid4().hex}"
     _servers[location] = server
     backend = {"BACKEND": "dojo.harness.plumbing.NetworkCache", "LOCATION": location}
     try:

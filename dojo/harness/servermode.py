@@ -68,6 +68,7 @@ SERVER_FIXTURES = frozenset(
         "slow_password_hashing",
         "meanwhile",
         "stream",
+        "network_cache",
     }
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``
