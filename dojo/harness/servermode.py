@@ -253,6 +253,8 @@ def test_database_file() -> str | None:
 
 servers_key = pytest.StashKey[KataServers]()
 order_key = pytest.StashKey[list[Path]]()
+# What the test asked of its served site so far (``configure_site``).
+site_settings_key = pytest.StashKey[dict[str, Any]]()
 
 
 def kata_servers(config: pytest.Config) -> KataServers:
@@ -309,15 +311,24 @@ def configure_site(
 ) -> None:
     """Until the requesting test ends, the worker serving its kata uses ``settings`` (values
     that JSON can carry) and the kata's ``middleware`` after the project's, as the
-    in-process site does with ``override_settings``. Raises an exception named as Django's
-    was if the worker cannot build that middleware chain."""
+    in-process site does with ``override_settings``; on top of what the test's other
+    fixtures asked. Raises an exception named as Django's was if the worker cannot build
+    that middleware chain."""
     server = site_for(request)
-    refused = _post_settings(
-        server.port, {"settings": settings or {}, "middleware": middleware or []}
-    )
-    request.addfinalizer(lambda: _post_settings(server.port, {}) if server.running else None)
+    node = request.node
+    asked = node.stash.get(site_settings_key, None)
+    if asked is None:
+        asked = node.stash[site_settings_key] = {"settings": {}, "middleware": []}
+        request.addfinalizer(lambda: _post_settings(server.port, {}) if server.running else None)
+    wanted = {
+        "settings": {**asked["settings"], **(settings or {})},
+        "middleware": [*asked["middleware"], *(middleware or [])],
+    }
+    refused = _post_settings(server.port, wanted)
     if refused is not None:
+        _post_settings(server.port, asked)  # back to what the test had before
         raise refused
+    node.stash[site_settings_key] = wanted
 
 
 def _post_settings(port: int, asked: dict[str, Any]) -> BaseException | None:
