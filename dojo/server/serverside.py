@@ -78,6 +78,7 @@ import httpx
 from asgiref.local import Local
 from asgiref.sync import SyncToAsync, iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.signals import request_started
 from django.http import HttpRequest, HttpResponseBase
@@ -313,6 +314,27 @@ class SharedFileCache(FileBasedCache):
     def _write_content(self, file: Any, timeout: Any, value: Any) -> None:
         super()._write_content(file, timeout, value)  # type: ignore[misc]
         os.fchmod(file.fileno(), 0o666)
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
+        """Set ``key`` unless it is there, as one step, as Redis's and memcached's add are:
+        of requests adding one key at once, one wins (Django's file cache looks, then
+        writes, and lets two requests in served from two threads; a lock kept in the cache
+        needs only one)."""
+        if self.has_key(key, version):  # an expired entry's file goes here
+            return False
+        self._createdir()  # type: ignore[attr-defined]
+        descriptor, written = tempfile.mkstemp(dir=self._dir)  # type: ignore[attr-defined]
+        try:
+            with open(descriptor, "wb") as file:
+                self._write_content(file, timeout, value)
+            os.link(written, self._key_to_file(key, version))  # type: ignore[attr-defined]
+        except FileExistsError:
+            return False
+        finally:
+            os.remove(written)
+        return True
 
 
 def share_cache(location: str) -> None:
