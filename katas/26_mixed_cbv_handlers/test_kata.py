@@ -72,12 +72,16 @@ def signed(alert, rng, secret=WEBHOOK_SECRET):
 
 def forged(alert, rng, how):
     """A webhook call that the provider did not send: signed with a guessed secret, not
-    signed at all, signed and then changed on the way, or a body that is not even JSON."""
+    signed at all, with only the start of a signature, signed and then changed on the way,
+    or a body that is not even JSON."""
     if how == "wrong_secret":
         return signed(alert, rng, secret=b"an-attacker-guess")
     body, headers = signed(alert, rng)
     if how == "no_signature":
         del headers["x-signature"]
+        return body, headers
+    if how == "truncated_signature":
+        headers["x-signature"] = headers["x-signature"][:12]
         return body, headers
     if how == "not_json":
         return b"<alert id=" + str(alert["id"]).encode() + b">", headers
@@ -85,10 +89,14 @@ def forged(alert, rng, how):
 
 
 async def test_get_shows_the_forecast_and_the_alerts(site, upstream, rng):
-    city, forecast, alerts, _ = fake_services(upstream, rng)
-    response = await site.get(f"/alerts/{city}/")
-    expected = {"city": city, "forecast": forecast, "alerts": alerts}
-    response.assert_json(expected, f"the forecast and the alerts for {city}")
+    city, forecast, _, services = fake_services(upstream, rng)
+    # Most days a city has no alert at all; some days it has several.
+    for alerts in rng.sample([[], [an_alert(rng) for _ in range(rng.randint(1, 3))]], k=2):
+        services["alerts"].returns(alerts)
+        response = await site.get(f"/alerts/{city}/")
+        expected = {"city": city, "forecast": forecast, "alerts": alerts}
+        none = " (no alert today: an empty list, not a failure)" if not alerts else ""
+        response.assert_json(expected, f"the forecast and the alerts for {city}{none}")
 
 
 async def test_get_asks_both_services_at_once(site, upstream, rng):
@@ -153,7 +161,9 @@ async def test_post_accepts_a_signed_alert(site, rng):
         )
 
 
-@pytest.mark.parametrize("how", ["wrong_secret", "no_signature", "tampered_body", "not_json"])
+@pytest.mark.parametrize(
+    "how", ["wrong_secret", "no_signature", "truncated_signature", "tampered_body", "not_json"]
+)
 async def test_post_refuses_a_call_the_provider_did_not_sign(site, rng, how):
     city = rng.choice(CITIES)
     body, headers = forged(an_alert(rng), rng, how)

@@ -265,6 +265,40 @@ async def test_a_receipt_for_an_order_that_does_not_exist_is_a_404(
         )
 
 
+async def test_a_receipt_for_an_order_deleted_since_is_a_404(
+    app, database, mail, order_data, tasks_run
+):
+    order = await Order.objects.acreate(**order_data())
+    path = f"/orders/{order.pk}/receipt/"
+    (await app.post(path)).assert_status(202, "Accepted: the first receipt, order still there")
+    # The customer deletes the order; a second receipt is asked for.
+    await order.adelete()
+    sent_before, runs_before = len(mail.sent), len(tasks_run)
+    response = await app.post(path)
+    response.assert_status(404, f"Not Found: order {order.pk} was deleted since its first receipt")
+    if len(tasks_run) > runs_before or len(mail.sent) > sent_before:
+        pytest.fail(
+            f"POST {path} answered 404, but a task was queued for the deleted order.\n"
+            "Expected nothing queued for an order that no longer exists.",
+            pytrace=False,
+        )
+
+
+async def test_a_get_sends_no_receipt(app, database, mail, order_data, tasks_run):
+    order = await Order.objects.acreate(**order_data())
+    path = f"/orders/{order.pk}/receipt/"
+    # A link preview, or a crawler following the URL: it only GETs.
+    response = await app.get(path)
+    if response.status != 405 or tasks_run or mail.sent:
+        pytest.fail(
+            f"GET {path} answered {response.status}, and {len(tasks_run)} task(s) ran, "
+            f"{len(mail.sent)} email(s) went out.\n"
+            "Expected 405 Method Not Allowed and nothing queued: only a POST sends a receipt "
+            "(a GET is what link previews and crawlers do on their own).",
+            pytrace=False,
+        )
+
+
 async def test_a_failing_mail_service_fails_the_task_and_says_so(
     app, database, mail, order_data, tasks_run, upstream_failure
 ):

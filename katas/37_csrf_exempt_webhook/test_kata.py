@@ -24,7 +24,11 @@ FORGERIES = [
     "empty_signature",
     "garbled_signature",
     "from_paywise_address",
+    "unsigned_and_not_json",
 ]
+# What a warehouse answers when it will not book a shipment: a conflict, a bad request, a
+# rate limit. Not a shipment either.
+REFUSED_BOOKINGS = [400, 409, 422, 429]
 
 
 def a_payment(rng):
@@ -65,8 +69,8 @@ def delivery(event, rng):
 
 def forged(event, rng, how):
     """A delivery Paywise did not send: signed with a guessed secret, not signed, changed on
-    the way, with part of a signature or none, or sent with headers claiming to come
-    through Paywise's address."""
+    the way, with part of a signature or none, sent with headers claiming to come through
+    Paywise's address, or a probe that is not even JSON."""
     body, headers = delivery(event, rng)
     if how == "another_secret":
         headers["x-signature"] = signature(body, secret="whsec_a-guess-by-someone-else")
@@ -80,6 +84,11 @@ def forged(event, rng, how):
         headers["x-signature"] = "sha256="
     elif how == "garbled_signature":
         headers["x-signature"] = "sha256=" + "not-hexadecimal!" * 4
+    elif how == "unsigned_and_not_json":
+        # A scanner's probe: form fields, no signature.
+        del headers["x-signature"]
+        body = f"order={event['order']}&status=paid".encode()
+        headers["content-type"] = "application/x-www-form-urlencoded"
     else:  # from_paywise_address: anyone can write these headers
         del headers["x-signature"]
         headers |= {
@@ -185,6 +194,25 @@ async def test_a_failed_shipment_asks_paywise_to_deliver_again(
             f"The warehouse {upstream_failure}.\n{response.explain()}\n"
             "Expected 503 (502 or 504 would do): an answer that makes Paywise deliver the "
             "event again later, never a 200 for an order that was not shipped, nor a 500.",
+            pytrace=False,
+        )
+
+
+@pytest.mark.parametrize("status", REFUSED_BOOKINGS)
+async def test_a_booking_the_warehouse_refuses_asks_paywise_to_deliver_again(
+    app, upstream, rng, status
+):
+    route, _ = fake_warehouse(upstream, rng)
+    route.fails(status)
+    body, headers = delivery(a_payment(rng), rng)
+    response = await deliver(app, body, headers)
+    fail_if_refused_by_csrf(response)
+    if response.status not in DELIVER_AGAIN:
+        pytest.fail(
+            f"The warehouse refused to book the shipment: it answered {status} with "
+            f"{{'error': ...}} and no shipment.\n{response.explain()}\n"
+            "Expected 503 (502 or 504 would do): a 4xx from the warehouse is a failure too, "
+            "and only an answer that is not a 2xx makes Paywise deliver the event again.",
             pytrace=False,
         )
 
