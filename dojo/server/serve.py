@@ -40,8 +40,9 @@ DEFAULT_PORT = 8000
 MAX_PORT = 65535
 START_TIMEOUT = 30.0
 LOG_TAIL_LINES = 12
-# What a worker in a sandbox is given of the environment: nothing else gets in.
-SANDBOX_ENV = ("DJANGO_SETTINGS_MODULE", "PYTHONUNBUFFERED")
+# What a worker in a sandbox is given of the environment, nothing else: its settings, and
+# the secrets they read from it, as a production site's would (the tests sign with them).
+SANDBOX_ENV = ("DJANGO_SETTINGS_MODULE", "PYTHONUNBUFFERED", "PAYMENTS_WEBHOOK_SECRET")
 SANDBOX_PATH = "/usr/bin:/bin"
 # bwrap, the sandbox's first process (its reaper, PID 1 inside), then the command.
 SANDBOX_DEPTH = 2
@@ -137,7 +138,7 @@ class Server:
             ]
             env = _child_environment()
             if sandbox is not None:
-                env = {name: env[name] for name in SANDBOX_ENV}
+                env = {name: env[name] for name in SANDBOX_ENV if name in env}
                 command = sandbox(command, env)
                 # The sandbox's first process, seen from inside, holds the environment it
                 # was given: only what the worker gets anyway, and where to find bwrap.
