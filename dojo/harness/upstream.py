@@ -185,7 +185,7 @@ class FakeRoute:
         call, limited = self.upstream._begin(self, request, blocking=True)
         try:
             delay, answer = self._plan(call, limited, request)
-            if self._hang and answer is None:
+            if (self._hang and answer is None) or _waits_for_ever(call, read_timeout):
                 self.upstream._released.wait(min(SYNC_HANG_LIMIT, read_timeout or SYNC_HANG_LIMIT))
                 raise httpx.ReadTimeout("the upstream never answered", request=request)
             if read_timeout is not None and delay > read_timeout:
@@ -202,7 +202,9 @@ class FakeRoute:
         call, limited = self.upstream._begin(self, request, blocking=False)
         try:
             delay, answer = self._plan(call, limited, request)
-            if self._hang and answer is None and read_timeout is None:
+            if (self._hang and answer is None and read_timeout is None) or _waits_for_ever(
+                call, read_timeout
+            ):
                 await asyncio.Event().wait()
             if read_timeout is not None and (
                 (self._hang and answer is None) or delay > read_timeout
@@ -248,6 +250,14 @@ class FakeRoute:
             response = answer(request)
         call.status = response.status_code
         return response
+
+
+def _waits_for_ever(call: UpstreamCall, read_timeout: float | None) -> bool:
+    """A service that times out only times out a client that set a timeout: with none (a
+    client made with ``timeout=None``), the call waits for ever, as in production."""
+    failure = call.failure
+    timeouts = (httpx.ConnectTimeout, httpx.ReadTimeout)
+    return read_timeout is None and failure is not None and failure.error in timeouts
 
 
 class Upstream:
