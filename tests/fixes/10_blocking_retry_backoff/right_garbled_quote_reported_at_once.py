@@ -1,5 +1,5 @@
 """Right: retries error statuses and transport errors, and answers a quote cut off half-way
-with 503 at once: right per the README, kept as a check."""
+with 503 at once, without retrying it: the README allows either."""
 
 import asyncio
 

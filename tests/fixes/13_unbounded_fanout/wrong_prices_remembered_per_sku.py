@@ -1,4 +1,5 @@
-"""Wrong: caps the fan-out with a semaphore, and remembers every price it was given, for\never: tomorrow's basket is quoted at yesterday's prices, and the dict grows with every SKU."""
+"""Wrong: caps the fan-out with a semaphore, and remembers every price it was given, for
+ever: tomorrow's basket is quoted at yesterday's prices, and the dict grows with every SKU."""
 
 import asyncio
 import json
