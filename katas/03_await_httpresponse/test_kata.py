@@ -1,6 +1,8 @@
 """The quote of the day: fetched from the quotes service, shown as plain text, and a clear
 "no quote today" when the service fails."""
 
+import asyncio
+
 import pytest
 
 QUOTES = [
@@ -29,6 +31,14 @@ QUOTES_WITH_SYMBOLS = [
     ('"It works on my machine" is not a release plan.', "Noor's team"),
 ]
 GATEWAY_ERRORS = (502, 503, 504)
+# The office has a screen on every floor, and they all ask at nine. The quotes service takes
+# this long to answer them: long enough for every screen's call to have started before the
+# first one ends.
+SCREENS = 3
+SLOW_LATENCY = 0.3
+# Two in flight at once is proof enough that nothing lets one at a time through, and still
+# holds on a loaded machine, where the last caller can start late.
+OVERLAPPING = 2
 
 
 def shown(quote):
@@ -77,6 +87,20 @@ async def test_shows_todays_quote_as_plain_text(app, quotes_service, rng):
         quotes_service.returns({"text": text, "author": author})
         response = await app.get("/quote/")
         assert_shows(response, quote)
+
+
+async def test_screens_asking_at_once_are_served_at_the_same_time(
+    app, upstream, quotes_service, rng
+):
+    quote = rng.choice(QUOTES)
+    quotes_service.returns({"text": quote[0], "author": quote[1]})
+    quotes_service.latency = SLOW_LATENCY
+    responses = await asyncio.gather(*(app.get("/quote/") for _ in range(SCREENS)))
+    for response in responses:
+        assert_shows(response, quote)
+    # A view that waits for the service one screen at a time (a single worker thread, a
+    # lock) keeps the top floor waiting for every floor below it.
+    upstream.assert_calls_overlapped(OVERLAPPING, route=quotes_service)
 
 
 async def test_a_broken_quotes_service_is_a_502_not_a_crash(app, quotes_service, upstream_failure):

@@ -28,6 +28,13 @@ TWIN_CITIES = ["Lech & Zürs", "Ischgl & Samnaun", "Saas-Fee & Saas-Grund"]
 GATEWAY_ERRORS = (502, 503, 504)
 # Long enough for a worker thread to let go of what it held: many switch intervals.
 SETTLE = 0.05
+# Hikers planning the weekend all look on Friday evening. The weather service takes this long
+# to answer them: long enough for every hiker's call to have started before the first ends.
+HIKERS = 3
+SLOW_LATENCY = 0.3
+# Two in flight at once is proof enough that nothing lets one at a time through, and still
+# holds on a loaded machine, where the last caller can start late.
+OVERLAPPING = 2
 
 
 @pytest.fixture
@@ -91,6 +98,35 @@ async def test_asks_the_weather_service_once(app, weather_service, city):
         pytest.fail(
             f"Two requests for GET /forecast/{city}/ called the weather service {times}; "
             f"expected once each, 2 in all.\n({why})",
+            pytrace=False,
+        )
+
+
+async def test_hikers_asking_at_once_are_served_at_the_same_time(
+    app, upstream, weather_service, forecasts, rng
+):
+    weather_service.latency = SLOW_LATENCY
+    trailheads = rng.sample(CITIES, HIKERS)
+    responses = await asyncio.gather(*(app.get(f"/forecast/{city}/") for city in trailheads))
+    for response, city in zip(responses, trailheads, strict=True):
+        response.assert_json({"city": city, **forecasts[city]}, f"the forecast for {city}")
+    # A view that asks the service for one hiker at a time (a single worker thread, a lock)
+    # keeps each hiker waiting for every forecast asked before theirs.
+    upstream.assert_calls_overlapped(OVERLAPPING, route=weather_service)
+
+
+async def test_an_error_status_is_a_502_whatever_its_body_says(app, weather_service, city):
+    # Down for maintenance: the service says so with its status; its body is no forecast.
+    weather_service.returns(
+        {"city": city, "status": "down for maintenance", "back_at": "06:00"}, status=503
+    )
+    response = await app.get(f"/forecast/{city}/")
+    if response.status not in GATEWAY_ERRORS:
+        pytest.fail(
+            "The weather service answered 503 Service Unavailable, with a JSON body that "
+            f'says it is down for maintenance (and no "error" in it).\n{response.explain()}\n'
+            "Expected 502 Bad Gateway (503 or 504 would do): an error status means no "
+            "forecast, whatever the body holds. Read the status, not only the body.",
             pytrace=False,
         )
 

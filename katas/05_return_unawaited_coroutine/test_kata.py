@@ -1,6 +1,7 @@
 """The member card: fetched from the members service, shown as an HTML card; an unknown card
 is a 404 and a failing members service a 502."""
 
+import asyncio
 from html.parser import HTMLParser
 
 import pytest
@@ -22,6 +23,14 @@ GATEWAY_ERRORS = (502, 503, 504)
 # Error statuses with which the members service turns this server away: the service is
 # failing, and the card is fine.
 TURNED_AWAY = {401: "Unauthorized", 403: "Forbidden", 429: "Too Many Requests"}
+# The morning rush: members scan their cards at several turnstiles at once. The members
+# service takes this long to answer them: long enough for every card's call to have
+# started before the first one ends.
+TURNSTILES = 3
+SLOW_LATENCY = 0.3
+# Two in flight at once is proof enough that nothing lets one at a time through, and still
+# holds on a loaded machine, where the last caller can start late.
+OVERLAPPING = 2
 
 
 def plain(rng):
@@ -109,6 +118,27 @@ async def test_card_shows_the_member(app, members, kind):
         )
 
 
+async def test_cards_scanned_at_once_are_fetched_at_the_same_time(app, upstream, members):
+    scanned = []
+    for _ in range(TURNSTILES):
+        scanned.append(members.add())
+        members.route.latency = SLOW_LATENCY
+    responses = await asyncio.gather(
+        *(app.get(f"/members/{member['id']}/card/") for member in scanned)
+    )
+    for response, member in zip(responses, scanned, strict=True):
+        response.assert_status(200, f"the card of {member['name']}")
+        if member["name"] not in shown_text(response.text):
+            pytest.fail(
+                f"{response.request_line} showed {shown_text(response.text)[:200]!r}; "
+                f"expected the card of {member['name']!r}, the member who scanned it.",
+                pytrace=False,
+            )
+    # A view that asks the service for one card at a time (a single worker thread, a lock)
+    # keeps the last turnstile waiting for every card scanned before it.
+    upstream.assert_calls_overlapped(OVERLAPPING)
+
+
 async def test_an_unknown_card_is_a_404(app, upstream, rng):
     member_id = rng.randint(100, 9999)
     upstream.get(
@@ -119,6 +149,25 @@ async def test_an_unknown_card_is_a_404(app, upstream, rng):
     )
     response = await app.get(f"/members/{member_id}/card/")
     response.assert_status(404, "Not Found: the members service does not know this card")
+
+
+async def test_a_card_registered_after_a_first_scan_is_shown(app, members):
+    member = members.add()
+    # A new member scans the card before the front desk has finished registering it...
+    members.route.returns({"error": "no such member"}, status=404)
+    path = f"/members/{member['id']}/card/"
+    (await app.get(path)).assert_status(404, "Not Found: the card is not registered yet")
+    # ...and again a minute later, once it is.
+    members.route.returns(member)
+    response = await app.get(path)
+    response.assert_status(200, "the card, registered since the first scan")
+    if member["name"] not in shown_text(response.text):
+        pytest.fail(
+            f"{response.request_line} showed {shown_text(response.text)[:200]!r}; expected the "
+            f"card of {member['name']!r}: the members service knows the card now. A card the "
+            "service did not know a minute ago is not unknown for good.",
+            pytrace=False,
+        )
 
 
 @pytest.mark.parametrize("status", TURNED_AWAY)

@@ -122,5 +122,25 @@ async def test_the_invoicing_code_still_gets_a_rate_from_the_helper(bank, curren
         )
 
 
+async def test_the_invoicing_code_hears_when_the_bank_fails(bank, currency):
+    # An invoice billed at a made-up rate is worse than one that waits: the sync helper
+    # must keep telling its callers that the bank failed, as it always did, by raising.
+    views = import_module("katas.06_sync_to_async_call_shape.views")
+    bank.fails(503)
+    try:
+        rate = await asyncio.to_thread(views.exchange_rate, currency)
+    except Exception:
+        return
+    if inspect.isawaitable(rate):
+        rate.close()
+    pytest.fail(
+        f"The bank answered 503, and exchange_rate({currency!r}), called by the sync invoicing "
+        f"code, returned {rate!r}.\nExpected it to raise, as it did before: the invoicing code "
+        "must hear that the bank failed, never get a rate the bank did not give. Let the view "
+        "turn the failure into a 502, around its call of the helper.",
+        pytrace=False,
+    )
+
+
 def test_the_view_is_async(assert_async_view):
     assert_async_view("/tickets/NOK/")

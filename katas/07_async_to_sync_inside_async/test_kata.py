@@ -153,7 +153,8 @@ async def test_an_order_the_service_does_not_know_is_a_404(app, upstream, rng):
 async def test_an_orders_service_turning_us_away_is_a_gateway_error_not_an_unknown_order(
     app, order, status
 ):
-    order["route"].returns({"error": TURNED_AWAY[status].lower()}, status=status)
+    # The status says it all; the body, as gateways write it, need not say "error".
+    order["route"].returns({"detail": TURNED_AWAY[status], "retry_after": 30}, status=status)
 
     response = await app.get(f"/orders/{order['id']}/status/")
 

@@ -40,12 +40,13 @@ def convert(rng, worth):
     """A price to convert, from any currency into any other: its page and its conversion."""
 
     def price(source=None):
-        amount = rng.randint(1, 900)
+        # Shop prices, in whole units and cents, as the product page shows them ("24.90").
+        amount = rng.randint(100, 90_000) / 100
         source = source or rng.choice(CURRENCIES)
         target = rng.choice([currency for currency in CURRENCIES if currency != source])
         rate = todays_rate(worth, source, target)
         return {
-            "path": f"/prices/convert/?amount={amount}&from={source}&to={target}",
+            "path": f"/prices/convert/?amount={amount:.2f}&from={source}&to={target}",
             "expected": {
                 "amount": amount,
                 "from": source,

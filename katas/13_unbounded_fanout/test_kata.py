@@ -93,6 +93,20 @@ async def test_a_small_basket_is_quoted(app, pricing, catalogue, rng):
     )
 
 
+async def test_a_basket_quoted_again_later_gets_the_prices_of_now(app, pricing, catalogue, rng):
+    basket = basket_of(rng, catalogue, rng.randint(2, 3))
+    (await app.post("/basket/quote/", json={"skus": basket})).assert_status(200, "a quote")
+    # Prices change during the day: the pricing service is the one that knows them.
+    for sku in basket:
+        catalogue[sku] += rng.randint(1, 500)
+        pricing[sku].returns({"sku": sku, "price_cents": catalogue[sku]})
+    response = await app.post("/basket/quote/", json={"skus": basket})
+    response.assert_json(
+        quote_of(basket, catalogue),
+        "the prices the pricing service gives now, not the ones it gave an earlier basket",
+    )
+
+
 async def test_an_empty_basket_is_quoted_without_asking_the_pricing_service(app, upstream, pricing):
     response = await app.post("/basket/quote/", json={"skus": []})
     response.assert_json({"items": [], "total_cents": 0}, "an empty quote")
