@@ -63,6 +63,7 @@ SERVER_FIXTURES = frozenset(
         "login",
         "assert_async_view",
         "fast_password_hashing",
+        "background_tasks",
     }
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``
