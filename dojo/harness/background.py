@@ -243,16 +243,12 @@ async def background_tasks(
     if server_mode(request.config):
         from dojo.harness.servedtasks import ServedBackgroundTasks
 
-        served = ServedBackgroundTasks(
+        # The app's teardown ends what the test's requests left running in the worker.
+        yield ServedBackgroundTasks(
             site_for(request).port,
             request.getfixturevalue("upstream"),
             request.getfixturevalue("app"),
         )
-        await served.begin()
-        try:
-            yield served
-        finally:
-            await served.end()
         return
     watch = BackgroundTasks(
         asyncio.get_running_loop(), request.config.stash[settings_key].code_roots

@@ -14,6 +14,10 @@ asks the worker (``dojo.server.backgroundwork``) only what it cannot see:
   the test sees that in the fake's log (the worker's list of what it collected only names
   them).
 
+The worker's loop outlives the test, as the in-process loop does not: every served test's
+``app`` ends what the learner's code left running (``end_background_work``), so that no
+leftover calls the next test's fake services or logs into its caplog.
+
 Whether a finished task is still kept in memory can only be seen inside the worker: a test
 asking that is judged in-process only (its kata says so).
 """
@@ -70,36 +74,10 @@ class ServedBackgroundTasks:
         self._app = app
 
     def _ask(self, do: str) -> dict[str, Any]:
-        connection = http.client.HTTPConnection(HOST, self._port, timeout=ASK_TIMEOUT)
-        try:
-            connection.request(
-                "POST",
-                BACKGROUND_PATH,
-                json.dumps({"do": do}),
-                {"Content-Type": "application/json"},
-            )
-            answer = connection.getresponse()
-            status, body = answer.status, answer.read()
-        except OSError as error:
-            pytest.fail(
-                f"The kata's server did not say what became of its background tasks ({error}).",
-                pytrace=False,
-            )
-        finally:
-            connection.close()
-        return json.loads(body) if status == 200 else {}
+        return ask_worker(self._port, do)
 
     async def _aask(self, do: str) -> dict[str, Any]:
         return await asyncio.to_thread(self._ask, do)
-
-    async def begin(self) -> None:
-        await self._aask("begin")
-
-    async def end(self) -> None:
-        """Let parked calls go and cancel the tasks still pending, as in-process (not in a
-        worker whose view never answered: it is stopped instead)."""
-        if not self._app.hung:
-            await self._aask("end")
 
     # What happened -----------------------------------------------------------------------
 
@@ -190,3 +168,31 @@ def _tasks(look: dict[str, Any]) -> list[ServedTask]:
         )
         for task in look.get("pending", [])
     ]
+
+
+def ask_worker(port: int, do: str) -> dict[str, Any]:
+    """Post ``{"do": do}`` to the worker at ``port``: its answer, or {} if it refused."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=ASK_TIMEOUT)
+    try:
+        connection.request(
+            "POST", BACKGROUND_PATH, json.dumps({"do": do}), {"Content-Type": "application/json"}
+        )
+        answer = connection.getresponse()
+        status, body = answer.status, answer.read()
+    except OSError as error:
+        pytest.fail(
+            f"The kata's server did not say what became of its background tasks ({error}).",
+            pytrace=False,
+        )
+    finally:
+        connection.close()
+    return json.loads(body) if status == 200 else {}
+
+
+def end_background_work(port: int) -> None:
+    """At the end of a test, cancel what the learner's code left running in the worker at
+    ``port`` (and let parked calls go), as the in-process mode's event loop, which ends
+    with its test, does: work left over must not call the next test's fake services, nor
+    log into its caplog."""
+    with contextlib.suppress(pytest.fail.Exception):  # a worker gone has nothing running
+        ask_worker(port, "end")

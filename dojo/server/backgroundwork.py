@@ -4,9 +4,8 @@ In-process, the fixture sees the tasks the learner's code starts in its own memo
 those tasks live in the worker; ``POST /__dojo__/background`` (``serverside.BACKGROUND_PATH``)
 tells the test process about them, and lets it test whether the app holds them:
 
-- ``{"do": "begin"}`` (a test starts): forget the tasks seen so far;
-- ``{"do": "look"}``: how many tasks the learner's code started since, and the ones still
-  pending, each with its coroutine, the line that created it and the line it waits at;
+- ``{"do": "look"}``: how many tasks the learner's code started in this test, and the ones
+  still pending, each with its coroutine, the line that created it and the line it waits at;
 - ``{"do": "park"}``: from now on, an httpx call made by such a task once the request that
   started it has answered waits before it goes out, on a future nothing but the task itself
   refers to (``parked_calls``). A task waiting on a socket is reachable from the event
@@ -15,8 +14,9 @@ tells the test process about them, and lets it test whether the app holds them:
 - ``{"do": "collect"}``: collect garbage, let the parked calls that are still there go,
   and stop parking. A task nothing held was collected with its call, which never reaches
   the fake upstream: the test process sees that itself, in the fake's log;
-- ``{"do": "end"}`` (a test ends): let parked calls go, stop parking, and cancel the tasks
-  still pending, as the in-process fixture does before the test's loop closes.
+- ``{"do": "end"}`` (every served test ends so, from its ``app``): let parked calls go,
+  stop parking, cancel the tasks still pending and forget them, as the in-process mode's
+  event loop, which ends with its test, does.
 
 Every answer is an inside report (the process runs the learner's code): the tests use it
 to know when to look, and to name tasks and lines; their verdicts rest on what the fake
@@ -101,11 +101,7 @@ def answer(body: bytes) -> tuple[int, dict[str, Any]]:
     except (ValueError, AttributeError):
         do = None
     extra: dict[str, Any] = {}
-    if do == "begin":
-        _Parking.release()
-        _Tasks.noted.clear()
-        _Tasks.count = 0
-    elif do == "park":
+    if do == "park":
         _Parking.on = True
     elif do == "collect":
         extra = _collect()
@@ -113,6 +109,8 @@ def answer(body: bytes) -> tuple[int, dict[str, Any]]:
         _Parking.release()
         for task in list(_Tasks.noted):
             task.cancel()
+        _Tasks.noted.clear()
+        _Tasks.count = 0
     elif do != "look":
         return 400, {"error": f"unknown request {do!r}"}
     return 200, {**_look(), **extra}
