@@ -9,26 +9,35 @@ TaskGroup's tasks count too). It holds them weakly, so it changes nothing about 
 is collected.
 
 A test can then wait for those tasks to settle, ask which are still pending and where each
-one waits, and check that the finished ones were let go instead of kept for ever.
+one waits, check that the finished ones were let go instead of kept for ever, and collect
+garbage while they are pending, to see whether the app holds them.
+
+In server mode the tasks live in the worker process (``dojo.harness.servedtasks``): the
+same API, with the verdicts on what the fake upstream saw.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import sys
 import weakref
-from collections.abc import AsyncIterator, Coroutine
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import pytest_asyncio
 
 from dojo.harness.config import settings_key
 from dojo.harness.loopwatch import CodeSite, code_site
+from dojo.harness.servermode import server_mode, site_for
+
+if TYPE_CHECKING:
+    from dojo.harness.servedtasks import ServedBackgroundTasks
 
 # How long settle() waits for background work by default: far above any kata's latency,
 # even on a machine too busy to keep time.
@@ -45,6 +54,15 @@ class _Started:
 
     ref: weakref.ReferenceType[TaskLike]
     created_at: CodeSite
+
+
+@dataclass
+class Collected:
+    """What a garbage collection met: the learner's tasks then pending, and those of them
+    the app did not hold (each has ``get_name()``)."""
+
+    pending: Sequence[Any] = field(default_factory=list)
+    loose: Sequence[Any] = field(default_factory=list)
 
 
 class BackgroundTasks:
@@ -124,6 +142,19 @@ class BackgroundTasks:
         await asyncio.sleep(0)
         gc.collect()
 
+    @contextlib.asynccontextmanager
+    async def collecting_garbage(
+        self, held: Callable[[TaskLike], bool]
+    ) -> AsyncIterator[Collected]:
+        """Run the block (which starts the background work), then collect garbage while
+        that work is pending: the result names the pending tasks, and the ones ``held``
+        says the app does not hold. A task collected half-way never makes its next call."""
+        collected = Collected()
+        yield collected
+        gc.collect()
+        collected.pending = self.pending()
+        collected.loose = [task for task in collected.pending if not held(task)]
+
     # Assertions --------------------------------------------------------------------------
 
     def assert_none_pending(self) -> None:
@@ -163,15 +194,14 @@ class BackgroundTasks:
         )
 
     def _describe(self, task: TaskLike, created_at: CodeSite) -> str:
-        lines = [f"  - {_coroutine_name(task)}, created at {created_at}"]
+        waiting_at = None
         if not task.done():
             stack = task.get_stack()
             for frame in reversed(stack):
-                site = self._learner_site(frame)
-                if site is not None:
-                    lines.append(f"    waiting at {site}")
+                waiting_at = self._learner_site(frame)
+                if waiting_at is not None:
                     break
-        return "\n".join(lines)
+        return describe_task(_coroutine_name(task), created_at, waiting_at)
 
     # Tear-down ---------------------------------------------------------------------------
 
@@ -182,6 +212,14 @@ class BackgroundTasks:
             task.cancel()
         if leftovers:
             await asyncio.wait(leftovers, timeout=CANCEL_GRACE)
+
+
+def describe_task(what: str, created_at: CodeSite, waiting_at: CodeSite | None) -> str:
+    """A task in a failure's list: its coroutine, where it was created and where it waits."""
+    lines = [f"  - {what}, created at {created_at}"]
+    if waiting_at is not None:
+        lines.append(f"    waiting at {waiting_at}")
+    return "\n".join(lines)
 
 
 def _coroutine_name(task: TaskLike) -> str:
@@ -195,10 +233,23 @@ def _count(number: int, noun: str) -> str:
 
 
 @pytest_asyncio.fixture
-async def background_tasks(request: pytest.FixtureRequest) -> AsyncIterator[BackgroundTasks]:
+async def background_tasks(
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[BackgroundTasks | ServedBackgroundTasks]:
     """The tasks the kata's code starts and does not await: ``await
     background_tasks.settle()`` waits for them; ``.pending()``, ``.assert_none_pending()``
-    and ``.assert_finished_ones_let_go()`` say what became of them."""
+    and ``.assert_finished_ones_let_go()`` say what became of them; ``async with
+    .collecting_garbage(held)`` tests whether the app holds them."""
+    if server_mode(request.config):
+        from dojo.harness.servedtasks import ServedBackgroundTasks
+
+        # The app's teardown ends what the test's requests left running in the worker.
+        yield ServedBackgroundTasks(
+            site_for(request).port,
+            request.getfixturevalue("upstream"),
+            request.getfixturevalue("app"),
+        )
+        return
     watch = BackgroundTasks(
         asyncio.get_running_loop(), request.config.stash[settings_key].code_roots
     )

@@ -14,6 +14,7 @@ from dojo.harness.config import IMPORT_FAILED, kata_folder, settings_key
 from dojo.harness.deadline import hung_before, note_hang
 from dojo.harness.plugin import first_failures
 from dojo.harness.remote import RemoteApp
+from dojo.harness.servedtasks import end_background_work
 from dojo.harness.servermode import (
     kata_servers,
     restart_after_hang,
@@ -99,8 +100,10 @@ def app(request: pytest.FixtureRequest) -> Iterator[App | RemoteApp]:
     rules = request.getfixturevalue("_dojo_house_rules")
     code_roots = request.config.stash[settings_key].code_roots
     django_app: App | RemoteApp
+    worker_port = None
     if server_mode(request.config):
         site = site_for(request)
+        worker_port = site.port
         calls = kata_servers(request.config).upstream
         django_app = RemoteApp(
             site.url(""),
@@ -113,6 +116,8 @@ def app(request: pytest.FixtureRequest) -> Iterator[App | RemoteApp]:
         django_app = App(code_roots, rules=rules)
     with django_app:
         yield django_app
+    if worker_port is not None and not django_app.hung:
+        end_background_work(worker_port)
     if django_app.hung:
         kata = kata_folder(request.node.path)
         note_hang(request.config, kata, request.node.name)

@@ -515,14 +515,17 @@ class RemoteApp(Requests):
                 )
             )
 
-    async def _ask_for_reports(self, what: str, responses: list[Response]) -> None:
+    async def _ask_for_reports(
+        self, what: str, responses: list[Response], *, collect: bool = False
+    ) -> None:
         """Ask the server which tasks the learner's code started and left running once
         the responses were out, and which coroutines it never awaited, and note them.
-        After a 500 it collects garbage first: the error's traceback may hold a coroutine
-        never awaited, found only once collected (as the in-process house rules do)."""
+        After a 500 (or when asked) it collects garbage first: the error's traceback may
+        hold a coroutine never awaited, found only once collected (as the in-process house
+        rules do)."""
         if self.rules is None:
             return
-        collect = any(response.status >= 500 for response in responses)
+        collect = collect or any(response.status >= 500 for response in responses)
         path = REPORTS_PATH + ("?collect=1" if collect else "")
         (connection,) = await self._connect(1)
         with contextlib.closing(connection):

@@ -69,6 +69,7 @@ SERVER_FIXTURES = frozenset(
         "meanwhile",
         "stream",
         "network_cache",
+        "background_tasks",
     }
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``

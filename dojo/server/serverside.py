@@ -7,6 +7,9 @@
 - ``GET /__dojo__/view?path=/books/1/`` answers, as JSON, whether the view that serves
   that path is an ``async def`` view, and its name (``describe_view``; for the tests'
   ``assert_async_view``), or 404 when no view does.
+- ``POST /__dojo__/background``: the tasks the learner's code started, and a garbage
+  collection while their calls wait, for the tests' ``background_tasks``
+  (``dojo.server.backgroundwork``).
 - ``POST /__dojo__/settings`` with ``{"settings": {...}, "middleware": [...]}`` makes the
   site use those settings, and the kata's middleware in its chain (after the project's),
   until the next such post; ``{}`` restores the site as it started. The tests' fixtures
@@ -99,6 +102,8 @@ PROBE_PATH = "/__dojo__/probe"
 VIEW_PATH = "/__dojo__/view"
 REPORTS_PATH = "/__dojo__/reports"
 SETTINGS_PATH = "/__dojo__/settings"
+# The tests' background_tasks, served (dojo.server.backgroundwork).
+BACKGROUND_PATH = "/__dojo__/background"
 # Loop turns a task may take to end once its request has been answered (as in-process).
 SETTLE_TURNS = 5
 # The log records kept for the test process between two reports: a flood keeps its last.
@@ -156,6 +161,12 @@ def with_probe(application: Application) -> Application:
             if scope["method"] == "POST":
                 passwords.CHECKS.clear()
             await _answer(send, 200, json.dumps(checks).encode())
+            return
+        if scope["type"] == "http" and scope["path"] == BACKGROUND_PATH:
+            from dojo.server import backgroundwork
+
+            status, answer = backgroundwork.answer(await _body(receive))
+            await _answer(send, status, json.dumps(answer).encode())
             return
         if scope["type"] == "http" and scope["path"] == VIEW_PATH:
             query = parse_qs(scope.get("query_string", b"").decode())
@@ -442,6 +453,12 @@ class _Tasks:
     watched: ClassVar[set[asyncio.AbstractEventLoop]] = set()
     # The requests being served, by number: their tasks may still run.
     serving: ClassVar[set[int]] = set()
+    # Every task noted (by request number, with its line) and how many, until the tests'
+    # ``background_tasks`` starts afresh (``dojo.server.backgroundwork``).
+    noted: ClassVar[weakref.WeakKeyDictionary[asyncio.Task[Any], tuple[int, CodeSite]]] = (
+        weakref.WeakKeyDictionary()
+    )
+    count: ClassVar[int] = 0
 
     @classmethod
     def watch(cls, loop: asyncio.AbstractEventLoop) -> None:
@@ -461,6 +478,8 @@ class _Tasks:
             if site is not None and isinstance(task, asyncio.Task):
                 request = _current_request.get() or ""
                 cls.started.append((weakref.ref(task), request, _request_number.get(), site))
+                cls.noted[task] = (_request_number.get(), site)
+                cls.count += 1
             return task
 
         loop.set_task_factory(factory)

@@ -118,7 +118,7 @@ def application(args: argparse.Namespace) -> Any:
         return site
     from django.conf import settings
 
-    from dojo.server import serverside, streamwatch
+    from dojo.server import backgroundwork, serverside, streamwatch
 
     root = Path.cwd()
     roots = (root / "katas", root / "solutions", *([args.target_dir] if args.target_dir else []))
@@ -133,6 +133,7 @@ def application(args: argparse.Namespace) -> Any:
     serverside.watch_errors()  # after Django's logging is configured, which would reset it
     serverside.report_where_stuck(serverside.InsideReportMiddleware.code_roots)
     serverside.tag_sync_calls_on_loop()
+    backgroundwork.parked_calls()
     serverside.warm_up_httpx(args.upstream_port)
     streamwatch.keep_warnings()
     return streamwatch.watched(serverside.with_probe(site))

@@ -239,23 +239,32 @@ def held_by_the_app(task):
 
 
 async def test_each_email_task_is_held_by_the_app_while_it_runs(
-    app, accounts, mail, rng, background_tasks
+    app, accounts, mail, mailbox, rng, background_tasks
 ):
     # Three sign-ups at once, and a slow mail service: all three emails are still in flight
-    # when the last sign-up answers.
+    # when the last sign-up answers, and the garbage collector runs meanwhile.
     mail.latency = 0.5
     newcomers = [newcomer_from(rng) for _ in range(3)]
-    await asyncio.gather(*(sign_up(app, newcomer) for newcomer in newcomers))
-    pending = background_tasks.pending()
-    loose = [task for task in pending if not held_by_the_app(task)]
+    async with background_tasks.collecting_garbage(held_by_the_app) as collected:
+        await asyncio.gather(*(sign_up(app, newcomer) for newcomer in newcomers))
     await background_tasks.settle()
-    if loose:
+    sent = {email.get("to") for email in mailbox}
+    unsent = [newcomer["email"] for newcomer in newcomers if newcomer["email"] not in sent]
+    if collected.loose or unsent:
+        loose = len(collected.loose) or len(unsent)
+        such_as = f", such as {collected.loose[0].get_name()!r}" if collected.loose else ""
+        lost = (
+            f"\nThe garbage collector ran while they were pending, and the welcome emails to "
+            f"{', '.join(unsent)} were never sent."
+            if unsent
+            else ""
+        )
         pytest.fail(
             f"{len(newcomers)} people signed up at once, and POST /signup/ answered 201 to "
             f"each while their welcome emails were still being sent in the background; but "
-            f"nothing of the app held {len(loose)} of those {len(pending)} tasks, such as "
-            f"{loose[0].get_name()!r} (a WeakSet, a done callback, or a variable that the "
-            "next sign-up overwrites, does not hold it).\nThe event loop keeps only a weak "
+            f"nothing of the app held {loose} of those {len(collected.pending) or loose} "
+            f"tasks{such_as} (a WeakSet, a done callback, or a variable that the next sign-up "
+            f"overwrites, does not hold it).{lost}\nThe event loop keeps only a weak "
             "reference to a task: one that nothing else refers to can be garbage-collected "
             "half-way, and its email is never sent.\nExpected the app to keep a strong "
             "reference to each task (in a module-level set, say) until it finishes, then let "
