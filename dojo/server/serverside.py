@@ -152,9 +152,61 @@ def with_probe(application: Application) -> Application:
             view = _view_at(query.get("path", ["/"])[0])
             await _answer(send, 404 if view is None else 200, json.dumps(view).encode())
             return
-        await application(scope, receive, send)
+        if scope["type"] != "http":
+            await application(scope, receive, send)
+            return
+        await _answered_like_a_server(application, scope, receive, send)
 
     return probed
+
+
+# The errors Django logged while serving the request in this context, first first.
+_logged_errors: ContextVar[list[BaseException] | None] = ContextVar(
+    "dojo_logged_errors", default=None
+)
+
+
+async def _answered_like_a_server(
+    application: Application, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Serve one request; an exception that escapes Django (a middleware chain that hands
+    the server a coroutine, or awaits a response) is answered 500 as uvicorn would, stamped
+    with the first error Django logged for it and its line (the in-process ``ServerApp``
+    keeps the same one): InsideReportMiddleware, next to the view, never sees it."""
+    errors: list[BaseException] = []
+    token = _logged_errors.set(errors)
+    started = False
+
+    async def tracked(message: MutableMapping[str, Any]) -> None:
+        nonlocal started
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    try:
+        await application(scope, receive, tracked)
+    except Exception as escaped:
+        if started:
+            raise
+        error = errors[0] if errors else escaped
+        first = str(error).strip().splitlines()
+        headers = [(b"content-type", b"text/plain; charset=utf-8")]
+        headers.append(
+            (
+                ERROR_HEADER.encode(),
+                quote(f"{type(error).__name__}: {first[0] if first else ''}").encode(),
+            )
+        )
+        site = _error_site(error, InsideReportMiddleware.code_roots)
+        if site is not None:
+            headers.append((ERROR_SITE_HEADER.encode(), site_text(site).encode()))
+        del error, escaped
+        await send({"type": "http.response.start", "status": 500, "headers": headers})
+        await send({"type": "http.response.body", "body": b"Internal Server Error"})
+    finally:
+        # Their tracebacks hold the request's frames, and maybe a coroutine never awaited,
+        # which the reports find only once it is collected.
+        errors.clear()
+        _logged_errors.reset(token)
 
 
 async def _body(receive: Receive) -> bytes:
@@ -479,6 +531,9 @@ class _Errors(logging.Filter):
         request = getattr(record, "request", None)
         if request is not None and record.exc_info is not None and record.exc_info[1]:
             self.caught[id(request)] = record.exc_info[1]
+            logged = _logged_errors.get()
+            if logged is not None:
+                logged.append(record.exc_info[1])
         return True
 
 
