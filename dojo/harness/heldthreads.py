@@ -14,9 +14,9 @@ worker's own reports, so a verdict may rest on it:
 
 Every correct chain has idle threads too: Django gives each request a thread of its own
 for sync work (``ThreadSensitiveContext``), which waits for work in its executor's queue
-while the view runs. That wait sits at the depth any idle executor thread sits at, which
+while the view runs. That wait sits at the depth any idle executor thread sits at, to the byte, which
 ``idle_depth`` measures in this process (the same interpreter). A thread that slept
-through a request's time in the view, in a futex wait deeper than that, was blocked inside
+through a request's time in the view, in a futex wait at another depth, was blocked inside
 some work it had been given: waiting for the view (``async_to_sync``, a future's result).
 """
 
@@ -50,9 +50,9 @@ SLEEP_SYSCALLS = {"x86_64": frozenset({35, 230}), "aarch64": frozenset({101, 115
 # How often the worker's threads are looked at while requests are served.
 SAMPLE_INTERVAL = 0.01
 # An idle executor thread waits at one depth, to the byte; a thread blocked in work it was
-# given waits about a kilobyte deeper or more (measured: 1 KB for asyncio.to_thread, 9 KB
-# for a sync middleware).
-DEEPER_BY = 256
+# given waits elsewhere: measured, 80 bytes less for a plain future's result, 1 KB more for
+# asyncio.to_thread, 9 KB more for a sync middleware.
+SAME_WAIT = 16
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ class HeldThreads:
 
     def held(self, inside: Sequence[tuple[float, float]]) -> tuple[set[int], int]:
         """The threads that slept through one of the ``inside`` intervals (when a request
-        was inside the view, as the fake upstream saw it), blocked deeper than an idle
+        was inside the view, as the fake upstream saw it), blocked elsewhere than an idle
         thread waits; and how many intervals were seen at least twice."""
         idle = idle_depth()
         assert idle is not None
@@ -212,7 +212,7 @@ class HeldThreads:
             seen += 1
             for tid, state in looks[0].items():
                 depth = state.futex_depth
-                if depth is None or depth < idle + DEEPER_BY or (tid, depth) in self.ignored:
+                if depth is None or abs(depth - idle) <= SAME_WAIT or (tid, depth) in self.ignored:
                     continue
                 if all(look.get(tid) == state for look in looks[1:]):
                     held.add(tid)
