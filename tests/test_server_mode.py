@@ -474,13 +474,15 @@ def test_a_test_that_needs_the_in_process_harness_is_skipped_with_the_reason(
     (kata / "test_kata.py").write_text(
         "def test_logs(capsys):\n    assert not capsys.readouterr().out\n\n\n"
         "async def test_inside(app):\n    (await app.get('/awaiting/')).assert_status(200)\n\n\n"
-        "def test_asks_later(request):\n    request.getfixturevalue('capsys')\n"
+        "def test_asks_later(request):\n    request.getfixturevalue('capsys')\n\n\n"
+        # A later test asks again: the first skip must leave the fixture clean behind it.
+        "def test_asks_later_again(request):\n    request.getfixturevalue('capsys')\n"
     )
     (kata / "kata.toml").write_text(
         '[server_mode.in_process_only]\ntest_inside = "it looks into the test process"\n'
     )
     run = run_pytest(["-p", "no:cacheprovider", "--server", "-rs"], cwd=root)
-    for test in ("test_logs", "test_inside", "test_asks_later"):
+    for test in ("test_logs", "test_inside", "test_asks_later", "test_asks_later_again"):
         assert run.outcomes[f"katas/93_skipped/test_kata.py::{test}"].outcome == SKIPPED
     assert "not run in server mode: it uses `capsys`" in run.output
     assert "judged in-process only: it looks into the test process" in run.output

@@ -253,18 +253,26 @@ def server_app(request: pytest.FixtureRequest) -> Iterator[ServerApp]:
 @pytest.fixture
 def middleware_app(request: pytest.FixtureRequest) -> Iterator[MiddlewareApp]:
     """The kata's site behind the middleware named by the test's ``middleware`` marker;
-    ``middleware_app.assert_chain_stays_async()`` fails if a thread waited for the view."""
+    ``middleware_app.assert_chain_stays_async()`` fails if a thread waited for the view
+    (in server mode, the served site's, its threads seen from outside: dojo.harness.heldthreads)."""
     marker = request.node.get_closest_marker("middleware")
     if marker is None or not marker.args:
         raise pytest.UsageError(
             f"{request.node.nodeid}: middleware_app needs the kata's middleware: add "
             'pytestmark = pytest.mark.middleware("katas.NN_slug.middleware.Name").'
         )
+    paths = [str(path) for path in marker.args]
+    if server_mode(request.config):
+        from dojo.harness.heldthreads import served_middleware_app
+
+        with served_middleware_app(request, paths) as served:
+            yield served  # type: ignore[misc]
+        return
     code_roots = request.config.stash[settings_key].code_roots
     kata = kata_folder(request.node.path)
     site = MiddlewareApp(
         code_roots,
-        [str(path) for path in marker.args],
+        paths,
         kata.name if kata else None,
         rules=request.getfixturevalue("_dojo_house_rules"),
     )

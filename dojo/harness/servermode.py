@@ -70,6 +70,8 @@ SERVER_FIXTURES = frozenset(
         "stream",
         "network_cache",
         "background_tasks",
+        "middleware_app",
+        "middleware_burst",
     }
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``
@@ -467,7 +469,12 @@ def _skip_if_in_process_only(
     if module.startswith("dojo.") or name in IN_PROCESS_FIXTURES:
         reason = f"{SKIP_PREFIX}it uses `{name}`, which only the in-process mode has"
         # Reported at the test, as the skips decided at collection are.
-        raise pytest.skip.Exception(reason, _use_item_location=True)
+        skip = pytest.skip.Exception(reason, _use_item_location=True)
+        # Kept as pytest keeps a fixture's own failure: the fixture is then torn down, and
+        # the next test that asks for it (another kata's) finds it clean, not half set up.
+        key = fixturedef.cache_key(request)  # type: ignore[arg-type]  # a SubRequest, here
+        fixturedef.cached_result = (None, key, (skip, None))
+        raise skip
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

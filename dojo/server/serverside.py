@@ -173,9 +173,61 @@ def with_probe(application: Application) -> Application:
             view = _view_at(query.get("path", ["/"])[0])
             await _answer(send, 404 if view is None else 200, json.dumps(view).encode())
             return
-        await application(scope, receive, send)
+        if scope["type"] != "http":
+            await application(scope, receive, send)
+            return
+        await _answered_like_a_server(application, scope, receive, send)
 
     return probed
+
+
+# The errors Django logged while serving the request in this context, first first.
+_logged_errors: ContextVar[list[BaseException] | None] = ContextVar(
+    "dojo_logged_errors", default=None
+)
+
+
+async def _answered_like_a_server(
+    application: Application, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """Serve one request; an exception that escapes Django (a middleware chain that hands
+    the server a coroutine, or awaits a response) is answered 500 as uvicorn would, stamped
+    with the first error Django logged for it and its line (the in-process ``ServerApp``
+    keeps the same one): InsideReportMiddleware, next to the view, never sees it."""
+    errors: list[BaseException] = []
+    token = _logged_errors.set(errors)
+    started = False
+
+    async def tracked(message: MutableMapping[str, Any]) -> None:
+        nonlocal started
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    try:
+        await application(scope, receive, tracked)
+    except Exception as escaped:
+        if started:
+            raise
+        error = errors[0] if errors else escaped
+        first = str(error).strip().splitlines()
+        headers = [(b"content-type", b"text/plain; charset=utf-8")]
+        headers.append(
+            (
+                ERROR_HEADER.encode(),
+                quote(f"{type(error).__name__}: {first[0] if first else ''}").encode(),
+            )
+        )
+        site = _error_site(error, InsideReportMiddleware.code_roots)
+        if site is not None:
+            headers.append((ERROR_SITE_HEADER.encode(), site_text(site).encode()))
+        del error, escaped
+        await send({"type": "http.response.start", "status": 500, "headers": headers})
+        await send({"type": "http.response.body", "body": b"Internal Server Error"})
+    finally:
+        # Their tracebacks hold the request's frames, and maybe a coroutine never awaited,
+        # which the reports find only once it is collected.
+        errors.clear()
+        _logged_errors.reset(token)
 
 
 async def _body(receive: Receive) -> bytes:
@@ -475,7 +527,7 @@ class _Tasks:
                 else asyncio.Task(coro, loop=loop, **kwargs)
             )
             site = site_of(sys._getframe(1), InsideReportMiddleware.code_roots)
-            if site is not None and isinstance(task, asyncio.Task):
+            if site is not None and isinstance(task, asyncio.Task) and not _ours(coro):
                 request = _current_request.get() or ""
                 cls.started.append((weakref.ref(task), request, _request_number.get(), site))
                 cls.noted[task] = (_request_number.get(), site)
@@ -504,6 +556,16 @@ class _Tasks:
         return running
 
 
+def _ours(coro: Any) -> bool:
+    """Whether ``coro`` is the dojo's own (the served site's heartbeat, started by the first
+    request through a chain a test rebuilt, with the kata's middleware above it)."""
+    code = getattr(coro, "cr_code", None)
+    return code is not None and Path(code.co_filename).is_relative_to(_DOJO)
+
+
+_DOJO = Path(__file__).resolve().parent.parent
+
+
 # The request being served (method and path), for what its tasks are reported under.
 _current_request: ContextVar[str | None] = ContextVar("dojo_current_request", default=None)
 _request_number: ContextVar[int] = ContextVar("dojo_request_number", default=0)
@@ -519,6 +581,9 @@ class _Errors(logging.Filter):
         request = getattr(record, "request", None)
         if request is not None and record.exc_info is not None and record.exc_info[1]:
             self.caught[id(request)] = record.exc_info[1]
+            logged = _logged_errors.get()
+            if logged is not None:
+                logged.append(record.exc_info[1])
         return True
 
 

@@ -7,16 +7,24 @@ cheap until they run out); this count does.
 The middleware goes innermost, next to the view (``dojo.server.worker`` adds it before the site
 is built), and stamps each response with ``X-Dojo-Threads-Held``: the threads blocked in
 ``async_to_sync`` as the view started, this request's own included.
+
+In server mode, ``middleware_app`` puts ``HeldSitesMiddleware`` next to the view instead: it
+stamps ``X-Dojo-Held-Sites`` with the learner's lines at which threads waited, to name them
+in a failure the test process found from outside (``dojo.harness.heldthreads``).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from pathlib import Path
 from types import FrameType
 
-from asgiref.sync import markcoroutinefunction
+from asgiref.sync import AsyncToSync, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
+
+from dojo.harness.loopwatch import CodeSite, site_of
 
 THREADS_HEADER = "X-Dojo-Threads-Held"
 THREADS_MIDDLEWARE = "dojo.server.sitethreads.HeldThreadsMiddleware"
@@ -51,4 +59,44 @@ class HeldThreadsMiddleware:
         held = held_threads()
         response = await self.get_response(request)
         response[THREADS_HEADER] = str(held)
+        return response
+
+
+HELD_SITES_HEADER = "X-Dojo-Held-Sites"
+HELD_SITES_MIDDLEWARE = "dojo.server.sitethreads.HeldSitesMiddleware"
+
+
+def held_sites(code_roots: tuple[Path, ...]) -> list[CodeSite]:
+    """The learner's lines at which threads of this process wait for the event loop (in
+    ``async_to_sync``, or on a future's result), one per thread that has one."""
+    waits = {AsyncToSync.__call__.__code__, Future.result.__code__}
+    sites = []
+    for frame in sys._current_frames().values():
+        top: FrameType | None = frame
+        while top is not None and top.f_code not in waits:
+            top = top.f_back
+        if top is not None and (site := site_of(frame, code_roots)) is not None:
+            sites.append(site)
+    return sites
+
+
+class HeldSitesMiddleware:
+    """Next to the view, in server mode (``middleware_app``): stamps each response with the
+    learner's lines at which threads waited for the loop as the view began. An inside
+    report: it names the line in a failure the test process found from outside."""
+
+    async_capable = True
+    sync_capable = False
+
+    def __init__(self, get_response: Callable[[HttpRequest], Awaitable[HttpResponseBase]]) -> None:
+        self.get_response = get_response
+        markcoroutinefunction(self)
+
+    async def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        from dojo.server.serverside import InsideReportMiddleware, site_text
+
+        sites = held_sites(InsideReportMiddleware.code_roots)
+        response = await self.get_response(request)
+        if sites:
+            response[HELD_SITES_HEADER] = " ".join(site_text(site) for site in sites)
         return response
