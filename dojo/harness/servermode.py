@@ -63,6 +63,8 @@ SERVER_FIXTURES = frozenset(
         "login",
         "assert_async_view",
         "fast_password_hashing",
+        "http_clients",
+        "on_new_loop",
     }
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``
