@@ -31,8 +31,10 @@ import pytest
 
 from dojo.harness.links import Link
 from dojo.harness.loopkeys import Sent
+from dojo.harness.upstream import peak_overlap
 
 if TYPE_CHECKING:
+    from dojo.harness.houserules import HouseRules
     from dojo.harness.remote import RemoteApp
     from dojo.harness.socketupstream import SocketUpstream
 
@@ -183,15 +185,20 @@ class ServedHttpClients:
             pytrace=False,
         )
 
-    def assert_none_abandoned(self) -> None:
-        """Fail if the connections show a client dropped without being closed."""
-        __tracebackhide__ = True
+    def collected(self) -> list[Link]:
+        """The connections the worker closed only when asked to collect its garbage: those
+        of clients dropped without being closed."""
         asked = self._collect()
-        collected = [
+        return [
             link
             for link in self.links
             if link.closed_by_client and link.closed_at is not None and link.closed_at >= asked
         ]
+
+    def assert_none_abandoned(self) -> None:
+        """Fail if the connections show a client dropped without being closed."""
+        __tracebackhide__ = True
+        collected = self.collected()
         began = self._probe_idle()
         unused = {
             other.number: other
@@ -237,19 +244,65 @@ class ServedHttpClients:
                     loops.update(senders)
             if len(loops) < 2:
                 continue
+            others = [loop for loop in loops if loop is not None]
             named = [
-                f"  {sent.what}, from {'the test' + chr(39) + 's own loop' if loop is None else 'another loop'}"
+                f"  {sent.what}, from "
+                + ("the test's own loop" if loop is None else f"loop {others.index(loop) + 2}")
                 for loop, sent in loops.items()
             ]
             pytest.fail(
-                f"One connection to the services the view calls carried the calls of requests "
+                "One connection to the services the view calls carried the calls of requests "
                 f"sent from {len(loops)} different event loops:\n" + "\n".join(named) + "\n"
-                "The server used one httpx.AsyncClient on both loops, and its pooled "
-                "connection, which belongs to the loop that opened it, on the other: with a "
-                "real network, the next loop gets `RuntimeError: Event loop is closed`.\n"
+                "The server used one httpx.AsyncClient on more than one event loop; its pooled "
+                "connection belongs to the loop that opened it: with a real network, the next "
+                "loop gets `RuntimeError: Event loop is closed`.\n"
                 "Expected each event loop to use a client of its own.",
                 pytrace=False,
             )
+
+
+def note_clients_left_open(app: RemoteApp, upstream: SocketUpstream, rules: HouseRules) -> None:
+    """The house rule ``client_left_open`` in server mode, at the end of a test: the worker
+    is asked to collect its garbage, and a connection it closes then was a dropped client's
+    (what the worker does here can only add a failure)."""
+    from dojo.harness.houserules import Violation
+
+    if not rules.applies("client_left_open"):
+        return
+    clients = ServedHttpClients(app, upstream)
+    now = time.perf_counter()
+    left_open = sum(1 for link in clients.links if link.open_at(now))
+    calls = [(call.start, call.end or now) for link in clients.links for call in link.calls]
+    # One client's pool opens a connection only when all it has are busy: it never holds
+    # more than the most calls it had in flight at once. Only more than that can be a
+    # dropped client's, and a collection (a tenth of a second) is asked for only then.
+    if left_open <= max(peak_overlap(calls), 1):
+        return
+    collected = clients.collected()
+    if not collected:
+        return
+    rules._note(
+        Violation(
+            "client_left_open",
+            "",
+            f"{_count(len(collected), 'connection')} to the services the view calls stayed "
+            "open until the server collected its garbage: an httpx client was dropped without "
+            "being closed.",
+            None,
+            "An unclosed client keeps its connections open until the garbage collector finds "
+            "it. Close it (`async with`, or aclose()), or keep one for reuse.",
+        )
+    )
+
+
+def check_loops_kept_apart(app: RemoteApp, upstream: SocketUpstream) -> None:
+    """At the end of a test that sent requests from other event loops: fail if one
+    connection carried calls for two of them. The worker serves those requests on loops of
+    its own; one that served them on its main loop instead would hand them the main loop's
+    connections, which the fake upstream sees."""
+    __tracebackhide__ = True
+    if any(sent.loop is not None for sent in app.sent):
+        ServedHttpClients(app, upstream).assert_each_on_one_loop()
 
 
 def _in_flight(link: Link, moment: float) -> bool:
