@@ -78,7 +78,7 @@ class ServedHttpClients:
     def made(self) -> list[Link]:
         """The first connection of each client the connections show (at least)."""
         links = [link for link in self.links if link.calls]
-        return links[:1] + [new.link for new in self.new_connections()]
+        return links[:1] + [new.link for new in self.new_connections()] + self.let_go_idle()
 
     # What the connections show ---------------------------------------------------------------
 
@@ -98,7 +98,14 @@ class ServedHttpClients:
             if idle:
                 found.append(NewConnection(link, idle, idle=True))
                 continue
-            quiet = not any(_in_flight(other, first) for other in others)
+            # Nothing in flight from the moment the test sent the request on: a pool that
+            # was still handing back a connection may open another, one that let its last go
+            # had no reason to.
+            quiet = not any(
+                call.start < first and (call.end is None or call.end > asked)
+                for other in others
+                for call in other.calls
+            )
             let_go = tuple(
                 o
                 for o in others
@@ -106,6 +113,26 @@ class ServedHttpClients:
             )
             if quiet and let_go:
                 found.append(NewConnection(link, let_go, idle=False))
+        return found
+
+    def let_go_idle(self) -> list[Link]:
+        """The connections the worker let go while idle, once another connection had carried
+        a whole call since their own last one: a pool lets a connection go as it hands it
+        back (over its keep-alive limit) or after seconds of idleness, so these were
+        dropped clients' connections, closed when their client was collected."""
+        found = []
+        for link in self.links:
+            if not link.healthy_close or link.closed_at is None:
+                continue
+            last = link.calls[-1].end
+            assert last is not None  # a healthy close: every call answered
+            if any(
+                last < call.start and call.end is not None and call.end < link.closed_at
+                for other in self.links
+                if other is not link
+                for call in other.calls
+            ):
+                found.append(link)
         return found
 
     def _probe_idle(self) -> float:
@@ -165,7 +192,13 @@ class ServedHttpClients:
             return
         idle = [item for item in new if item.idle]
         let_go = [item for item in new if not item.idle]
+        dropped = self.let_go_idle()
         why = []
+        if dropped:
+            why.append(
+                f"{_count(len(dropped), 'connection')} sat unused while others carried calls, "
+                "then closed on its own (a dropped client, collected)"
+            )
         if idle:
             why.append(
                 f"{_count(len(idle), 'new connection')} opened while connections opened "
@@ -199,6 +232,7 @@ class ServedHttpClients:
         """Fail if the connections show a client dropped without being closed."""
         __tracebackhide__ = True
         collected = self.collected()
+        collected += [link for link in self.let_go_idle() if link not in collected]
         began = self._probe_idle()
         unused = {
             other.number: other
@@ -212,7 +246,7 @@ class ServedHttpClients:
         what = []
         if collected:
             what.append(
-                f"{_count(len(collected), 'connection')} to the services it calls stayed open "
+                f"{_count(len(collected), 'connection')} to the services it calls open, unused, "
                 "until the server collected its garbage"
             )
         if unused:
@@ -303,12 +337,6 @@ def check_loops_kept_apart(app: RemoteApp, upstream: SocketUpstream) -> None:
     __tracebackhide__ = True
     if any(sent.loop is not None for sent in app.sent):
         ServedHttpClients(app, upstream).assert_each_on_one_loop()
-
-
-def _in_flight(link: Link, moment: float) -> bool:
-    return any(
-        call.start <= moment and (call.end is None or call.end > moment) for call in link.calls
-    )
 
 
 def _count(number: int, noun: str) -> str:
