@@ -34,6 +34,7 @@ import pytest
 
 from dojo.harness.config import settings_key
 from dojo.harness.loopwatch import CodeSite, site_of
+from dojo.harness.servermode import server_mode
 
 # Which event loops each client was used on survives the test that saw it: a module-level
 # client made in one test and used in the next is the very case to catch.
@@ -281,7 +282,11 @@ def http_clients(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[HttpClients]:
     """Every httpx.AsyncClient the code under test makes or uses: ``.assert_made_at_most(1)``,
-    ``.assert_none_abandoned()``, ``.assert_each_on_one_loop()``."""
+    ``.assert_none_abandoned()``, ``.assert_each_on_one_loop()``. In server mode, the
+    served site's, judged from their connections (``dojo.harness.servedclients``)."""
+    if server_mode(request.config):
+        yield served_http_clients(request)
+        return
     tracker = HttpClients(request.config.stash[settings_key].code_roots)
     tracker.install(monkeypatch)
     yield tracker
@@ -290,5 +295,15 @@ def http_clients(
 @pytest.fixture
 def on_new_loop() -> Callable[..., Awaitable[Any]]:
     """Run a coroutine function on a brand-new event loop, as the next test or a sync caller
-    (``async_to_sync``) would: ``report = await on_new_loop(burst, "/path", n=3)``."""
+    (``async_to_sync``) would: ``report = await on_new_loop(burst, "/path", n=3)``. In
+    server mode, the site serves its requests on a new loop too (``dojo.server.otherloops``)."""
     return run_on_new_loop
+
+
+def served_http_clients(request: pytest.FixtureRequest) -> Any:
+    """The served site's clients, seen from the test's ``app`` and the fake upstream."""
+    from dojo.harness.servedclients import ServedHttpClients
+    from dojo.harness.servermode import kata_servers
+
+    app = request.getfixturevalue("app")
+    return ServedHttpClients(app, kata_servers(request.config).upstream)

@@ -14,6 +14,7 @@ from dojo.harness.config import IMPORT_FAILED, kata_folder, settings_key
 from dojo.harness.deadline import hung_before, note_hang
 from dojo.harness.plugin import first_failures
 from dojo.harness.remote import RemoteApp
+from dojo.harness.servedclients import check_loops_kept_apart, note_clients_left_open
 from dojo.harness.servedtasks import end_background_work
 from dojo.harness.servermode import (
     kata_servers,
@@ -112,6 +113,9 @@ def app(request: pytest.FixtureRequest) -> Iterator[App | RemoteApp]:
             worker_pid=site.worker_pid,
             sync_calls=lambda: calls.sync_calls_on_loop,
         )
+        if rules is not None:
+            rules.finishers.append(lambda: note_clients_left_open(django_app, calls, rules))
+            rules.finishers.append(lambda: check_loops_kept_apart(django_app, calls))
     else:
         django_app = App(code_roots, rules=rules)
     with django_app:

@@ -178,6 +178,8 @@ class HouseRules:
         default_factory=lambda: collections.defaultdict(list)
     )
     _connections: list[_Connection] = field(default_factory=list)
+    # Checks a driver adds for the end of the test (server mode: what only the end shows).
+    finishers: list[Callable[[], None]] = field(default_factory=list)
     _request_threads: set[int] = field(default_factory=set)
     _previous_factory: Any = None
     _real_run_in_executor: Any = None
@@ -434,6 +436,8 @@ class HouseRules:
 
     def finish(self) -> list[Violation]:
         """Every rule the test broke, once garbage has been collected."""
+        for finish in self.finishers:
+            finish()
         self._collect_garbage()
         self._check_sleeps()
         # Connections opened outside any request the harness watched (a stream, a task).

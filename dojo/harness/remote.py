@@ -49,6 +49,7 @@ from dojo.harness.csrf import browser_headers
 from dojo.harness.db import note_server_queries
 from dojo.harness.deadline import CANCEL_GRACE, REQUEST_DEADLINE, ask_where_stuck, never_answered
 from dojo.harness.houserules import HouseRules, Violation
+from dojo.harness.loopkeys import Sent, end_other_loops, loop_headers, loop_key
 from dojo.harness.loopwatch import STALL_LIMIT, CodeSite, Stall
 from dojo.harness.socketupstream import SyncCall
 from dojo.harness.upstream import peak_overlap
@@ -302,12 +303,21 @@ class RemoteApp(Requests):
         # Records the site logged before this test began belong to an earlier test.
         self.since = time.time()
         self._stuck: asyncio.Future[tuple[bool, CodeSite | None] | None] | None = None
+        # What the test sent, and from which loop: the served clients' evidence is read
+        # against it (dojo.harness.servedclients).
+        self.sent: list[Sent] = []
 
     def __enter__(self) -> RemoteApp:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        pass
+        if any(sent.loop is not None for sent in self.sent):
+            end_other_loops(self.base_url)
+
+    def _note_sent(self, what: str, method: str, path: str, start: float) -> Sent:
+        sent = Sent(what, method, path, start, loop_key())
+        self.sent.append(sent)
+        return sent
 
     async def request(
         self,
@@ -321,10 +331,13 @@ class RemoteApp(Requests):
         """One request, a browser's or another service's, with the loop probed meanwhile."""
         what = f"{method} {path}"
         started = time.perf_counter()
+        headers = {**loop_headers(), **(headers or {})}
+        sent = self._note_sent(what, method, path, started)
         async with self._probing(what) as probes:
             (connection,) = await self._connect(1)
-            start = self._send_all([connection], method, path, body, headers or {}, browser)
+            start = self._send_all([connection], method, path, body, headers, browser)
             response = await self._answer(connection, method, path, start, probes)
+        sent.end = time.perf_counter()
         self._note_sync_calls(what, started)
         self._check_loop(what, probes, [response])
         self._note_unawaited(what, [response])
@@ -345,10 +358,12 @@ class RemoteApp(Requests):
     ) -> BurstReport:
         """Fire ``n`` identical requests at once and report how they were served."""
         what = f"a burst of {n} x {method} {path}"
+        headers = {**loop_headers(), **(headers or {})}
+        sent = self._note_sent(what, method, path, time.perf_counter())
         connections = await self._connect(n)
         started = time.perf_counter()
         async with self._probing(what) as probes:
-            start = self._send_all(connections, method, path, body, headers or {}, browser)
+            start = self._send_all(connections, method, path, body, headers, browser)
             responses = await asyncio.gather(
                 *(
                     self._answer(connection, method, path, start, probes)
@@ -356,6 +371,7 @@ class RemoteApp(Requests):
                 )
             )
         elapsed = time.perf_counter() - started
+        sent.end = time.perf_counter()
         self._note_sync_calls(what, started)
         stall = self._check_loop(what, probes, responses)
         self._note_unawaited(what, responses)

@@ -72,6 +72,8 @@ SERVER_FIXTURES = frozenset(
         "background_tasks",
         "middleware_app",
         "middleware_burst",
+        "http_clients",
+        "on_new_loop",
     }
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``

@@ -38,6 +38,7 @@ import h11
 import httpx
 
 from dojo.harness.fakenet import READ_CHUNK, _Server
+from dojo.harness.links import LinkLog
 from dojo.harness.loopwatch import CodeSite
 from dojo.harness.upstream import Upstream
 from dojo.server.redirect import (
@@ -74,6 +75,8 @@ class SocketUpstream:
         self._current: Upstream | None = None
         # Sync calls the worker made on its event loop's thread (its report), this test.
         self.sync_calls_on_loop: list[SyncCall] = []
+        # The worker's connections to this server, this test (dojo.harness.links).
+        self.links = LinkLog()
         self._connections: set[asyncio.Task[None]] = set()
         self._server: asyncio.Server | None = None
         self._unix_servers: list[asyncio.Server] = []
@@ -105,11 +108,18 @@ class SocketUpstream:
         self._thread.join(STOP_TIMEOUT)
         self._loop.close()
 
+    def settle(self) -> None:
+        """Return once this server has handled what reached it so far (a connection the
+        worker closed is logged closed)."""
+        for _ in range(3):
+            asyncio.run_coroutine_threadsafe(asyncio.sleep(0), self._loop).result(STOP_TIMEOUT)
+
     @contextlib.contextmanager
     def serving(self, upstream: Upstream) -> Iterator[None]:
         """Within this block, calls reaching the socket are answered by ``upstream``."""
         self._current = upstream
         self.sync_calls_on_loop = []
+        self.links = LinkLog()
         try:
             yield
         finally:
@@ -136,21 +146,26 @@ class SocketUpstream:
         assert task is not None
         self._connections.add(task)
         server = _Server("", 80)
+        link = self.links.opened()
         try:
             while data := await reader.read(READ_CHUNK):
                 server.received(data)
                 if server.pending is None:
                     continue
                 request, server.pending = server.pending, None
+                call = link.called()
                 response = await self._answer(request, reader)
                 if response is None:
                     return  # dropped, or the client went away first
                 server.respond(response)
                 writer.write(server.take(len(server.outgoing)))
                 await writer.drain()
+                call.answered(failed=response.status_code >= 400)
+            link.closed(by_client=True)
         except (ConnectionError, h11.RemoteProtocolError, asyncio.CancelledError):
             return
         finally:
+            link.closed(by_client=False)
             self._connections.discard(task)
             writer.close()
 

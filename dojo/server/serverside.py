@@ -18,6 +18,10 @@
   error, and the site keeps the chain it had.
 - ``GET /__dojo__/password-checks`` answers when each password check of the site ran
   (``dojo.server.passwords``, for ``slow_password_hashing``); a POST there forgets them.
+- ``GET /__dojo__/collect`` collects garbage (the test's served ``http_clients`` asks, to
+  see from outside which connections a client dropped unclosed held).
+- A request sent from another event loop than its test's own is served on a loop of its
+  own, and ``POST /__dojo__/loops`` ends those loops (``dojo.server.otherloops``).
 - ``GET /__dojo__/reports`` answers, as JSON, the tasks the learner's code started while
   serving earlier requests and that still run (the house rule ``task_left_running``; the
   test process asks once a request or burst has been answered, as in-process it looks
@@ -97,6 +101,7 @@ from dojo.harness.loopwatch import (
     site_of,
 )
 from dojo.server import passwords
+from dojo.server.otherloops import LOOPS_PATH, OtherLoops, loop_asked, serve_on
 
 PROBE_PATH = "/__dojo__/probe"
 VIEW_PATH = "/__dojo__/view"
@@ -104,6 +109,7 @@ REPORTS_PATH = "/__dojo__/reports"
 SETTINGS_PATH = "/__dojo__/settings"
 # The tests' background_tasks, served (dojo.server.backgroundwork).
 BACKGROUND_PATH = "/__dojo__/background"
+COLLECT_PATH = "/__dojo__/collect"
 # Loop turns a task may take to end once its request has been answered (as in-process).
 SETTLE_TURNS = 5
 # The log records kept for the test process between two reports: a flood keeps its last.
@@ -173,9 +179,26 @@ def with_probe(application: Application) -> Application:
             view = _view_at(query.get("path", ["/"])[0])
             await _answer(send, 404 if view is None else 200, json.dumps(view).encode())
             return
+        if scope["type"] == "http" and scope["path"] == COLLECT_PATH:
+            gc.collect()  # a client dropped unclosed lets its connections go once collected
+            for _ in range(SETTLE_TURNS):
+                await asyncio.sleep(0)
+            await _answer(send, 204, b"")
+            return
+        if scope["type"] == "http" and scope["path"] == LOOPS_PATH:
+            await asyncio.to_thread(OtherLoops.end_all)
+            await _answer(send, 200, b"{}")
+            return
         if scope["type"] != "http":
             await application(scope, receive, send)
             return
+        asked = loop_asked(scope)
+        if asked is not None:
+            await serve_on(served, scope, receive, send, asked)
+            return
+        await served(scope, receive, send)
+
+    async def served(scope: Scope, receive: Receive, send: Send) -> None:
         await _answered_like_a_server(application, scope, receive, send)
 
     return probed
