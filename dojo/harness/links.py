@@ -84,7 +84,8 @@ class LinkLog:
         self.links: list[Link] = []
         self._numbers = itertools.count(1)
 
-    def opened(self) -> Link:
-        link = Link(next(self._numbers), time.perf_counter())
+    def opened(self, at: float | None = None) -> Link:
+        """A connection opened ``at`` (a perf_counter time; now if None)."""
+        link = Link(next(self._numbers), time.perf_counter() if at is None else at)
         self.links.append(link)
         return link

@@ -38,7 +38,7 @@ import h11
 import httpx
 
 from dojo.harness.fakenet import READ_CHUNK, _Server
-from dojo.harness.links import LinkLog
+from dojo.harness.links import Link, LinkLog
 from dojo.harness.loopwatch import CodeSite
 from dojo.harness.upstream import Upstream
 from dojo.server.redirect import (
@@ -146,26 +146,35 @@ class SocketUpstream:
         assert task is not None
         self._connections.add(task)
         server = _Server("", 80)
-        link = self.links.opened()
+        opened_at = time.perf_counter()
+        # Logged once it carries a call to one of the test's services: a connection to any
+        # other host (a worker warming its clients up as it starts) is no client's of the view.
+        link: Link | None = None
         try:
             while data := await reader.read(READ_CHUNK):
                 server.received(data)
                 if server.pending is None:
                     continue
                 request, server.pending = server.pending, None
-                call = link.called()
+                current = self._current
+                if link is None and current is not None and current.serves(request.url.host):
+                    link = self.links.opened(at=opened_at)
+                call = link.called() if link is not None else None
                 response = await self._answer(request, reader)
                 if response is None:
                     return  # dropped, or the client went away first
                 server.respond(response)
                 writer.write(server.take(len(server.outgoing)))
                 await writer.drain()
-                call.answered(failed=response.status_code >= 400)
-            link.closed(by_client=True)
+                if call is not None:
+                    call.answered(failed=response.status_code >= 400)
+            if link is not None:
+                link.closed(by_client=True)
         except (ConnectionError, h11.RemoteProtocolError, asyncio.CancelledError):
             return
         finally:
-            link.closed(by_client=False)
+            if link is not None:
+                link.closed(by_client=False)
             self._connections.discard(task)
             writer.close()
 
