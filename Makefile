@@ -45,8 +45,8 @@ test: $(READY) ## the whole self-check: lint, types, verify and the dojo's own t
 new: $(READY) ## start a new kata from the template: make new NAME=slug
 	@$(DOJO) new "$$NAME"
 
-bench: $(READY) ## time to a verdict per kata, and verify's time (RUNS=n: flaky verdicts)
-	@$(DOJO) bench $(if $(RUNS),--runs "$$RUNS")
+bench: $(READY) ## time to a verdict per kata, and verify's time (RUNS=n: flaky verdicts; SERVED=1: fixes both modes)
+	@$(DOJO) bench $(if $(RUNS),--runs "$$RUNS") $(if $(SERVED),--served)
 
 serve: $(READY) ## a kata on a real server, its upstream faked: make serve N=8 (TARGET=solutions, PORT=)
 	@$(DOJO) serve "$$N" --target "$$TARGET" $(if $(PORT),--port "$$PORT")

@@ -3,10 +3,12 @@ wrong fixes (ones that only hide the symptom) fail at least one (see dojo.course
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dojo.course.catalog import kata_dirs
-from dojo.course.fairfixes import Fix, Judgement, all_fixes, judge
+from dojo.course.fairfixes import Fix, Judgement, all_fixes, judge, modes_disagree
 from tests.fakekata import REPO
 
 # Wrong fixes on file per kata, at the least: one per kind of symptom-hiding the kata invites.
@@ -48,3 +50,15 @@ def test_every_kata_has_right_and_wrong_fixes_on_file(kata: str) -> None:
         f"tests/fixes/{kata}/ has {len(wrong)} wrong_*.py; it needs at least "
         f"{MIN_WRONG_FIXES} fixes that only hide the symptom, of different kinds."
     )
+
+
+def test_the_modes_disagree_only_where_grading_would_judge_a_fix_otherwise() -> None:
+    right, wrong = Fix("01_x", Path("right_a.py")), Fix("01_x", Path("wrong_b.py"))
+    failed = {"test_it": "Expected 200"}
+    assert modes_disagree(Judgement(right, {}, True), Judgement(right, {}, True)) is None
+    assert modes_disagree(Judgement(right, {}, True), Judgement(right, failed, True))
+    assert modes_disagree(Judgement(wrong, failed, True), Judgement(wrong, failed, True)) is None
+    assert modes_disagree(Judgement(wrong, failed, True), Judgement(wrong, {}, True))
+    # Rejected only by a test the kata judges in-process only: grading runs that one inside.
+    unserved = Judgement(wrong, {}, True, unserved=frozenset({"test_it"}))
+    assert modes_disagree(Judgement(wrong, failed, True), unserved) is None

@@ -136,3 +136,20 @@ def judge(
                 fix, failing, bool(outcomes), run.output[-2000:], messages, unserved
             )
     return judgements
+
+
+def modes_disagree(in_process: Judgement, served: Judgement) -> str | None:
+    """How the served kata judges a fix otherwise than in-process, if it does: a right fix
+    must pass both ways; a wrong one must fail served too, unless only tests the kata judges
+    in-process only (its kata.toml says why) reject it."""
+    fix = in_process.fix
+    if fix.right:
+        if in_process.accepted != served.accepted:
+            accepted = "in-process" if in_process.accepted else "served"
+            failing = served.failing or in_process.failing
+            return f"a right fix accepted only {accepted}; failing {sorted(failing)}"
+        return None
+    rejected = set(in_process.failing)
+    if rejected and not served.failing and not rejected <= served.unserved:
+        return f"a wrong fix rejected in-process ({sorted(rejected)}) but accepted served"
+    return None

@@ -3,8 +3,10 @@ the wall time from ``python -m dojo run N`` to its verdict (bytecode cached, as 
 learner's machine) for the starter and for the solution; then the whole of ``verify``.
 
 With ``--runs N``, run every kata both ways and every fix on file N times and name every
-verdict that changed between runs: a flaky verdict is a bug in the kata's tests. Timings
-belong here, not in timed unit tests.
+verdict that changed between runs: a flaky verdict is a bug in the kata's tests. With
+``--served``, judge every fix on file both in-process and against its kata served (as
+grading judges it) and name each fix the two modes judge otherwise. Timings belong here,
+not in timed unit tests.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from dojo.course.catalog import REPO_ROOT, load_katas
-from dojo.course.fairfixes import judge
+from dojo.course.fairfixes import judge, modes_disagree
 from dojo.course.shipped import shipped_starters
 from dojo.course.verify import run_both_ways, verify
 
@@ -37,6 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=0,
         help="run every kata both ways and every fix N times, and compare verdicts",
+    )
+    parser.add_argument(
+        "--served",
+        action="store_true",
+        help="judge every fix on file in-process and served, and compare the verdicts",
     )
 
 
@@ -67,9 +74,10 @@ def _bench(args: argparse.Namespace, starters: Path) -> int:
         f"budget {VERIFY_BUDGET:.0f} s{', over' if elapsed > VERIFY_BUDGET else ''})"
     )
     print(f"katas over the {KATA_BUDGET:.1f} s budget: {', '.join(over) or 'none'}")
-    if args.runs > 0:
-        return 1 if _changed_verdicts(args.runs, starters) else 0
-    return 0
+    failed = args.runs > 0 and bool(_changed_verdicts(args.runs, starters))
+    if args.served:
+        failed = bool(_modes_disagree()) or failed
+    return 1 if failed else 0
 
 
 def _time_run(number: str, target: str) -> float:
@@ -83,6 +91,27 @@ def _time_run(number: str, target: str) -> float:
         env=environ,
     )
     return time.perf_counter() - started
+
+
+def _modes_disagree() -> list[str]:
+    """Judge every fix on file in-process and served; name each fix judged otherwise."""
+    started = time.perf_counter()
+    in_process, served = judge(REPO_ROOT), judge(REPO_ROOT, server=True)
+    found = []
+    for fix_id, judgement in in_process.items():
+        why = modes_disagree(judgement, served[fix_id])
+        if why is not None:
+            found.append(f"{fix_id}: {why}")
+    took = time.perf_counter() - started
+    if found:
+        print(f"\n{len(found)} of {len(in_process)} fixes judged otherwise served ({took:.0f} s):")
+        for line in found:
+            print(f"  {line}")
+    else:
+        print(
+            f"\nEvery one of {len(in_process)} fixes judged the same in both modes ({took:.0f} s)."
+        )
+    return found
 
 
 def _changed_verdicts(runs: int, starters: Path) -> list[str]:
