@@ -51,6 +51,7 @@ from dojo.harness.asgi import App, BurstReport
 from dojo.harness.config import kata_folder, settings_key
 from dojo.harness.houserules import HouseRules
 from dojo.harness.loopwatch import CodeSite, site_of
+from dojo.harness.remote import RemoteApp
 from dojo.harness.servermode import server_mode
 from dojo.harness.timeline import REQUEST_ID_HEADER
 
@@ -241,9 +242,13 @@ class MiddlewareApp(ServerApp):
 
 
 @pytest.fixture
-def server_app(request: pytest.FixtureRequest) -> Iterator[ServerApp]:
+def server_app(request: pytest.FixtureRequest) -> Iterator[ServerApp | RemoteApp]:
     """``app``, answering as a server does when an exception escapes Django (a URLconf that
-    fails to load): a 500 whose ``.exception`` names the error, not a traceback."""
+    fails to load): a 500 whose ``.exception`` names the error, not a traceback. In server
+    mode ``app`` is one: uvicorn answers so, and the worker names the error."""
+    if server_mode(request.config):
+        yield request.getfixturevalue("app")
+        return
     rules = request.getfixturevalue("_dojo_house_rules")
     site = ServerApp(request.config.stash[settings_key].code_roots, rules=rules)
     with site:

@@ -74,6 +74,7 @@ SERVER_FIXTURES = frozenset(
         "middleware_burst",
         "http_clients",
         "on_new_loop",
+        "server_app",
     }
 )
 # Fixtures of pytest and pytest-django that see or change only the test process (``db``
