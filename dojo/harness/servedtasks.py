@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.client
-import json
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -38,8 +36,8 @@ import pytest
 from dojo.harness.background import SETTLE_TIMEOUT, Collected, _count, describe_task
 from dojo.harness.loopwatch import CodeSite
 from dojo.harness.remote import RemoteApp
+from dojo.harness.servermode import ASK_TIMEOUT, ask_site
 from dojo.harness.upstream import Upstream
-from dojo.server.serve import HOST
 from dojo.server.serverside import BACKGROUND_PATH, read_site
 
 # How often the test process looks at the worker's tasks while it waits for them.
@@ -47,8 +45,8 @@ LOOK_INTERVAL = 0.02
 # How long background tasks may take to reach their parked call once their request has
 # answered: they are on their way within a loop turn or two.
 PARK_TIMEOUT = 2.0
-# The worker answers at once, on its loop; one that takes longer has its loop held.
-ASK_TIMEOUT = 10.0
+# At the end of a test, a worker that does not answer this soon has its loop held.
+END_TIMEOUT = 1.0
 NOT_SAID = CodeSite("(the server process did not say)", 0, "")
 
 
@@ -170,23 +168,10 @@ def _tasks(look: dict[str, Any]) -> list[ServedTask]:
     ]
 
 
-def ask_worker(port: int, do: str) -> dict[str, Any]:
+def ask_worker(port: int, do: str, *, timeout: float = ASK_TIMEOUT) -> dict[str, Any]:
     """Post ``{"do": do}`` to the worker at ``port``: its answer, or {} if it refused."""
-    connection = http.client.HTTPConnection(HOST, port, timeout=ASK_TIMEOUT)
-    try:
-        connection.request(
-            "POST", BACKGROUND_PATH, json.dumps({"do": do}), {"Content-Type": "application/json"}
-        )
-        answer = connection.getresponse()
-        status, body = answer.status, answer.read()
-    except OSError as error:
-        pytest.fail(
-            f"The kata's server did not say what became of its background tasks ({error}).",
-            pytrace=False,
-        )
-    finally:
-        connection.close()
-    return json.loads(body) if status == 200 else {}
+    status, answer = ask_site(port, BACKGROUND_PATH, {"do": do}, timeout=timeout)
+    return answer if status == 200 and isinstance(answer, dict) else {}
 
 
 def end_background_work(port: int) -> None:
@@ -194,5 +179,7 @@ def end_background_work(port: int) -> None:
     ``port`` (and let parked calls go), as the in-process mode's event loop, which ends
     with its test, does: work left over must not call the next test's fake services, nor
     log into its caplog."""
-    with contextlib.suppress(pytest.fail.Exception):  # a worker gone has nothing running
-        ask_worker(port, "end")
+    # A worker gone has nothing running; one whose loop is held (a test stopped by its time
+    # limit) cannot end anything: either way the next test is not kept waiting for it.
+    with contextlib.suppress(pytest.fail.Exception):
+        ask_worker(port, "end", timeout=END_TIMEOUT)

@@ -353,13 +353,15 @@ def _post_settings(port: int, asked: dict[str, Any]) -> BaseException | None:
     return kind(f"{message}{where}")
 
 
-def ask_site(port: int, path: str, body: object = None) -> tuple[int, Any]:
+def ask_site(
+    port: int, path: str, body: object = None, *, timeout: float = ASK_TIMEOUT
+) -> tuple[int, Any]:
     """GET ``path`` of the worker at ``port`` (POST ``body``, as JSON, if given): the
-    status and the JSON it answered."""
+    status and the JSON it answered. Fails the test if it does not answer in ``timeout``."""
     __tracebackhide__ = True
     from dojo.server.serve import HOST
 
-    connection = http.client.HTTPConnection(HOST, port, timeout=ASK_TIMEOUT)
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         if body is None:
             connection.request("GET", path)
