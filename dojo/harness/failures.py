@@ -70,9 +70,11 @@ FAILURES: tuple[Failure, ...] = (
     ),
     Failure(
         "status_503_json",
-        "answered 503 Service Unavailable with a JSON error",
+        'answered 503 Service Unavailable with a maintenance notice in JSON (no "error" key)',
         status=503,
-        body='{"error": "service unavailable", "retry_after": 30}',
+        # What the status says is what counts: a view that looks for an "error" in the body
+        # takes this notice for an answer.
+        body='{"status": "down for maintenance", "retry_after": 30}',
     ),
     _html(502, "Bad Gateway"),
     _html(504, "Gateway Time-out"),
