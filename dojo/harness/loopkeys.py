@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.client
 import itertools
 import threading
 import weakref
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
+import pytest
+
+from dojo.harness.servermode import ask_site
 from dojo.server.otherloops import LOOP_HEADER, LOOPS_PATH
 
 # Ending the worker's other loops waits for what their requests left running, briefly.
@@ -58,14 +59,8 @@ class Sent:
     end: float | None = None
 
 
-def end_other_loops(base_url: str) -> None:
-    """Ask the worker at ``base_url`` to end its mirrors of the test's other loops."""
-    address = urlsplit(base_url)
-    connection = http.client.HTTPConnection(
-        address.hostname or "127.0.0.1", address.port, timeout=END_TIMEOUT
-    )
+def end_other_loops(port: int) -> None:
+    """Ask the worker at ``port`` to end its mirrors of the test's other loops."""
     # A worker that has gone (a crash, a hang it was stopped for) has no loops left.
-    with contextlib.suppress(OSError):
-        connection.request("POST", LOOPS_PATH, b"")
-        connection.getresponse().read()
-    connection.close()
+    with contextlib.suppress(pytest.fail.Exception):
+        ask_site(port, LOOPS_PATH, {}, timeout=END_TIMEOUT)

@@ -312,7 +312,7 @@ class RemoteApp(Requests):
 
     def __exit__(self, *exc_info: object) -> None:
         if any(sent.loop is not None for sent in self.sent):
-            end_other_loops(self.base_url)
+            end_other_loops(urlsplit(self.base_url).port or 80)
 
     def _note_sent(self, what: str, method: str, path: str, start: float) -> Sent:
         sent = Sent(what, method, path, start, loop_key())

@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
+from django.conf import settings
 
+from dojo.harness.asgi import BROWSER_HEADERS
 from dojo.harness.links import Link
 from dojo.harness.loopkeys import Sent
 from dojo.harness.upstream import peak_overlap
@@ -164,7 +166,9 @@ class ServedHttpClients:
         connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
         # What the view answers does not matter here, only which connections it used.
         with contextlib.suppress(OSError, http.client.HTTPException):
-            connection.request("GET", path, headers={"Host": "testserver"})
+            # As every served request: the site's own host, a browser's headers.
+            headers = {**BROWSER_HEADERS, "Host": settings.SITE_HOST}
+            connection.request("GET", path, headers=headers)
             connection.getresponse().read()
         connection.close()
 
