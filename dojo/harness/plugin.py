@@ -17,7 +17,6 @@ from the repository root (and only there). It adds:
 
 from __future__ import annotations
 
-import gc
 import importlib
 import secrets
 from collections.abc import Generator
@@ -97,14 +96,6 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in FIXTURE_MODULES:
         if config.pluginmanager.get_plugin(name) is None:
             config.pluginmanager.register(importlib.import_module(name), name)
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    # The house rules collect garbage after requests, to find what the learner's code left
-    # behind; everything alive by now (Django, pytest, the modules) is set aside so each
-    # collection looks only at what the tests made, which is several times quicker.
-    gc.collect()
-    gc.freeze()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
