@@ -179,16 +179,27 @@ task_left_running = "the lesson is background work: the tests wait for the task 
 """
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> TestRun:
-    """One run of the fake kata's tests, shared by the assertions below."""
-    root = copy_project(tmp_path_factory.mktemp("rules"))
+def run_fake_kata(root: Path, *options: str) -> TestRun:
+    """The fake kata's tests, run in a copy of the project at ``root``."""
+    copy_project(root)
     kata = root / "katas" / "92_rules"
     kata.mkdir()
     (kata / "views.py").write_text(VIEWS.lstrip())
     (kata / "urls.py").write_text(URLS.lstrip())
     (kata / "test_kata.py").write_text(TESTS.lstrip())
-    return run_pytest(["-p", "no:cacheprovider", "--tb=short"], cwd=root)
+    return run_pytest(["-p", "no:cacheprovider", "--tb=short", *options], cwd=root)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> TestRun:
+    """One run of the fake kata's tests, shared by the assertions below."""
+    return run_fake_kata(tmp_path_factory.mktemp("rules"))
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> TestRun:
+    """The same tests against the fake kata served (server mode)."""
+    return run_fake_kata(tmp_path_factory.mktemp("served-rules"), "--server")
 
 
 def site(view: str, source: str) -> str:
@@ -303,6 +314,43 @@ def test_a_sync_view_wrapped_in_sync_to_async_under_a_decorator_breaks_the_async
 def test_a_sync_view_breaks_the_async_rule(run: TestRun) -> None:
     assert outcome(run, "/sync-view/") == "failed"
     assert "(async_view)" in message(run, "/sync-view/")
+
+
+# What the worker reports of the rules no probe from outside can see (slices too short to
+# wait on, empty turns, clients dropped unclosed) fails a served test as it does in-process.
+SERVED_RULES = {
+    "/sliced-sleep/": "(loop_held)",
+    "/one-blocking-call/": "(loop_held)",
+    "/busy-wait/": "(busy_loop)",
+    "/timeout-spin/": "(busy_loop)",
+    "/unawaited/": "(unawaited_coroutine)",
+    "/left-running/": "(task_left_running)",
+    "/client-left-open/": "(client_left_open)",
+    "/sync-client-left-open/": "(client_left_open)",
+    "/sync-view/": "(async_view)",
+    "/decorated-sync-view/": "(async_view)",
+}
+
+
+@pytest.mark.parametrize(("path", "rule"), SERVED_RULES.items())
+def test_served_a_broken_rule_fails_as_in_process(served: TestRun, path: str, rule: str) -> None:
+    assert outcome(served, path) == "failed"
+    assert rule in message(served, path)
+
+
+def test_served_the_worker_names_the_learners_line(served: TestRun) -> None:
+    assert site("busy_wait", "await asyncio.sleep(0)") in message(served, "/busy-wait/")
+    shown = message(served, "/sliced-sleep/")
+    assert "slices of at most" in shown or "time.sleep() ran on the event loop's thread" in shown
+    assert site("sliced_sleep", "time.sleep(0.01)") in shown
+    shown = message(served, "/client-left-open/")
+    assert site("client_left_open", "client = httpx.AsyncClient()") in shown
+
+
+def test_served_a_view_that_keeps_the_rules_passes(served: TestRun) -> None:
+    for path in ("/clean/", "/polls/", "/sync-client-closed/"):
+        assert outcome(served, path) == "passed", message(served, path)
+    assert served.outcomes["katas/92_rules/test_kata.py::test_a_clean_burst"].outcome == "passed"
 
 
 def test_a_kata_turns_a_rule_off_with_a_reason(tmp_path: Path) -> None:

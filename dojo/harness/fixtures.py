@@ -114,6 +114,7 @@ def app(request: pytest.FixtureRequest) -> Iterator[App | RemoteApp]:
             sync_calls=lambda: calls.sync_calls_on_loop,
         )
         if rules is not None:
+            rules.finishers.append(django_app.note_left_behind)
             rules.finishers.append(lambda: note_clients_left_open(django_app, calls, rules))
             rules.finishers.append(lambda: check_loops_kept_apart(django_app, calls))
     else:

@@ -58,12 +58,15 @@ from dojo.course.catalog import HOUSE_RULES
 from dojo.harness.clients import HttpClients
 from dojo.harness.config import kata_folder, kata_of, settings_key
 from dojo.harness.loopwatch import (
+    BUSY_SLEEP,
     STALL_LIMIT,
     CodeSite,
     LoopWatch,
     learner_site_at,
     site_of,
+    spinning,
     stop_monitor,
+    unbroken_spin,
 )
 from dojo.harness.upstream import Upstream
 
@@ -76,24 +79,6 @@ HELD_SHARE_LIMIT = 0.25
 # turns below are the signal that tells a busy wait.
 CPU_SHARE_LIMIT = 0.9
 CPU_MIN_SECONDS = 0.5
-# An asyncio.sleep shorter than this is a loop turn, not a wait: the mark of a busy wait.
-BUSY_SLEEP = 0.005
-# A request that asks for this many loop turns is waiting by spinning. Speed does not move
-# this much: a 0.3 s spin asks for thousands on a quiet machine and hundreds on a loaded one,
-# while code that yields now and then to be fair asks for a handful.
-BUSY_TURNS = 100
-# A spin on a short wait (an upstream's 50 ms) asks for fewer, yet still for many turns in
-# every second it spins (560 to 1360 a second on a 2-core machine at a load of 20), where
-# code that waits properly asks for none: this many turns, at this rate, is spinning too.
-BUSY_MIN_TURNS = 20
-BUSY_TURN_RATE = 200.0
-# A loaded machine slows the spin itself (fewer turns a second), but not its shape: the
-# turns follow one another without a pause. Turns less than TURN_GAP apart count as one
-# unbroken spin; unbroken spinning over SPIN_SHARE of a request's time, and SPIN_MIN_SECONDS
-# in all, is a busy wait whatever the machine's speed.
-TURN_GAP = 0.1
-SPIN_SHARE = 0.5
-SPIN_MIN_SECONDS = 0.1
 # A task cancelled as the response goes out needs a few loop turns to finish.
 SETTLE_TURNS = 5
 # How deep Python remembers where each coroutine was created (for unawaited ones).
@@ -319,52 +304,25 @@ class HouseRules:
                     "While the loop is held, no other request can make progress.",
                 )
             )
-        elif watch.held > STALL_LIMIT and watch.held > HELD_SHARE_LIMIT * watch.wall:
+        elif held_in_slices(watch.held, watch.wall):
             stall = watch.longest
             site = watch.busiest_site or (stall.site if stall else None)
-            self._note(
-                Violation(
-                    "loop_held",
-                    what,
-                    f"your code held the event loop {watch.held:.2f} s in all "
-                    f"({watch.held / watch.wall:.0%} of the {watch.wall:.2f} s it took), in "
-                    f"{len(watch.runs)} slices of at most "
-                    f"{stall.seconds if stall else 0:.3f} s, held mostly by",
-                    site,
-                    "Cutting a blocking wait into slices does not free the loop: the slices "
-                    "add up, and every other request waits for them all.",
-                )
-            )
+            longest = stall.seconds if stall else 0.0
+            self._note(sliced_hold(what, watch.held, watch.wall, len(watch.runs), longest, site))
         turn_times = [t for key in keys for t in self._turn_times.get(key, ())]
-        turns, spinning_for = len(turn_times), unbroken_spin(turn_times)
+        turns = len(turn_times)
         busy = watch.cpu >= CPU_MIN_SECONDS and watch.cpu_share > CPU_SHARE_LIMIT
-        spun = (
-            turns >= BUSY_TURNS
-            or (turns >= BUSY_MIN_TURNS and turns >= BUSY_TURN_RATE * watch.wall)
-            or (
-                turns >= BUSY_MIN_TURNS
-                and spinning_for >= SPIN_MIN_SECONDS
-                and spinning_for >= SPIN_SHARE * watch.wall
-            )
-        )
+        spun = spinning(turns, unbroken_spin(turn_times), watch.wall)
         if self.applies("busy_loop") and (busy or spun):
             # The watchdog rarely sees a busy wait (the loop lets go of the GIL only while it
             # polls its selector), so the loop turns it asked for tell where it spins.
-            spinning = self._short_sleeps.most_common(1)
-            site = spinning[0][0] if spinning else watch.busiest_site
-            self._note(
-                Violation(
-                    "busy_loop",
-                    what,
-                    f"your code asked the event loop for {turns} empty turns "
-                    f"(`asyncio.sleep(0)`, or a wait of under {BUSY_SLEEP * 1000:g} ms) and "
-                    f"kept its thread computing {watch.cpu_share:.0%} of the {watch.wall:.2f} s "
-                    "it took" + (", mostly at" if site is not None else "."),
-                    site,
-                    "Waiting by looping (`while ...: await asyncio.sleep(0)`) keeps the loop "
-                    "busy for nothing: await the thing itself (an Event, a Future, the task).",
-                )
+            most = self._short_sleeps.most_common(1)
+            site = most[0][0] if most else watch.busiest_site
+            computing = (
+                f" and kept its thread computing {watch.cpu_share:.0%} of the "
+                f"{watch.wall:.2f} s it took"
             )
+            self._note(busy_wait(what, turns, site, computing))
 
     def _check_sync_calls(self, what: str, watch: LoopWatch) -> None:
         if not self.applies("loop_held") or self.upstream is None:
@@ -447,18 +405,7 @@ class HouseRules:
         if self.applies("client_left_open") and self.clients is not None:
             for record in [*self.clients.records, *self.clients.sync_records]:
                 if record.abandoned and record.site is not None:
-                    how = "`async with`, or aclose()" if record.kind == "httpx.AsyncClient" else (
-                        "`with`, or close()")  # fmt: skip
-                    self._note(
-                        Violation(
-                            "client_left_open",
-                            "",
-                            f"an {record.kind} was dropped without being closed; it was made",
-                            record.site,
-                            "An unclosed client keeps its connections open until the garbage "
-                            f"collector finds it. Close it ({how}), or keep one for reuse.",
-                        )
-                    )
+                    self._note(client_dropped(record.kind, record.site))
         return self.violations
 
     def _collect_garbage(self) -> None:
@@ -478,17 +425,7 @@ class HouseRules:
         if not self.applies("loop_held"):
             return
         for sleep in self._sleeps.values():
-            self._note(
-                Violation(
-                    "loop_held",
-                    sleep.request,
-                    f"time.sleep() ran on the event loop's thread {_times(sleep.calls)}, "
-                    f"{sleep.seconds:.2f} s in all, at",
-                    sleep.site,
-                    "time.sleep blocks the thread it runs on, here the loop's: every request "
-                    "waits, however short each sleep is. Use `await asyncio.sleep(...)`.",
-                )
-            )
+            self._note(sleep_on_loop(sleep.request, sleep.calls, sleep.seconds, sleep.site))
 
     # Hooks ---------------------------------------------------------------------------------
 
@@ -599,6 +536,69 @@ class HouseRules:
             real_warn(coro)
 
         return warn_unawaited_coroutine
+
+
+def busy_wait(what: str, turns: int, site: CodeSite | None, computing: str = "") -> Violation:
+    """The broken ``busy_loop`` rule: ``turns`` empty loop turns asked for while serving
+    ``what``, mostly at ``site``."""
+    return Violation(
+        "busy_loop",
+        what,
+        f"your code asked the event loop for {turns} empty turns "
+        f"(`asyncio.sleep(0)`, or a wait of under {BUSY_SLEEP * 1000:g} ms){computing}"
+        + (", mostly at" if site is not None else "."),
+        site,
+        "Waiting by looping (`while ...: await asyncio.sleep(0)`) keeps the loop "
+        "busy for nothing: await the thing itself (an Event, a Future, the task).",
+    )
+
+
+def client_dropped(kind: str, site: CodeSite, request: str = "") -> Violation:
+    """The broken ``client_left_open`` rule: an httpx client made at ``site`` dropped
+    without being closed."""
+    how = "`async with`, or aclose()" if kind == "httpx.AsyncClient" else "`with`, or close()"
+    return Violation(
+        "client_left_open",
+        request,
+        f"an {kind} was dropped without being closed; it was made",
+        site,
+        "An unclosed client keeps its connections open until the garbage "
+        f"collector finds it. Close it ({how}), or keep one for reuse.",
+    )
+
+
+def held_in_slices(held: float, wall: float) -> bool:
+    """Whether holding the loop ``held`` seconds in all, in slices, while requests took
+    ``wall`` seconds, breaks the ``loop_held`` rule (however short each slice)."""
+    return held > STALL_LIMIT and held > HELD_SHARE_LIMIT * wall
+
+
+def sliced_hold(
+    what: str, held: float, wall: float, slices: int, longest: float, site: CodeSite | None
+) -> Violation:
+    """The broken ``loop_held`` rule: the loop held ``held`` seconds in all, in slices."""
+    return Violation(
+        "loop_held",
+        what,
+        f"your code held the event loop {held:.2f} s in all "
+        f"({held / wall:.0%} of the {wall:.2f} s it took), in "
+        f"{slices} slices of at most {longest:.3f} s, held mostly by",
+        site,
+        "Cutting a blocking wait into slices does not free the loop: the slices "
+        "add up, and every other request waits for them all.",
+    )
+
+
+def sleep_on_loop(request: str, calls: int, seconds: float, site: CodeSite) -> Violation:
+    """The broken ``loop_held`` rule: ``time.sleep`` on the loop's thread, however short."""
+    return Violation(
+        "loop_held",
+        request,
+        f"time.sleep() ran on the event loop's thread {_times(calls)}, {seconds:.2f} s in all, at",
+        site,
+        "time.sleep blocks the thread it runs on, here the loop's: every request "
+        "waits, however short each sleep is. Use `await asyncio.sleep(...)`.",
+    )
 
 
 def _origin_site(
@@ -735,14 +735,3 @@ def _wraps_sync_to_async(view: Any) -> bool:
         if view is None:
             return False
     return False
-
-
-def unbroken_spin(turns: list[float]) -> float:
-    """How long the loop turns at ``turns`` (perf_counter times) kept coming less than
-    TURN_GAP apart: the time spent spinning, however fast the machine let the spin go."""
-    times = sorted(turns)
-    return sum(
-        later - earlier
-        for earlier, later in itertools.pairwise(times)
-        if later - earlier < TURN_GAP
-    )

@@ -26,6 +26,7 @@ import asyncio
 import collections
 import functools
 import gc
+import itertools
 import linecache
 import os
 import platform
@@ -50,6 +51,26 @@ SAMPLE_AFTER = 0.002
 KEEP_RUNS = 50_000
 # The futex system call, where a thread waits for the GIL (and for any lock).
 FUTEX = {"x86_64": 202, "aarch64": 98}.get(platform.machine())
+# Busy waiting, told by the loop turns the learner's code asks for (the house rule
+# ``busy_loop``, in-process and in a served kata's worker alike).
+# An asyncio.sleep shorter than this is a loop turn, not a wait: the mark of a busy wait.
+BUSY_SLEEP = 0.005
+# A request that asks for this many loop turns is waiting by spinning. Speed does not move
+# this much: a 0.3 s spin asks for thousands on a quiet machine and hundreds on a loaded one,
+# while code that yields now and then to be fair asks for a handful.
+BUSY_TURNS = 100
+# A spin on a short wait (an upstream's 50 ms) asks for fewer, yet still for many turns in
+# every second it spins (560 to 1360 a second on a 2-core machine at a load of 20), where
+# code that waits properly asks for none: this many turns, at this rate, is spinning too.
+BUSY_MIN_TURNS = 20
+BUSY_TURN_RATE = 200.0
+# A loaded machine slows the spin itself (fewer turns a second), but not its shape: the
+# turns follow one another without a pause. Turns less than TURN_GAP apart count as one
+# unbroken spin; unbroken spinning over SPIN_SHARE of a request's time, and SPIN_MIN_SECONDS
+# in all, is a busy wait whatever the machine's speed.
+TURN_GAP = 0.1
+SPIN_SHARE = 0.5
+SPIN_MIN_SECONDS = 0.1
 # Python code that waits on a lock, an event or a future: a futex wait there is a real one.
 _LOCK_WAITS = ("threading.py", "concurrent/futures/_base.py", "queue.py")
 
@@ -476,4 +497,27 @@ def stall_report(stall: Stall | None) -> str:
         f"The event loop went {stall.seconds:.2f} s without a free moment, held by\n"
         f"  {stall.where}\n"
         "While the loop is blocked, no other request can make progress."
+    )
+
+
+def unbroken_spin(turns: list[float]) -> float:
+    """How long the loop turns at ``turns`` (perf_counter times) kept coming less than
+    TURN_GAP apart: the time spent spinning, however fast the machine let the spin go."""
+    times = sorted(turns)
+    return sum(
+        later - earlier
+        for earlier, later in itertools.pairwise(times)
+        if later - earlier < TURN_GAP
+    )
+
+
+def spinning(turns: int, spin: float, wall: float | None) -> bool:
+    """Whether ``turns`` loop turns, in unbroken spinning ``spin`` seconds long, asked for
+    while requests took ``wall`` seconds (None: not known), are a busy wait."""
+    if turns >= BUSY_TURNS:
+        return True
+    if wall is None or turns < BUSY_MIN_TURNS:
+        return False
+    return turns >= BUSY_TURN_RATE * wall or (
+        spin >= SPIN_MIN_SECONDS and spin >= SPIN_SHARE * wall
     )

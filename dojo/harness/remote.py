@@ -21,8 +21,10 @@ itself:
   overlapped end together; requests that queued end one after another.
 
 The worker's own reports (the exception behind a 500 and its line, the line that held
-the loop, when each request was inside the view, the SQL it ran on the loop's thread) only
-enrich the messages, or lower a measure: they can add a failure, never remove one.
+the loop, when each request was inside the view, the SQL it ran on the loop's thread, and
+what no probe sees: slices of a held loop too short to wait on, empty loop turns, clients
+dropped unclosed) only enrich the messages, or lower a measure: they can add a failure,
+never remove one.
 """
 
 from __future__ import annotations
@@ -48,9 +50,18 @@ from dojo.harness.concepts import concept_line
 from dojo.harness.csrf import browser_headers
 from dojo.harness.db import note_server_queries
 from dojo.harness.deadline import CANCEL_GRACE, REQUEST_DEADLINE, ask_where_stuck, never_answered
-from dojo.harness.houserules import HouseRules, Violation
+from dojo.harness.houserules import (
+    HouseRules,
+    Violation,
+    busy_wait,
+    client_dropped,
+    held_in_slices,
+    sleep_on_loop,
+    sliced_hold,
+)
 from dojo.harness.loopkeys import Sent, end_other_loops, loop_headers, loop_key
-from dojo.harness.loopwatch import STALL_LIMIT, CodeSite, Stall
+from dojo.harness.loopwatch import STALL_LIMIT, CodeSite, Stall, spinning
+from dojo.harness.servermode import ask_site
 from dojo.harness.socketupstream import SyncCall
 from dojo.harness.upstream import peak_overlap
 from dojo.server.kata_site import VIEW_TIMING_HEADER
@@ -58,6 +69,7 @@ from dojo.server.loopstate import LoopSightings
 from dojo.server.serverside import (
     ERROR_HEADER,
     ERROR_SITE_HEADER,
+    HELD_HEADER,
     PROBE_PATH,
     QUERIES_ON_LOOP_HEADER,
     REPORTS_PATH,
@@ -191,6 +203,11 @@ class _Probes:
             for start, end, held in self.watch.samples
             if end > self.since and start <= until
         ]
+
+    @property
+    def wall(self) -> float:
+        """How long what was watched took, from the first probe's watch to ``finish()``."""
+        return (self.until if self.until is not None else time.perf_counter()) - self.since
 
     @property
     def longest(self) -> float:
@@ -340,10 +357,11 @@ class RemoteApp(Requests):
         sent.end = time.perf_counter()
         self._note_sync_calls(what, started)
         self._check_loop(what, probes, [response])
+        self._note_held(what, [response])
         self._note_unawaited(what, [response])
         self._note_sync_view(what, [response])
         note_queries_on_loop([response])
-        await self._ask_for_reports(what, [response])
+        await self._ask_for_reports(what, [response], wall=probes.wall)
         return response
 
     async def burst(
@@ -374,10 +392,11 @@ class RemoteApp(Requests):
         sent.end = time.perf_counter()
         self._note_sync_calls(what, started)
         stall = self._check_loop(what, probes, responses)
+        self._note_held(what, responses)
         self._note_unawaited(what, responses)
         self._note_sync_view(what, responses)
         note_queries_on_loop(responses)
-        await self._ask_for_reports(what, responses)
+        await self._ask_for_reports(what, responses, wall=probes.wall)
         intervals, seen = served_intervals(responses)
         return BurstReport(method, path, list(responses), intervals, elapsed, stall, seen)
 
@@ -514,6 +533,22 @@ class RemoteApp(Requests):
                 )
                 return
 
+    def _note_held(self, what: str, responses: list[Response]) -> None:
+        """Note the loop held in slices, each too short for a probe to wait on, that the
+        server said added up while a request was served (an inside report: it can only add
+        a failure)."""
+        if self.rules is None or not self.rules.applies("loop_held"):
+            return
+        for response in responses:
+            fields = response.headers.get(HELD_HEADER.lower(), "").split(" ", 4)
+            if len(fields) < 5:
+                continue
+            held, wall, slices, longest = (float(field) for field in fields[:4])
+            if held_in_slices(held, wall):
+                site = read_site(fields[4])
+                self.rules._note(sliced_hold(what, held, wall, int(slices), longest, site))
+                return
+
     def _note_unawaited(self, what: str, responses: list[Response]) -> None:
         """Note the coroutines the server reported never awaited (an inside report: it can
         only add a failure)."""
@@ -532,7 +567,12 @@ class RemoteApp(Requests):
             )
 
     async def _ask_for_reports(
-        self, what: str, responses: list[Response], *, collect: bool = False
+        self,
+        what: str,
+        responses: list[Response],
+        *,
+        collect: bool = False,
+        wall: float | None = None,
     ) -> None:
         """Ask the server which tasks the learner's code started and left running once
         the responses were out, and which coroutines it never awaited, and note them.
@@ -552,6 +592,7 @@ class RemoteApp(Requests):
             reports = jsonlib.loads(content)
             self._log_again(reports.get("logs", []))
             self._note_reports(what, reports)
+            self._note_loop_use(what, reports, wall)
 
     def _log_again(self, records: list[dict[str, Any]]) -> None:
         """Log in this process what the site logged while it served this test, through the
@@ -613,6 +654,39 @@ class RemoteApp(Requests):
                 )
             )
             return
+
+    def note_left_behind(self) -> None:
+        """At the end of a test, once the worker has collected its garbage: the clients it
+        found dropped unclosed since the requests were answered, and what they asked of the
+        loop that was not yet reported (inside reports: they can only add a failure)."""
+        if self.rules is None or self.hung:
+            return
+        status, reports = ask_site(urlsplit(self.base_url).port or 80, REPORTS_PATH + "?collect=1")
+        if status == 200 and isinstance(reports, dict):
+            self._note_loop_use("", reports, None)
+
+    def _note_loop_use(self, what: str, reports: dict[str, Any], wall: float | None) -> None:
+        """Note the empty loop turns (a busy wait), the ``time.sleep`` calls on the loop's
+        thread and the httpx clients dropped unclosed that the server reported, as
+        in-process; ``wall``: how long the requests that asked for the turns took, if known
+        (inside reports: they can only add a failure)."""
+        assert self.rules is not None
+        turns = reports.get("turns", [])
+        count = sum(turn["count"] for turn in turns)
+        spin = max((turn["spin"] for turn in turns), default=0.0)
+        if self.rules.applies("busy_loop") and spinning(count, spin, wall):
+            most = max(turns, key=lambda turn: turn["count"])
+            self.rules._note(busy_wait(what, count, read_site(most["site"])))
+        for client in reports.get("dropped_clients", []):
+            site = read_site(client["site"])
+            if self.rules.applies("client_left_open") and site is not None:
+                self.rules._note(client_dropped(client["kind"], site, client["request"]))
+        for sleep in reports.get("sleeps", []) if self.rules.applies("loop_held") else []:
+            site = read_site(sleep["site"])
+            if site is not None:
+                self.rules._note(
+                    sleep_on_loop(sleep["request"] or what, sleep["calls"], sleep["seconds"], site)
+                )
 
     def _note_sync_view(self, what: str, responses: list[Response]) -> None:
         """Note a view the server said is not async, or a sync one wrapped whole in

@@ -85,7 +85,7 @@ class RemoteStreamer:
         add_inside_report(report, inside)
         if probes.longest > 0:
             report.stall = OutsideStall(probes.longest, _stall_site(inside), ())
-        await self._relog()
+        await self._reports(report.request_line, report.end - report.start)
         return report
 
     async def _read(
@@ -179,8 +179,9 @@ class RemoteStreamer:
                 return answer
         return {}
 
-    async def _relog(self) -> None:
-        """Log here what the site logged while it served the stream, for ``caplog``."""
+    async def _reports(self, what: str, wall: float) -> None:
+        """Log here what the site logged while it served the stream, for ``caplog``, and
+        note the busy waits, sleeps on the loop and clients dropped unclosed it reported."""
         with contextlib.suppress(OSError, h11.ProtocolError, TimeoutError, ValueError):
             (connection,) = await self.app._connect(1)
             with contextlib.closing(connection):
@@ -188,7 +189,10 @@ class RemoteStreamer:
                 async with asyncio.timeout(REQUEST_DEADLINE):
                     status, _, content = await connection.receive()
             if status == 200:
-                self.app._log_again(json.loads(content).get("logs", []))
+                reports = json.loads(content)
+                self.app._log_again(reports.get("logs", []))
+                if self.app.rules is not None:
+                    self.app._note_loop_use(what, reports, wall)
 
 
 def add_inside_report(report: StreamReport, inside: dict[str, Any]) -> None:

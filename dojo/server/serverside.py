@@ -26,9 +26,12 @@
   serving earlier requests and that still run (the house rule ``task_left_running``; the
   test process asks once a request or burst has been answered, as in-process it looks
   once the response is out), the database connections opened in other threads than the
-  request's own and left open, the coroutines found never awaited since, and the records
-  the site logged (which the test process logs again, for its ``caplog``); with
-  ``?collect=1`` (at the end of a test) it collects garbage first, as in-process.
+  request's own and left open, the coroutines found never awaited since, the records the
+  site logged (which the test process logs again, for its ``caplog``), and what no probe
+  from outside can see (``watch_loop_use()``): the empty loop turns each answered request
+  asked for (a busy wait), the ``time.sleep`` calls on a loop's thread, and the httpx
+  clients dropped without being closed; with ``?collect=1`` (at the end of a test) it
+  collects garbage first, as in-process.
 - ``warm_up_httpx(port)``: the first call of an httpx client imports and builds what later
   calls reuse (a tenth of a second, on the loop); the worker pays it before it serves, as
   the in-process tests pay it before the view runs.
@@ -38,8 +41,9 @@
   add a failure, the loop held by a sync client).
 - ``InsideReportMiddleware``: a 500 carries the exception behind it and the learner's line,
   and every response the longest time the learner's code held the loop while it was served
-  and the line that held it (the loop watchdog of the tests, ``dojo.harness.loopwatch``), and the
-  coroutines the learner's code created and never awaited meanwhile, in response headers,
+  and the line that held it (the loop watchdog of the tests, ``dojo.harness.loopwatch``), how
+  long it held the loop in all, in slices too short for a probe to wait on (``HELD_HEADER``),
+  and the coroutines the learner's code created and never awaited meanwhile, in response headers,
   so the test's messages read as in-process ones. These are reports from the process that
   runs the learner's code: they enrich a message, and never decide a pass.
 - ``use_database(path)`` and ``watch_queries()``: the worker's Django uses the test
@@ -61,6 +65,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import gc
 import itertools
 import json
@@ -92,13 +97,16 @@ from django.http import HttpRequest, HttpResponseBase
 from django.test import override_settings
 
 from dojo.harness.loopwatch import (
+    BUSY_SLEEP,
     CodeSite,
+    LoopWatch,
     Run,
     awaiting_sites,
     learner_site_at,
     learner_sites,
     monitor_for,
     site_of,
+    unbroken_spin,
 )
 from dojo.server import passwords
 from dojo.server.otherloops import LOOPS_PATH, OtherLoops, loop_asked, serve_on
@@ -117,6 +125,7 @@ LOGS_KEPT = 500
 ERROR_HEADER = "X-Dojo-Error"
 ERROR_SITE_HEADER = "X-Dojo-Error-Site"
 STALL_HEADER = "X-Dojo-Stall"
+HELD_HEADER = "X-Dojo-Held"
 UNAWAITED_HEADER = "X-Dojo-Unawaited"
 SYNC_ON_LOOP_HEADER = "x-dojo-sync-on-loop"
 QUERIES_ON_LOOP_HEADER = "X-Dojo-Queries-On-Loop"
@@ -155,6 +164,8 @@ def with_probe(application: Application) -> Application:
                 "unawaited": unawaited,
                 "connections": _Connections.left_open(),
                 "logs": _Logs.taken(),
+                **_LoopUse.taken(),
+                "dropped_clients": _Clients.taken(),
             }
             await _answer(send, 200, json.dumps(reports).encode())
             return
@@ -359,6 +370,14 @@ def warm_up_httpx(port: int) -> None:
                 await client.get(url)
 
     asyncio.run(call())
+
+
+def watch_loop_use() -> None:
+    """From now on, note the empty loop turns and the ``time.sleep`` calls the learner's
+    code asks for on a loop's thread, and the httpx clients it drops unclosed (reported at
+    ``REPORTS_PATH``)."""
+    _LoopUse.watch()
+    _Clients.watch()
 
 
 def tag_sync_calls_on_loop() -> None:
@@ -579,6 +598,201 @@ class _Tasks:
         return running
 
 
+def _asked_by_learner(frame: FrameType | None) -> CodeSite | None:
+    """The learner's line that asked for what the code at ``frame`` does, unless a
+    library's code (httpx's, anyio's, the dojo's own plumbing) asked on its own account in
+    between: a real socket's I/O takes loop turns (anyio's checkpoints) that the learner's
+    ``await client.get(...)`` never asked for."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        site = learner_site_at(filename, frame.f_lineno, InsideReportMiddleware.code_roots)
+        if site is not None:
+            return site
+        if _library(filename):
+            return None
+        frame = frame.f_back
+    return None
+
+
+@functools.cache
+def _library(filename: str) -> bool:
+    return "site-packages" in filename or Path(filename).is_relative_to(_DOJO)
+
+
+class _LoopUse:
+    """What the learner's code does on the loop's thread that no probe sees: the empty loop
+    turns it asks for (``await asyncio.sleep(0)``, a wait under ``BUSY_SLEEP``), the mark of
+    a busy wait, and ``time.sleep`` calls, each too short to hold a probe up for long (the
+    house rules ``busy_loop`` and ``loop_held``, as in-process)."""
+
+    # By request number: the request, when each turn was asked, and where.
+    turns: ClassVar[dict[int, tuple[str, list[float], collections.Counter[CodeSite]]]] = {}
+    # By request and line: how many sleeps, how long in all.
+    sleeps: ClassVar[dict[tuple[str, CodeSite], list[float]]] = {}
+
+    @classmethod
+    def watch(cls) -> None:
+        """Note, from now on, every short wait and every ``time.sleep`` on a loop's thread
+        that the learner's code asks for."""
+        real_asleep, real_call_at, real_sleep = (
+            asyncio.sleep,
+            asyncio.BaseEventLoop.call_at,
+            time.sleep,
+        )
+
+        @functools.wraps(real_asleep)
+        def asleep(delay: float, result: Any = None) -> Any:
+            if delay <= 0:  # a longer sleep sets a timer, which call_at counts
+                cls._turn(sys._getframe(1))
+            return real_asleep(delay, result)
+
+        @functools.wraps(real_call_at)
+        def call_at(loop: asyncio.BaseEventLoop, when: float, *args: Any, **kwargs: Any) -> Any:
+            if when - loop.time() < BUSY_SLEEP:
+                cls._turn(sys._getframe(1))
+            return real_call_at(loop, when, *args, **kwargs)
+
+        @functools.wraps(real_sleep)
+        def sleep(seconds: float) -> None:
+            if _on_loop():
+                site = site_of(sys._getframe(1), InsideReportMiddleware.code_roots)
+                if site is not None:
+                    noted = cls.sleeps.setdefault((_current_request.get() or "", site), [0, 0.0])
+                    noted[0] += 1
+                    noted[1] += seconds
+            real_sleep(seconds)
+
+        asyncio.sleep = asleep
+        asyncio.BaseEventLoop.call_at = call_at  # type: ignore[method-assign, assignment]
+        time.sleep = sleep  # type: ignore[assignment]
+
+    @classmethod
+    def _turn(cls, frame: FrameType) -> None:
+        site = _asked_by_learner(frame)
+        if site is not None:
+            number = _request_number.get()
+            _, times, sites = cls.turns.setdefault(
+                number, (_current_request.get() or "", [], collections.Counter())
+            )
+            times.append(time.perf_counter())
+            sites[site] += 1
+
+    @classmethod
+    def taken(cls) -> dict[str, list[dict[str, Any]]]:
+        """The turns of the requests answered since last asked (each with its count, how
+        long it spun unbroken, and the line that asked most), and the sleeps."""
+        turns = []
+        for number in [number for number in cls.turns if number not in _Tasks.serving]:
+            request, times, sites = cls.turns.pop(number)
+            turns.append(
+                {
+                    "request": request,
+                    "count": len(times),
+                    "spin": unbroken_spin(times),
+                    "site": site_text(sites.most_common(1)[0][0]),
+                }
+            )
+        sleeps = [
+            {"request": request, "calls": int(calls), "seconds": seconds, "site": site_text(site)}
+            for (request, site), (calls, seconds) in cls.sleeps.items()
+        ]
+        cls.sleeps.clear()
+        return {"turns": turns, "sleeps": sleeps}
+
+
+class _Clients:
+    """The httpx clients the learner's code makes, and those it drops without closing them
+    (the house rule ``client_left_open``, as ``dojo.harness.clients`` follows them
+    in-process): an unclosed client keeps its connections open until collected."""
+
+    # By id: kind, the request that made it, where, and whether it was closed since.
+    made: ClassVar[dict[int, tuple[str, str, CodeSite, list[bool]]]] = {}
+    dropped: ClassVar[list[dict[str, str]]] = []
+
+    @classmethod
+    def watch(cls) -> None:
+        """Follow every httpx client made from now on."""
+        async_init, aclose, aexit = (
+            httpx.AsyncClient.__init__,
+            httpx.AsyncClient.aclose,
+            httpx.AsyncClient.__aexit__,
+        )
+        sync_init, close, enter, exit_ = (
+            httpx.Client.__init__,
+            httpx.Client.close,
+            httpx.Client.__enter__,
+            httpx.Client.__exit__,
+        )
+
+        def made_async(client: httpx.AsyncClient, *args: Any, **kwargs: Any) -> None:
+            async_init(client, *args, **kwargs)
+            cls._made(client, "httpx.AsyncClient", sys._getframe(1))
+
+        async def aclosed(client: httpx.AsyncClient) -> None:
+            cls._closed(client)
+            await aclose(client)
+
+        async def aexited(client: httpx.AsyncClient, *exc_info: Any) -> None:
+            cls._closed(client)
+            await aexit(client, *exc_info)
+
+        def made_sync(client: httpx.Client, *args: Any, **kwargs: Any) -> None:
+            sync_init(client, *args, **kwargs)
+            cls._made(client, "httpx.Client", sys._getframe(1))
+
+        def closed(client: httpx.Client) -> None:
+            cls._closed(client)
+            close(client)
+
+        def entered(client: httpx.Client) -> httpx.Client:
+            # A `with` block closes the client on every way out (as in-process).
+            cls._closed(client)
+            return enter(client)
+
+        def exited(client: httpx.Client, *exc_info: Any) -> None:
+            cls._closed(client)
+            exit_(client, *exc_info)
+
+        for owner, name, wrapper in (
+            (httpx.AsyncClient, "__init__", made_async),
+            (httpx.AsyncClient, "aclose", aclosed),
+            (httpx.AsyncClient, "__aexit__", aexited),
+            (httpx.Client, "__init__", made_sync),
+            (httpx.Client, "close", closed),
+            (httpx.Client, "__enter__", entered),
+            (httpx.Client, "__exit__", exited),
+        ):
+            setattr(owner, name, wrapper)
+
+    @classmethod
+    def _made(cls, client: object, kind: str, frame: FrameType) -> None:
+        site = site_of(frame, InsideReportMiddleware.code_roots)
+        if site is not None:
+            cls.made[id(client)] = (kind, _current_request.get() or "", site, [False])
+            weakref.finalize(client, cls._gone, id(client))
+
+    @classmethod
+    def _closed(cls, client: object) -> None:
+        if id(client) in cls.made:
+            cls.made[id(client)][3][0] = True
+
+    @classmethod
+    def _gone(cls, key: int) -> None:
+        kind, request, site, closed = cls.made.pop(key)
+        if not closed[0]:
+            cls.dropped.append({"kind": kind, "request": request, "site": site_text(site)})
+
+    @classmethod
+    def taken(cls) -> list[dict[str, str]]:
+        """The clients dropped unclosed since last asked. One held in a reference cycle is
+        found only once garbage is collected: at the end of a test (``?collect=1``), not
+        after each request, where a collection would also take the background tasks that
+        the tests' ``background_tasks`` collects at a moment of its choosing."""
+        dropped = list(cls.dropped)
+        cls.dropped.clear()
+        return dropped
+
+
 def _ours(coro: Any) -> bool:
     """Whether ``coro`` is the dojo's own (the served site's heartbeat, started by the first
     request through a chain a test rebuilt, with the kata's middleware above it)."""
@@ -701,9 +915,19 @@ class InsideReportMiddleware:
         _queries_on_loop.set(queries)
         _Tasks.serving.add(number)
         try:
-            response = await self.get_response(request)
+            async with LoopWatch(self.code_roots) as watch:
+                response = await self.get_response(request)
         finally:
             _Tasks.serving.discard(number)
+        if watch.held > 0:
+            # Slices too short for a probe to wait on add up (the rule's test is the
+            # tests' own: dojo.harness.houserules.held_in_slices).
+            longest = watch.longest
+            site = watch.busiest_site or (longest.site if longest else None)
+            response[HELD_HEADER] = (
+                f"{watch.held:.3f} {watch.wall:.3f} {len(watch.runs)} "
+                f"{longest.seconds if longest else 0:.3f} {site_text(site) if site else '-'}"
+            )
         runs = monitor.runs_between(start, time.perf_counter())
         since, sites = monitor._busy_since, monitor._sites
         if since is not None and sites:

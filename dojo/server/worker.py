@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import json
 import os
 import socket
@@ -134,13 +133,10 @@ def application(args: argparse.Namespace) -> Any:
     serverside.watch_errors()  # after Django's logging is configured, which would reset it
     serverside.report_where_stuck(serverside.InsideReportMiddleware.code_roots)
     serverside.tag_sync_calls_on_loop()
+    serverside.watch_loop_use()
     backgroundwork.parked_calls()
     serverside.warm_up_httpx(args.upstream_port)
     streamwatch.keep_warnings()
-    # What the site is made of lives as long as the worker: the collections the inside
-    # reports ask for look only at what requests made (as ``dojo.harness.plugin`` does).
-    gc.collect()
-    gc.freeze()
     return streamwatch.watched(serverside.with_probe(site))
 
 
