@@ -124,6 +124,9 @@ def bootstrap(venv: str, environ: Mapping[str, str]) -> None:
         run([chosen, "-m", "venv", venv])
     print(f"Installing the dojo and its tools into {venv} (once, and after pyproject.toml changes)")
     run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]"])
+    # Test runs write no bytecode (dojo.course.testrun), so each would compile the dojo
+    # anew: compiled once here, checked by hash, a module edited since is still read fresh.
+    run([python, "-m", "compileall", "-q", "--invalidation-mode", "checked-hash", "dojo"])
     with open(os.path.join(venv, STAMP), "w") as stamp:
         stamp.write("installed\n")
 
