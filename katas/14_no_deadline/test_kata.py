@@ -16,10 +16,11 @@ ALLOWED = 3 * BUDGET
 PATIENCE = 3.0
 # On a normal day the carrier answers well within the budget (at least 3 times faster).
 NORMAL_DAY = (0.03, 0.15)
-# On a bad day it answers, but late: well past the budget, yet sooner than a deadline of a
-# second would notice. The view's deadline and the carrier's late answer are timers on the
-# same event loop, so which comes first does not depend on the machine's speed.
-TOO_LATE = (0.8, 0.85)
+# On a bad day it answers, but late: past the budget, yet sooner than a deadline of "half a
+# second and a bit to spare" (0.75 s) would notice. The view's deadline and the carrier's late
+# answer are timers on the same event loop, and the carrier's starts later, so which comes
+# first does not depend on the machine's speed.
+TOO_LATE = (0.65, 0.7)
 # Statuses that tell the page "no estimate from the carrier right now".
 GATEWAY_ERRORS = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 CARRIERS = ["ParcelPost", "SwiftShip", "GreenCourier", "NordFreight", "Ček & Co"]

@@ -170,5 +170,24 @@ async def test_a_widget_with_nothing_to_show_is_shown_empty_not_unavailable(
     )
 
 
+async def test_a_user_who_leaves_stops_the_dashboard(stream, upstream, services, user, rng):
+    for service in services.values():
+        service.latency = rng.uniform(*SLOW_DAY)
+    # The user closes the page while all three widgets are still loading.
+    report = await stream(
+        dashboard_path(user), disconnect_when=lambda: len(upstream.calls) == len(WIDGETS)
+    )
+    report.assert_view_stopped()
+    if report.sent_after_disconnect:
+        pytest.fail(
+            f"The user left GET {dashboard_path(user)} while its widgets loaded, and the view "
+            "still sent a dashboard afterwards, to nobody: the cancellation Django sent it was "
+            "caught and taken for a failed widget.\n"
+            "Expected the view to let the cancellation through (only an Exception makes a "
+            f"widget unavailable, never a CancelledError).\n\n{report.timeline()}",
+            pytrace=False,
+        )
+
+
 def test_the_view_is_async(assert_async_view):
     assert_async_view("/dashboard/")

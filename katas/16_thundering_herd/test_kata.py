@@ -304,5 +304,31 @@ async def test_nothing_is_kept_per_currency_once_its_fetch_is_done(app, bank, rn
         )
 
 
+async def test_a_fill_whose_first_client_left_is_let_go_of_too(app, stream, bank, base):
+    bank.latency = 0.3
+    path = f"/rates/?base={base}"
+    other_waiting = asyncio.Event()
+    # The first client starts the fetch and leaves while another one waits for it.
+    leaver = asyncio.create_task(stream(path, disconnect_when=other_waiting.is_set))
+    while not calls_for(bank, base) and not leaver.done():
+        await asyncio.sleep(0.005)
+    other = asyncio.create_task(app.get(path))
+    await asyncio.sleep(0.15)
+    other_waiting.set()
+    await asyncio.gather(leaver, other)
+    await asyncio.sleep(0.01)
+    kept = kept_for([base])
+    if kept:
+        pytest.fail(
+            f"The first client of {path} left while another waited for the bank's answer to "
+            f"its fetch; once every answer was sent, the view's module still kept something "
+            f"naming {base}: {'; '.join(kept)}.\nExpected the fill to be let go of when it is "
+            "done, whoever is still there to see it end: kept, it grows with every currency a "
+            "visitor sends, and a done fill found there later hands out rates the cache has "
+            "already expired.",
+            pytrace=False,
+        )
+
+
 async def test_the_view_is_async(assert_async_view):
     assert_async_view("/rates/")

@@ -4,6 +4,7 @@ is kept once it has answered."""
 
 import asyncio
 import gc
+import threading
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,36 @@ async def test_nothing_of_a_request_is_kept_once_it_has_answered(app, services, 
             "request or its task, and never lets go (two of them met a broken order service "
             "and answered 502: those must let go too). On a server that runs for weeks, that "
             "only grows.\nExpected each request's state to go away with the request.",
+            pytrace=False,
+        )
+
+
+def thread_locals_holding(users):
+    """The ``threading.local`` objects the kata's code keeps at module level that still
+    hold one of ``users`` on this thread (the event loop's, which served the requests)."""
+    wanted = set(users)
+    return [
+        name
+        for name, value in kept_values(Path(__file__).parent)
+        if isinstance(value, threading.local)
+        and holds(dict(vars(value)), lambda item: type(item) is str and item in wanted)
+    ]
+
+
+async def test_no_user_is_left_on_the_event_loops_thread(app, services, rng):
+    users = rng.sample(USERS, TOGETHER)
+    for response in await visit_together(app, users):
+        response.assert_status(200, "the account page")
+    holders = thread_locals_holding(users)
+    if holders:
+        pytest.fail(
+            f"{TOGETHER} requests to GET /account/ had answered, and {', '.join(holders)}, a "
+            "threading.local, still held one of their users on the event loop's thread: "
+            "every request of the server runs on that thread, so the user of a request that "
+            "has answered is there for whatever code runs next, for any other user (putting "
+            "the user back after each await only hides that).\nExpected each request's user "
+            "to live in something of that request alone (its task's context, an argument, "
+            "the request), gone when it has answered.",
             pytrace=False,
         )
 

@@ -11,11 +11,12 @@ ANONYMOUS = {"authenticated": False}
 SURNAMES = ["{}", "{}", "O'{}", "{}-Ærø", "d'{}", "{}-Núñez"]
 
 
-async def a_customer(fake, rng):
+async def a_customer(fake, rng, *, surname=True):
+    """A customer with a first name and, unless ``surname`` is false, a surname (many
+    accounts have only a first name: their full name is just that)."""
     first, last = fake.person().split()
-    return await User.objects.acreate(
-        username=fake.username(), first_name=first, last_name=rng.choice(SURNAMES).format(last)
-    )
+    last = rng.choice(SURNAMES).format(last) if surname else ""
+    return await User.objects.acreate(username=fake.username(), first_name=first, last_name=last)
 
 
 def greeting(user):
@@ -36,6 +37,7 @@ async def test_a_logged_in_user_is_greeted_by_name(app, database, login, fake, r
 
 async def test_each_customer_sees_their_own_name(app, database, login, fake, rng):
     users = [await a_customer(fake, rng) for _ in range(rng.randint(3, 5))]
+    users.append(await a_customer(fake, rng, surname=False))
     sessions = [await login(user) for user in users]
     for user, me in rng.sample(list(zip(users, sessions, strict=True)), len(users)):
         response = await me.get("/me/")
