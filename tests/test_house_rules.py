@@ -319,6 +319,7 @@ def test_a_sync_view_breaks_the_async_rule(run: TestRun) -> None:
 # What the worker reports of the rules no probe from outside can see (slices too short to
 # wait on, empty turns, clients dropped unclosed) fails a served test as it does in-process.
 SERVED_RULES = {
+    "/thread-left-running/": "(task_left_running)",
     "/sliced-sleep/": "(loop_held)",
     "/one-blocking-call/": "(loop_held)",
     "/busy-wait/": "(busy_loop)",

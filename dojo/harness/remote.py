@@ -641,12 +641,14 @@ class RemoteApp(Requests):
             )
             break
         for task in reports.get("tasks", []) if self.rules.applies("task_left_running") else []:
+            running = (
+                task["what"] if task.get("kind") == "thread" else f"a task running {task['what']}"
+            )
             self.rules._note(
                 Violation(
                     "task_left_running",
                     task["request"] or what,
-                    f"a task running {task['what']} was still running after the response had "
-                    "been sent; it was started",
+                    f"{running} was still running after the response had been sent; it was started",
                     read_site(task["site"]),
                     "Work left running behind a response is work nobody waits for: its "
                     "errors go unseen, and it goes on after the client has left. Await it, "

@@ -553,10 +553,13 @@ class _Tasks:
         weakref.WeakKeyDictionary()
     )
     count: ClassVar[int] = 0
+    # Work the learner's code handed to a thread (run_in_executor, asyncio.to_thread).
+    handed: ClassVar[list[tuple[weakref.ref[Any], str, int, CodeSite, str]]] = []
 
     @classmethod
     def watch(cls, loop: asyncio.AbstractEventLoop) -> None:
-        """Note the tasks the learner's code creates on ``loop`` from now on."""
+        """Note the tasks the learner's code creates on ``loop`` from now on, and the work
+        it hands to a thread."""
         if loop in cls.watched:
             return
         cls.watched.add(loop)
@@ -577,6 +580,20 @@ class _Tasks:
             return task
 
         loop.set_task_factory(factory)
+        hand = loop.run_in_executor
+
+        def run_in_executor(executor: Any, func: Callable[..., Any], *args: Any) -> Any:
+            future = hand(executor, func, *args)
+            site = site_of(sys._getframe(1), InsideReportMiddleware.code_roots)
+            if site is not None:
+                what = f"work handed to a thread ({_callable_name(func)})"
+                number = _request_number.get()
+                cls.handed.append(
+                    (weakref.ref(future), _current_request.get() or "", number, site, what)
+                )
+            return future
+
+        loop.run_in_executor = run_in_executor  # type: ignore[method-assign, assignment]
 
     @classmethod
     def left_running(cls) -> list[dict[str, Any]]:
@@ -595,6 +612,18 @@ class _Tasks:
             name = getattr(coro, "__qualname__", None) or task.get_name()
             running.append({"what": f"{name}()", "request": request, "site": site_text(site)})
         cls.started[:] = later
+        handed_later = []
+        for future_ref, request, number, site, what in cls.handed:
+            future = future_ref()
+            if future is None or future.done():
+                continue
+            if number in cls.serving:
+                handed_later.append((future_ref, request, number, site, what))
+                continue
+            running.append(
+                {"what": what, "kind": "thread", "request": request, "site": site_text(site)}
+            )
+        cls.handed[:] = handed_later
         return running
 
 
@@ -791,6 +820,13 @@ class _Clients:
         dropped = list(cls.dropped)
         cls.dropped.clear()
         return dropped
+
+
+def _callable_name(func: Any) -> str:
+    """A function's name, looking through partials (as the tests' house rules name it)."""
+    while isinstance(func, functools.partial):
+        func = func.func
+    return f"{getattr(func, '__qualname__', type(func).__name__)}()"
 
 
 def _ours(coro: Any) -> bool:
