@@ -19,8 +19,8 @@ import pytest
 
 from dojo import cli
 from dojo.server import sandbox
-from tests.fakekata import BUGGY_VIEW, TESTS
-from tests.test_grade import grade, katas, make_checkout, submission
+from tests.fakekata import BUGGY_VIEW, KATA_TOML, REPO, TESTS, copy_project, write_kata
+from tests.test_grade import commit, grade, katas, make_checkout, submission
 
 SECRET = "DOJO_RED_TEAM_SECRET"
 
@@ -199,3 +199,124 @@ def test_without_a_sandbox_the_grade_says_so_and_strict_refuses(
     assert "**No sandbox:**" in (tmp_path / "out" / "summary.md").read_text()
     assert code == 2
     assert "STRICT asks for a sandbox" in (tmp_path / "strict" / "results.json").read_text()
+
+
+# A kata with a test judged in-process only, as kata 17's: the view must keep nothing of a
+# request. The wrong fix answers right (served, it passes) and keeps every path it served.
+KEEPS_NOTHING_TESTS = (
+    TESTS
+    + '''
+
+import sys
+
+
+def kept_paths():
+    """The lists the kata's modules keep at module level that hold a served path."""
+    return [
+        value
+        for module in list(sys.modules.values())
+        if getattr(module, "__name__", "").startswith("katas.")
+        for value in vars(module).values()
+        if type(value) is list and "/hello/" in value
+    ]
+
+
+async def test_keeps_nothing_of_a_request(app):
+    await app.get("/hello/")
+    assert not kept_paths(), "the view keeps every path it served"
+'''
+)
+KEEPS_NOTHING_TOML = (
+    KATA_TOML
+    + """
+[server_mode.in_process_only]
+test_keeps_nothing_of_a_request = "looks into the memory of the process serving the view"
+"""
+)
+KEEPS_EVERY_PATH = """\
+from django.http import JsonResponse
+
+SERVED = []
+
+
+async def hello(request):
+    SERVED.append(request.path)
+    return JsonResponse({"greeting": "hello"})
+"""
+# Each hides what the wrong fix keeps from the in-process test, from inside its process.
+HIDES_FROM_THE_TEST = {
+    # The test module's own helper, replaced.
+    "01_replaces_the_tests_helper": """\
+import sys
+
+for module in list(sys.modules.values()):
+    if hasattr(module, "kept_paths"):
+        module.kept_paths = lambda: []
+""",
+    # The same helper, kept, with its code swapped: the function is still the same object.
+    "02_swaps_the_helpers_code": """\
+import sys
+
+for module in list(sys.modules.values()):
+    if hasattr(module, "kept_paths"):
+        module.kept_paths.__code__ = (lambda: []).__code__
+""",
+    # Every "failed" the JSON encoder writes (pytest's report log, once the guard's) a pass.
+    "03_rewrites_the_json_encoder": """\
+import json
+
+_encode = json.JSONEncoder.encode
+json.JSONEncoder.encode = lambda self, o: _encode(self, o).replace('"failed"', '"passed"')
+""",
+}
+
+
+@needs_bwrap
+def test_code_that_hides_from_a_test_judged_in_its_own_process_scores_nothing(tmp_path: Path):
+    course = tmp_path / "dojo"
+    course.mkdir()
+    copy_project(course)
+    shutil.copytree(REPO / "dojo", course / "dojo", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("00_honest_wrong_fix", *HIDES_FROM_THE_TEST):
+        write_kata(course, name, tests=KEEPS_NOTHING_TESTS, toml=KEEPS_NOTHING_TOML)
+    commit(course)
+    views = {"00_honest_wrong_fix": KEEPS_EVERY_PATH}
+    views.update({name: attack + "\n\n" + KEEPS_EVERY_PATH
+                  for name, attack in HIDES_FROM_THE_TEST.items()})  # fmt: skip
+
+    _, results, _ = grade(
+        course, tmp_path / "out", "--submission", str(submission(tmp_path / "work", views))
+    )
+
+    assert results["score"] == 0, katas(results)
+    verdicts = katas(results)
+    assert verdicts["00_honest_wrong_fix"] == ("fail", 0)
+    assert all(verdicts[name] == ("error", 0) for name in HIDES_FROM_THE_TEST), verdicts
+    assert all(
+        kata["judged_inside"] == ["test_keeps_nothing_of_a_request"] for kata in results["katas"]
+    )
+
+
+@needs_bwrap
+def test_graded_code_cannot_fill_the_graders_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    shut_in = sandbox.find()
+    if not shut_in.available:
+        pytest.fail(f"bubblewrap is installed but gives no sandbox here: {shut_in.why}")
+    monkeypatch.setattr(sandbox, "FILE_SIZE_LIMIT", 1024**2)  # the real one is 256 MiB
+    flood = tmp_path / "flood"
+    # The folders a graded run writes lie on the grader's disk: a file written on and on.
+    code = (
+        "import signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        f"with open({str(flood)!r}, 'wb') as file:\n"
+        "    for _ in range(4):\n"
+        "        file.write(bytes(1024**2))\n"
+    )
+    command = shut_in.wrap([sys.executable, "-c", code], env={}, cwd=tmp_path, writable=[tmp_path])
+
+    ran = subprocess.run(
+        command, preexec_fn=shut_in.limits(), capture_output=True, text=True, check=False
+    )
+
+    assert ran.returncode != 0
+    assert "File too large" in ran.stderr
+    assert flood.stat().st_size <= 1024**2

@@ -251,6 +251,19 @@ def summary(grade: Grade) -> str:
     if flagged:
         shown = "; ".join(f"{result.kata.number:02d}: {flag}" for result, flag in flagged)
         lines += ["", f"For the instructor, learner files alike to the reference: {shown}."]
+    inside = [result for result in grade.katas if result.judged_inside and result.score]
+    if inside:
+        shown = ", ".join(
+            f"{result.kata.number:02d} ({len(result.judged_inside)} "
+            f"test{'s' if len(result.judged_inside) > 1 else ''})"
+            for result in inside
+        )
+        lines += [
+            "",
+            "For the instructor, points that rest partly on tests run inside the learner's own "
+            "process (the kata says they can only be judged there; code that means to can "
+            f"forge what that process reports): {shown}.",
+        ]
     if grade.changed_files:
         shown = ", ".join(f"{_md(path, 100)} ({change})" for path, change in
                           grade.changed_files[:20])  # fmt: skip

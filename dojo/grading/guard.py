@@ -10,10 +10,11 @@ library and pytest only, so it works whatever the trusted copy's harness looks l
   report log the grader reads;
 - writes a log of its own (path in ``$DOJO_GUARD_LOG``): the tests collected, then each test
   phase's outcome judged from the exception pytest caught, not from the report it made;
-- checks that the functions of pytest and its plugins (at every phase) and of the harness
-  (between tests, as a test may patch it for itself), and the hook implementations that run
-  and report tests, are the ones there were before any test ran, and that no phase that
-  raised was reported as passed. It logs any difference as "tampered", and the grader then
+- checks that the functions of pytest and its plugins (at every phase), of the harness and
+  of the kata's own test modules and conftests (between tests, as a test may patch them for
+  itself), their code (``__code__`` swapped keeps a function's identity), and the hook
+  implementations that run and report tests, are the ones there were before any test ran,
+  and that no phase that raised was reported as passed. It logs any difference as "tampered", and the grader then
   trusts nothing from that run.
 
 Learner code runs in this process, so a determined author could defeat this too. What it
@@ -31,7 +32,7 @@ import os
 import socket
 import sys
 import types
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import pytest
@@ -61,13 +62,32 @@ _log_path = os.environ.pop(LOG_ENV, "")
 _target = os.environ.pop(TARGET_ENV, "")
 _log = open(_log_path, "a", encoding="utf-8", buffering=1) if _log_path else None  # noqa: SIM115
 _functions: dict[tuple[str, ...], object] = {}
+# The code of each function remembered: swapping a function's __code__ keeps its identity.
+_codes: dict[tuple[str, ...], types.CodeType] = {}
+# The trusted copy's root, and its test modules (by name) imported by the end of collection.
+_root = ""
+_test_modules: set[str] = set()
 _hooks: dict[str, list[object]] = {}
 _tampered = False
 
 
+# Taken before any learner code runs: code that rewrites json's encoder later (to turn
+# every "failed" into "passed") changes pytest's report log, not this one.
+_quote = json.encoder.encode_basestring_ascii
+
+
 def _write(event: str, **fields: Any) -> None:
     if _log is not None:
-        _log.write(json.dumps({"event": event, **fields}) + "\n")
+        _log.write(_json({"event": event, **fields}) + "\n")
+
+
+def _json(value: object) -> str:
+    """``value`` (dicts, lists, strings, None) as JSON, by the guard's own hand."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_quote(str(k))}: {_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_json(item) for item in value) + "]"
+    return "null" if value is None else _quote(str(value))
 
 
 def _tamper(detail: str) -> None:
@@ -148,33 +168,65 @@ def _defined_in(module: str, value: object) -> bool:
     return isinstance(value, types.FunctionType | type) and value.__module__ == module
 
 
-def _take_functions(prefixes: tuple[str, ...]) -> None:
-    """Remember the functions, classes and methods of the modules named ``prefixes``
-    (those not remembered yet: a module imported later is added, never replaced)."""
+def _take_functions(wanted: Callable[[str, types.ModuleType], bool]) -> None:
+    """Remember the functions, classes and methods of the modules ``wanted`` accepts, and
+    the code of each function (those not remembered yet: a module imported later is
+    added, never replaced)."""
     for name, module in list(sys.modules.items()):
-        if module is None or not name.startswith(prefixes) or name == __name__:
+        if module is None or name == __name__ or not wanted(name, module):
             continue
         for attr, value in list(vars(module).items()):
             if not _defined_in(name, value):
                 continue
-            _functions.setdefault((name, attr), value)
+            _remember((name, attr), value)
             if isinstance(value, type):
                 for key, member in list(vars(value).items()):
                     if isinstance(
                         member, types.FunctionType | classmethod | staticmethod | property
                     ):
-                        _functions.setdefault((name, attr, key), member)
+                        _remember((name, attr, key), member)
 
 
-def _check_functions(prefixes: tuple[str, ...]) -> None:
+def _remember(key: tuple[str, ...], value: object) -> None:
+    if key in _functions:
+        return
+    _functions[key] = value
+    code = _code_of(value)
+    if code is not None:
+        _codes[key] = code
+
+
+def _code_of(value: object) -> types.CodeType | None:
+    function = getattr(value, "__func__", value)  # a classmethod's or staticmethod's
+    code = getattr(function, "__code__", None) if isinstance(function, types.FunctionType) else None
+    return code if isinstance(code, types.CodeType) else None
+
+
+def _by_prefix(prefixes: tuple[str, ...]) -> Callable[[str, types.ModuleType], bool]:
+    return lambda name, module: name.startswith(prefixes)
+
+
+def _trusted_test_module(name: str, module: types.ModuleType) -> bool:
+    """A module of the trusted copy that is not pytest's or the harness's: the kata's
+    tests and conftests, whose helpers decide what a test sees (never a learner's file)."""
+    path = os.path.realpath(str(getattr(module, "__file__", "") or ""))
+    if not _root or not path.startswith(_root + os.sep) or name.startswith(CORE_PREFIXES):
+        return False
+    return not (_target and path.startswith(_target))
+
+
+def _check_functions(prefixes: tuple[str, ...], *, test_modules: bool = False) -> None:
     for key, value in _functions.items():
-        if not key[0].startswith(prefixes):
+        if not (key[0].startswith(prefixes) or (test_modules and key[0] in _test_modules)):
             continue
         current: object = vars(sys.modules.get(key[0]) or types).get(key[1])
         if len(key) == 3:
             current = vars(current).get(key[2]) if isinstance(current, type) else None
         if current is not value:
             _tamper(f"{'.'.join(key)} was replaced while the tests ran")
+            return
+        if key in _codes and _code_of(current) is not _codes[key]:
+            _tamper(f"the code of {'.'.join(key)} was replaced while the tests ran")
             return
 
 
@@ -201,7 +253,7 @@ def _check_hooks(config: pytest.Config) -> None:
 def _check(config: pytest.Config, *, between_tests: bool) -> None:
     _check_functions(CORE_PREFIXES)
     if between_tests:
-        _check_functions(HARNESS_PREFIXES)
+        _check_functions(HARNESS_PREFIXES, test_modules=True)
     _check_hooks(config)
 
 
@@ -212,14 +264,22 @@ def _check(config: pytest.Config, *, between_tests: bool) -> None:
 def pytest_sessionstart(session: pytest.Session) -> Generator[None, None, None]:
     result = yield
     # Every plugin is configured by now (some patch pytest as they do), and no test has run.
+    global _root
+    _root = os.path.realpath(str(session.config.rootpath))
     _functions.clear()
-    _take_functions(CORE_PREFIXES + HARNESS_PREFIXES)
+    _take_functions(_by_prefix(CORE_PREFIXES + HARNESS_PREFIXES))
     _take_hooks(session.config)
     return result
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    _take_functions(CORE_PREFIXES + HARNESS_PREFIXES)
+    _take_functions(_by_prefix(CORE_PREFIXES + HARNESS_PREFIXES))
+    _test_modules.update(
+        name
+        for name, module in list(sys.modules.items())
+        if module is not None and _trusted_test_module(name, module)
+    )
+    _take_functions(lambda name, module: name in _test_modules)
     _write("collected", nodeids=[item.nodeid for item in session.items])
 
 

@@ -32,15 +32,16 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from dojo.harness.asgi import BurstReport, Requests, Response
 from dojo.harness.houserules import Violation
 from dojo.harness.remote import RemoteApp
-from dojo.harness.servermode import SKIP_PREFIX, configure_site
+from dojo.harness.servermode import SKIP_PREFIX, ask_site, configure_site
 from dojo.harness.upstream import Upstream
-from dojo.server.serverside import read_site
+from dojo.server.serverside import PROBE_PATH, read_site
 from dojo.server.sitethreads import HELD_SITES_HEADER, HELD_SITES_MIDDLEWARE
 
 # futex on x86_64 and arm64, futex_waitv: where a blocked thread sleeps.
@@ -166,13 +167,20 @@ class HeldThreads:
     # When the loop's thread was seen asleep in a sleep call.
     loop_sleeps: list[float] = field(default_factory=list)
 
+    # The threads already awake or waiting in some work before this test's requests (the
+    # site's own watchers): not their doing either.
+    busy_before: set[int] = field(default_factory=set)
+
     def __post_init__(self) -> None:
         self.stacks = Stacks(self.pid)
+        before = thread_states(self.pid, self.stacks)
         self.ignored = {
             (tid, state.futex_depth)
-            for tid, state in thread_states(self.pid, self.stacks).items()
+            for tid, state in before.items()
             if state.futex_depth is not None
         }
+        idle = idle_depth()
+        self.busy_before = {tid for tid, state in before.items() if not _idle(state, idle)}
 
     @contextlib.contextmanager
     def watching(self) -> Iterator[None]:
@@ -180,6 +188,7 @@ class HeldThreads:
         stop = threading.Event()
 
         def look() -> None:
+            self.busy_before.add(threading.get_native_id())  # this watcher, were it watched
             while True:
                 when = time.perf_counter()
                 with contextlib.suppress(OSError):
@@ -198,9 +207,12 @@ class HeldThreads:
             watcher.join()
 
     def held(self, inside: Sequence[tuple[float, float]]) -> tuple[set[int], int]:
-        """The threads that slept through one of the ``inside`` intervals (when a request
-        was inside the view, as the fake upstream saw it), blocked elsewhere than an idle
-        thread waits; and how many intervals were seen at least twice."""
+        """The threads kept in work they were given through one of the ``inside`` intervals
+        (when a request was inside the view, as the fake upstream saw it): asleep through it
+        elsewhere than an idle thread waits, or, if new or idle before the test's requests,
+        never seen back where an idle thread waits (code in the worker can wake a blocked
+        thread every few milliseconds, and must not hide it so); and how many intervals
+        were seen at least twice."""
         idle = idle_depth()
         assert idle is not None
         held: set[int] = set()
@@ -211,12 +223,25 @@ class HeldThreads:
                 continue
             seen += 1
             for tid, state in looks[0].items():
-                depth = state.futex_depth
-                if depth is None or abs(depth - idle) <= SAME_WAIT or (tid, depth) in self.ignored:
+                states = [look.get(tid) for look in looks]
+                if any(other is None or _idle(other, idle) for other in states):
                     continue
-                if all(look.get(tid) == state for look in looks[1:]):
+                depth = state.futex_depth
+                if depth is not None and (tid, depth) in self.ignored:
+                    continue
+                if all(other == state for other in states[1:]) and depth is not None:
+                    held.add(tid)  # asleep through the whole call, in work it was given
+                elif tid not in self.busy_before:
+                    # Never back where an idle thread waits: kept in its work throughout,
+                    # however often it woke (a wait taken in slices, a poll, a spin).
                     held.add(tid)
         return held, seen
+
+
+def _idle(state: ThreadState, idle: int | None) -> bool:
+    """Whether ``state`` is a thread waiting where an idle executor thread waits for work."""
+    depth = state.futex_depth
+    return depth is not None and idle is not None and abs(depth - idle) <= SAME_WAIT
 
 
 class RemoteMiddlewareApp(Requests):
@@ -227,6 +252,9 @@ class RemoteMiddlewareApp(Requests):
     def __init__(self, remote: RemoteApp, upstream: Upstream) -> None:
         self.remote = remote
         self.upstream = upstream
+        # A probe first: the worker starts its own loop watch by then, a thread that is
+        # the site's, there before the test's requests.
+        ask_site(urlsplit(remote.base_url).port or 80, PROBE_PATH)
         self.threads = HeldThreads(remote.worker_pid)
         # When this site's requests were being served, by the test process's clock.
         self.served: list[tuple[float, float]] = []

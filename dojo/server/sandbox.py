@@ -29,6 +29,9 @@ NOBODY = 65534
 MEMORY_LIMIT = 2 * 1024**3
 PROCESS_LIMIT = 512
 CPU_SECONDS = 300
+# The largest file a graded run may write (its folders lie on the grader's own disk): a
+# kata's database and logs take a few megabytes; a file written on and on stops here.
+FILE_SIZE_LIMIT = 256 * 1024**2
 # What the graded process may read: the system, and the Python that runs it.
 SYSTEM_DIRS = ("/usr", "/etc")
 SYSTEM_LINKS = {"/bin": "usr/bin", "/sbin": "usr/sbin", "/lib": "usr/lib", "/lib64": "usr/lib64"}
@@ -59,7 +62,7 @@ class Sandbox:
             f"bubblewrap: own PID, network, IPC and UTS namespaces, {who}, a filesystem view "
             f"of the system, Python and the graded copy only, at most "
             f"{MEMORY_LIMIT // 1024**3} GiB of memory, {PROCESS_LIMIT} processes, "
-            f"{CPU_SECONDS} s of CPU"
+            f"{CPU_SECONDS} s of CPU, files of {FILE_SIZE_LIMIT // 1024**2} MiB"
         )
 
     def wrap(
@@ -160,3 +163,4 @@ def _set_limits() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     resource.setrlimit(resource.RLIMIT_NPROC, (PROCESS_LIMIT, PROCESS_LIMIT))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))

@@ -150,6 +150,9 @@ def with_probe(application: Application) -> Application:
 
     async def probed(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == PROBE_PATH:
+            # The loop watch's thread runs from the first probe on, not from the first
+            # request: the tests that watch the worker's threads see it there from the start.
+            monitor_for(asyncio.get_running_loop(), InsideReportMiddleware.code_roots)
             await _answer(send, 204, b"")
             return
         if scope["type"] == "http" and scope["path"] == REPORTS_PATH:
