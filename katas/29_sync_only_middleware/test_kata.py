@@ -106,11 +106,10 @@ def holders_of(ids):
     return list(found.values())
 
 
-@pytest.mark.middleware(REQUEST_ID, STORE)
-async def test_it_still_works_in_front_of_a_sync_only_middleware(request, upstream, rng):
-    # StoreMiddleware (legacy.py) declares nothing: Django adapts the chain to sync from
-    # there on. Threads are held here whatever RequestIDMiddleware does; what it must do is
-    # keep working, with a sync get_response if it says it can work sync.
+def site_behind_the_store(request):
+    """The site with the sync-only StoreMiddleware after RequestIDMiddleware; fails, as a
+    server would not start, when Django cannot build that chain."""
+    __tracebackhide__ = True
     try:
         site, problem = request.getfixturevalue("middleware_app"), None
     except Exception as error:
@@ -125,11 +124,42 @@ async def test_it_still_works_in_front_of_a_sync_only_middleware(request, upstre
             "expects a sync middleware back. A server would not even start.",
             pytrace=False,
         )
+    return site
+
+
+@pytest.mark.middleware(REQUEST_ID, STORE)
+async def test_it_still_works_in_front_of_a_sync_only_middleware(request, upstream, rng):
+    # StoreMiddleware (legacy.py) declares nothing: Django adapts the chain to sync from
+    # there on. Threads are held here whatever RequestIDMiddleware does; what it must do is
+    # keep working, with a sync get_response if it says it can work sync.
+    site = site_behind_the_store(request)
     order_id, order, seen, _ = fake_orders(upstream, rng)
     request_id = a_request_id(rng)
     response = await site.get(f"/orders/{order_id}/", headers={HEADER: request_id})
     response.assert_json(order, f"order {order_id}, behind the store middleware")
     assert_id_kept(response, request_id, seen)
+
+
+@pytest.mark.middleware(REQUEST_ID, STORE)
+async def test_behind_a_sync_only_middleware_requests_at_once_keep_their_own_ids(
+    request, upstream, rng
+):
+    # There Django calls RequestIDMiddleware's sync side, if it has one, in a worker thread
+    # per request: requests still overlap, so nothing of one may be kept where another finds it.
+    site = site_behind_the_store(request)
+    orders = [fake_orders(upstream, rng, rng.uniform(0.1, 0.2)) for _ in range(4)]
+    request_ids = [a_request_id(rng) for _ in orders]
+    responses = await asyncio.gather(
+        *(
+            site.get(f"/orders/{order_id}/", headers={HEADER: request_id})
+            for (order_id, _, _, _), request_id in zip(orders, request_ids, strict=True)
+        )
+    )
+    for response, request_id, (order_id, order, seen, _) in zip(
+        responses, request_ids, orders, strict=True
+    ):
+        response.assert_json(order, f"order {order_id}, behind the store middleware")
+        assert_id_kept(response, request_id, seen)
 
 
 async def test_the_callers_request_id_is_kept_and_passed_on(middleware_app, upstream, rng):

@@ -92,21 +92,37 @@ async def until_quiet(route, quiet=QUIET, limit=2.0):
         await asyncio.sleep(0.01)
 
 
-async def test_the_export_has_every_order(stream, orders_service, pages):
+async def test_the_export_has_every_order(stream, orders_service, pages, rng):
     orders_service.latency = 0.02
-    report = await stream(EXPORT)
-    report.assert_status(200, "the CSV export")
-    content_type = report.headers.get("content-type", "")
-    assert content_type.startswith("text/csv"), (
-        f"GET {EXPORT} answered with Content-Type {content_type!r}; expected text/csv."
-    )
-    rows = list(csv.reader(io.StringIO(report.text)))
-    expected = expected_rows(pages)
-    assert rows == expected, (
-        f"GET {EXPORT} returned these CSV rows:\n    {rows!r}\n"
-        f"Expected the header and the {len(expected) - 1} orders of all {PAGES} pages, "
-        f"in order:\n    {expected!r}"
-    )
+    # The same export again once the shop has grown a page: the service's next_page says how
+    # many pages there are, never a number the export was written for.
+    for grown in (False, True):
+        if grown:
+            new_ids = rng.sample(range(100_000, 999_999), rng.randint(1, 4))
+            pages.append(
+                [
+                    {
+                        "id": order_id,
+                        "customer": rng.choice(CUSTOMERS),
+                        "total": rng.randint(100, 99_999),
+                    }
+                    for order_id in new_ids
+                ]
+            )
+        report = await stream(EXPORT)
+        report.assert_status(200, "the CSV export")
+        content_type = report.headers.get("content-type", "")
+        assert content_type.startswith("text/csv"), (
+            f"GET {EXPORT} answered with Content-Type {content_type!r}; expected text/csv."
+        )
+        rows = list(csv.reader(io.StringIO(report.text)))
+        expected = expected_rows(pages)
+        assert rows == expected, (
+            f"GET {EXPORT} returned these CSV rows:\n    {rows!r}\n"
+            f"Expected the header and the {len(expected) - 1} orders of all {len(pages)} "
+            f"pages (the orders service's next_page tells when the last one has come), in "
+            f"order:\n    {expected!r}"
+        )
 
 
 async def test_an_export_with_no_orders_is_just_the_header(stream, orders_service):

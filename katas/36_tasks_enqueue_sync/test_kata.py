@@ -299,6 +299,26 @@ async def test_a_get_sends_no_receipt(app, database, mail, order_data, tasks_run
         )
 
 
+async def test_a_post_from_another_site_sends_no_receipt(
+    app, database, mail, order_data, tasks_run
+):
+    order = await Order.objects.acreate(**order_data())
+    path = f"/orders/{order.pk}/receipt/"
+    # A page on another site makes a visitor's browser POST here: it cannot send the CSRF
+    # token that the shop's own pages send.
+    response = await app.post(path, browser=False)
+    if response.status != 403 or tasks_run or mail.sent:
+        pytest.fail(
+            f"POST {path} with no CSRF token (what a page on another site makes a visitor's "
+            f"browser send) answered {response.status}, and {len(tasks_run)} task(s) ran, "
+            f"{len(mail.sent)} email(s) went out.\n"
+            "Expected 403 Forbidden from Django's CSRF protection, and nothing queued: only "
+            "the shop's own pages may have a receipt sent, so the view stays under CSRF "
+            "protection (no csrf_exempt).",
+            pytrace=False,
+        )
+
+
 async def test_a_failing_mail_service_fails_the_task_and_says_so(
     app, database, mail, order_data, tasks_run, upstream_failure
 ):

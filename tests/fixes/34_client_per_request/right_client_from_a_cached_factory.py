@@ -1,0 +1,31 @@
+"""Right, written otherwise: the shared client comes from a functools.cache'd factory, built on
+first use (no await between the check and the build) and kept for the process."""
+
+import functools
+
+import httpx
+from django.http import JsonResponse
+
+WEATHER_SERVICE = "http://weather.example/forecast"
+
+# One client for the whole process, made once and shared by every request: it keeps its
+# connections open between requests, and its SSL context is built once, not per request.
+# It lives as long as the process (one event loop under a server such as uvicorn).
+
+
+@functools.cache
+def weather_client():
+    return httpx.AsyncClient(timeout=5)
+
+
+async def forecast(request):
+    city = request.GET.get("city", "Oslo")
+    try:
+        response = await weather_client().get(WEATHER_SERVICE, params={"city": city})
+        response.raise_for_status()
+        weather = response.json()
+    # The weather service failed (an error status, a broken body, a connection that failed):
+    # the widget shows "no forecast" rather than a broken page.
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"city": city, "error": "No forecast available."}, status=502)
+    return JsonResponse({"city": city, **weather})

@@ -1,0 +1,26 @@
+"""Wrong: one client for the process, but each request uses it in `async with client:`, which
+closes it on the way out: from the second request on, every call fails on a closed client."""
+
+import httpx
+from django.http import JsonResponse
+
+WEATHER_SERVICE = "http://weather.example/forecast"
+
+# One client for the whole process, made once and shared by every request: it keeps its
+# connections open between requests, and its SSL context is built once, not per request.
+# It lives as long as the process (one event loop under a server such as uvicorn).
+client = httpx.AsyncClient(timeout=5)
+
+
+async def forecast(request):
+    city = request.GET.get("city", "Oslo")
+    try:
+        async with client:
+            response = await client.get(WEATHER_SERVICE, params={"city": city})
+        response.raise_for_status()
+        weather = response.json()
+    # The weather service failed (an error status, a broken body, a connection that failed):
+    # the widget shows "no forecast" rather than a broken page.
+    except (httpx.HTTPError, ValueError):
+        return JsonResponse({"city": city, "error": "No forecast available."}, status=502)
+    return JsonResponse({"city": city, **weather})
