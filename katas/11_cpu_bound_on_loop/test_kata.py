@@ -124,3 +124,10 @@ async def test_health_checks_keep_answering_during_a_login(
     report.response.assert_json({"username": customer["username"]}, "the customer, logged in")
     report.assert_answered_during(slow_password_hashing.checks, "the password check")
     report.assert_loop_not_blocked()
+
+    # A wrong password with the slow hasher: answering it right takes the real check, and
+    # the loop stays free meanwhile only if the check runs off it.
+    wrong = {**customer, "password": near_misses(customer["password"])[0]}
+    report = await meanwhile(app.post("/api/login/", json=wrong), probe="/api/health/")
+    report.response.assert_status(401, "a login with a wrong password, checked by the slow hasher")
+    report.assert_loop_not_blocked()
