@@ -63,6 +63,14 @@ def facts_about(word):
     return {"word": word, "letters": len(word), "palindrome": word == word[::-1]}
 
 
+def declared_charset(content_type):
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
+
+
 def json_or_none(content):
     try:
         return json.loads(content)
@@ -88,6 +96,14 @@ async def test_says_its_body_is_json(app, rng):
         pytest.fail(
             f"{response.request_line} answered with Content-Type {content_type!r}.\n"
             "Expected 'application/json': that header tells the app how to read the body.",
+            pytrace=False,
+        )
+    charset = declared_charset(content_type)
+    if charset not in (None, "utf-8", "utf8"):
+        pytest.fail(
+            f"{response.request_line} answered with Content-Type {content_type!r}.\n"
+            "Expected JSON in UTF-8, the one encoding JSON travels in: the app reads the body "
+            f"as {charset}, and a letter such as 'è' comes out garbled.",
             pytrace=False,
         )
 

@@ -19,6 +19,8 @@ APOSTROPHE_LAST = ["O'Brien", "D'Arcy", "O'Hara", "N'Diaye"]
 CHEERS = ["+1 \\o/", "¯\\_(ツ)_/¯ +1", "\\m/ ++"]
 # Names that are not capitalised word by word: "tidying" them with .title() changes them.
 PARTICLE_LAST = ["van Rossum", "von Neumann", "McCarthy", "McIlroy", "de Icaza", "da Silva"]
+# Names their owners write in lower case on purpose: capitalising the first letter changes them.
+LOWER_CASE = ["bell hooks", "danah boyd", "k.d. lang", "e e cummings", "will.i.am", "dj ana"]
 
 
 def plain(rng):
@@ -33,6 +35,10 @@ def with_particle(rng):
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(PARTICLE_LAST)}"
 
 
+def in_lower_case(rng):
+    return rng.choice(LOWER_CASE)
+
+
 def with_symbols(rng):
     # Always a double quote and a backslash (they break JSON built by hand), < > ' (HTML
     # escaping would change them) and a plus.
@@ -43,6 +49,7 @@ def with_symbols(rng):
 NAMES = {
     "plain": plain,
     "particles": with_particle,
+    "lowercase": in_lower_case,
     "accents": accented,
     "symbols": with_symbols,
 }

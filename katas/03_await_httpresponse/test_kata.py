@@ -2,6 +2,7 @@
 "no quote today" when the service fails."""
 
 import asyncio
+import json
 
 import pytest
 
@@ -31,6 +32,11 @@ QUOTES_WITH_SYMBOLS = [
     ('"It works on my machine" is not a release plan.', "Noor's team"),
 ]
 GATEWAY_ERRORS = (502, 503, 504)
+# What the service sends with an error status when it is down for maintenance.
+NOTICES = [
+    {"text": "The quotes service is down for maintenance.", "author": "the quotes team"},
+    {"text": "Back at ten, with a fresh quote.", "author": "Quotes Inc."},
+]
 # The office has a screen on every floor, and they all ask at nine. The quotes service takes
 # this long to answer them: long enough for every screen's call to have started before the
 # first one ends.
@@ -109,12 +115,27 @@ async def test_a_broken_quotes_service_is_a_502_not_a_crash(app, quotes_service,
     before = "sent a quote yesterday; today it " if quotes_service.call_count else ""
     quotes_service.breaks(upstream_failure)
     response = await app.get("/quote/")
+    assert_says_there_is_no_quote(response, f"The quotes service {before}{upstream_failure}")
+
+
+async def test_an_error_status_is_no_quote_whatever_its_body_says(app, quotes_service, rng):
+    # A maintenance notice shaped like a quote: only the status says it is not one.
+    status = rng.choice([500, 503])
+    quotes_service.returns(rng.choice(NOTICES), status=status)
+    response = await app.get("/quote/")
+    assert_says_there_is_no_quote(
+        response, f"The quotes service answered {status} with a notice shaped like a quote"
+    )
+
+
+def assert_says_there_is_no_quote(response, what_happened):
+    __tracebackhide__ = True
     if response.status not in GATEWAY_ERRORS:
         what = response.explain()
         if response.status == 200:
             what += f"\nThe screen showed: {response.text[:200]!r}"
         pytest.fail(
-            f"The quotes service {before}{upstream_failure}.\n{what}\n"
+            f"{what_happened}.\n{what}\n"
             "Expected 502 Bad Gateway (503 or 504 would do): a line saying there is no quote "
             "today. Never a 500, and never a quote the service did not send today.",
             pytrace=False,
@@ -122,16 +143,28 @@ async def test_a_broken_quotes_service_is_a_502_not_a_crash(app, quotes_service,
     # The screen shows whatever text it gets: the answer must be a line it can show.
     content_type = response.headers.get("content-type", "(none)")
     text = response.text.strip()
-    if not content_type.startswith("text/plain") or not text or "<html" in text.lower():
+    if (
+        not content_type.startswith("text/plain")
+        or not text
+        or "<html" in text.lower()
+        or is_json_data(text)
+    ):
         pytest.fail(
-            f"The quotes service {before}{upstream_failure}, and {response.request_line} "
+            f"{what_happened}, and {response.request_line} "
             f"answered {response.status} with Content-Type {content_type!r} and this body:\n"
             f"    {response.text[:200]!r}\n"
             "The screen shows whatever text it gets. Expected a line of plain text "
             "(text/plain) saying there is no quote today: not a blank, not JSON, not the "
-            "service's own error page.",
+            "service's own error page or message.",
             pytrace=False,
         )
+
+
+def is_json_data(text):
+    try:
+        return isinstance(json.loads(text), (dict, list))
+    except ValueError:
+        return False
 
 
 def test_the_view_is_async(assert_async_view):

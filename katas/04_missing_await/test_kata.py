@@ -4,6 +4,7 @@ service fails, and leaves no coroutine behind."""
 import asyncio
 import gc
 import warnings
+from http import HTTPStatus
 
 import pytest
 
@@ -26,6 +27,11 @@ NOT_TITLE_CASED = ["Val d'Isère", "Cortina d'Ampezzo"]
 # Trailheads shared by two villages: an `&` in a city must reach the weather service whole.
 TWIN_CITIES = ["Lech & Zürs", "Ischgl & Samnaun", "Saas-Fee & Saas-Grund"]
 GATEWAY_ERRORS = (502, 503, 504)
+# Error statuses the weather service answers with a JSON notice instead of a forecast.
+ERROR_NOTICES = {
+    503: lambda city: {"city": city, "status": "down for maintenance", "back_at": "06:00"},
+    429: lambda city: {"city": city, "status": "too many requests", "retry_in": 60},
+}
 # Long enough for a worker thread to let go of what it held: many switch intervals.
 SETTLE = 0.05
 # Hikers planning the weekend all look on Friday evening. The weather service takes this long
@@ -116,19 +122,21 @@ async def test_hikers_asking_at_once_are_served_at_the_same_time(
 
 
 async def test_an_error_status_is_a_502_whatever_its_body_says(app, weather_service, city):
-    # Down for maintenance: the service says so with its status; its body is no forecast.
-    weather_service.returns(
-        {"city": city, "status": "down for maintenance", "back_at": "06:00"}, status=503
-    )
-    response = await app.get(f"/forecast/{city}/")
-    if response.status not in GATEWAY_ERRORS:
-        pytest.fail(
-            "The weather service answered 503 Service Unavailable, with a JSON body that "
-            f'says it is down for maintenance (and no "error" in it).\n{response.explain()}\n'
-            "Expected 502 Bad Gateway (503 or 504 would do): an error status means no "
-            "forecast, whatever the body holds. Read the status, not only the body.",
-            pytrace=False,
-        )
+    # The service says it has no forecast with its status, 5xx or 4xx alike; its body is no
+    # forecast: down for maintenance, or asked too often (the hikers' app shares one key).
+    for status, notice in ERROR_NOTICES.items():
+        body = notice(city)
+        weather_service.returns(body, status=status)
+        response = await app.get(f"/forecast/{city}/")
+        if response.status not in GATEWAY_ERRORS:
+            pytest.fail(
+                f"The weather service answered {status} {HTTPStatus(status).phrase}, with a JSON "
+                f'body that says {body["status"]!r} (and no "error" in it).\n'
+                f"{response.explain()}\n"
+                "Expected 502 Bad Gateway (503 or 504 would do): an error status, 4xx or 5xx, "
+                "means no forecast, whatever the body holds. Read the status, not only the body.",
+                pytrace=False,
+            )
 
 
 async def test_a_broken_weather_service_is_a_502_not_a_crash(

@@ -15,6 +15,10 @@ LATENCY = 0.1
 # ...and says "pending" to a request that arrives sooner than this after checkout: a pause
 # of 0.3 s always asks later, a pause cut short asks sooner even on a busy machine.
 SETTLES_AFTER = 0.29
+# A customer who closes the page leaves this far into the pause; the call a view that carries
+# on regardless makes comes at the pause's end (0.3 s), long before the test looks (0.8 s).
+LEAVES_AFTER = 0.1
+LOOKS_AFTER = 0.8
 
 
 @pytest.fixture
@@ -149,5 +153,30 @@ async def test_a_broken_payment_provider_is_a_gateway_error_not_a_crash(app, pay
             "Expected 502 Bad Gateway (503 or 504 would do), so the page says the payment "
             "cannot be checked yet: never a 500, and never a payment state the provider "
             "did not send.",
+            pytrace=False,
+        )
+
+
+async def test_a_customer_who_leaves_during_the_pause_is_not_checked_for(app, stream, payments):
+    # An earlier order's page first, read to the end: the site is warm, so the customer
+    # below leaves during the pause, not before the view has even started.
+    earlier = payments.order("paid")
+    earlier["checkout"]()
+    (await app.get(earlier["path"])).assert_status(200, "the confirmation page")
+    order = payments.order("paid")
+    order["checkout"]()
+    report = await stream(order["path"], disconnect_after=LEAVES_AFTER)
+    # A pause that holds the loop holds the customer's leaving too: that is the first fault.
+    report.assert_loop_not_blocked()
+    await asyncio.sleep(max(0.0, report.start + LOOKS_AFTER - time.perf_counter()))
+    left = report.disconnected_at or report.start + LEAVES_AFTER
+    calls = sum(1 for call in order["route"].calls if call.start > left)
+    if calls:
+        pytest.fail(
+            f"The customer closed GET {order['path']} {LEAVES_AFTER:g} s into the pause, and "
+            f"the payment provider was still asked {calls} time(s) afterwards, for nobody: the "
+            "pause and the check went on without the page (a shielded or detached task).\n"
+            "Expected the view to stop when the customer leaves: Django cancels it, and the "
+            "cancellation must reach the pause, so the provider is never asked.",
             pytrace=False,
         )

@@ -84,6 +84,30 @@ async def test_a_wrong_password_is_refused_and_logs_no_one_in(app, fast_password
             )
 
 
+async def test_logging_in_starts_a_new_session(app, fast_password_hashing, sign_up):
+    customer = await sign_up()
+    # The browser already has a session: one an attacker may have planted in it, to take
+    # over the account once the customer logs in with it.
+    planted = import_module(settings.SESSION_ENGINE).SessionStore()
+    await planted.acreate()
+    cookie = f"{settings.SESSION_COOKIE_NAME}={planted.session_key}"
+
+    response = await app.post("/api/login/", json=customer, headers={"cookie": cookie})
+
+    response.assert_json({"username": customer["username"]}, "the customer, logged in")
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    user = await store(session_key=planted.session_key).aget(SESSION_KEY)
+    if user is not None:
+        pytest.fail(
+            f"POST /api/login/ as {customer['username']} came with a session the browser "
+            f"already had, and that same session now logs in user {user}: whoever planted it "
+            "in the browser is logged in too (session fixation).\n"
+            "Expected the login to start a new session, with a new key, as Django's login() "
+            "and alogin() do: never to write the user into the session the request came with.",
+            pytrace=False,
+        )
+
+
 async def test_an_old_password_no_longer_logs_in_once_changed(
     app, fast_password_hashing, sign_up, rng
 ):
