@@ -34,6 +34,7 @@ import contextlib
 import json as jsonlib
 import logging
 import os
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -118,43 +119,85 @@ class OutsideWatch:
 class _LoopWatch:
     """Probe requests to the worker's loop, one at a time on one kept-alive connection, for
     as long as any request of the test is in flight: requests served together share it, as
-    they share the loop (a light load: this process serves the fake upstream meanwhile)."""
+    they share the loop (a light load: this process serves the fake upstream meanwhile).
+    They are sent and read by a thread of their own: an answer counts when it reaches this
+    process, not when the test's loop, busy with the requests' answers, gets round to it."""
 
     def __init__(self, app: RemoteApp) -> None:
         # (went out, came back, how long it waited for the loop) of each probe.
         self.samples: list[tuple[float, float, float]] = []
         # When the probe still waiting for its answer went out, if one is.
         self.pending_since: float | None = None
-        self.came_back = asyncio.Event()
+        self.came_back = threading.Event()
         self.users = 0
         # When the kernel saw the worker's loop free: a probe's wait is capped by that.
         self.sightings = LoopSightings(app.worker_pid) if app.worker_pid else None
         if self.sightings is not None:
             self.sightings.start()
-        self._stop = asyncio.Event()
-        self._task = asyncio.create_task(self._probe(app))
+        self._stop = threading.Event()
+        address = urlsplit(app.base_url)
+        self._thread = threading.Thread(
+            target=self._probe,
+            args=(address.hostname or "127.0.0.1", address.port or 80, app.worker_pid),
+            daemon=True,
+            name="loop-probe",
+        )
+        self._thread.start()
 
-    async def _probe(self, app: RemoteApp) -> None:
-        (connection,) = await app._connect(1)
-        pid, me = app.worker_pid, threading.get_native_id()
-        with contextlib.closing(connection):
+    def _probe(self, host: str, port: int, pid: int) -> None:
+        me = threading.get_native_id()
+        try:
+            sock = socket.create_connection((host, port), timeout=REQUEST_DEADLINE)
+        except OSError:
+            return
+        # Short reads, so that a probe still waiting can be given up on when the test ends.
+        sock.settimeout(PROBE_INTERVAL)
+        http = h11.Connection(h11.CLIENT)
+        with sock:
             while not self._stop.is_set():
                 waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me)
-                data = connection.request_bytes("GET", PROBE_PATH, b"", {}, keep=True)
+                request = h11.Request(
+                    method="GET",
+                    target=PROBE_PATH,
+                    headers=[("host", settings.SITE_HOST), ("content-length", "0")],
+                )
+                data = (http.send(request) or b"") + (http.send(h11.EndOfMessage()) or b"")
                 start = self.pending_since = time.perf_counter()
                 self.came_back.clear()
                 try:
-                    connection.writer.write(data)
-                    await connection.receive()
+                    sock.sendall(data)
+                    answered = self._answer(sock, http)
                 except (OSError, h11.ProtocolError):
                     return
                 finally:
                     self.pending_since = None
                     self.came_back.set()
+                if not answered:
+                    return
                 waited = runqueue_wait(pid, pid) + runqueue_wait(os.getpid(), me) - waited
                 self.add(start, time.perf_counter(), waited)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), PROBE_INTERVAL)
+                http.start_next_cycle()
+                self._stop.wait(PROBE_INTERVAL)
+
+    def _answer(self, sock: socket.socket, http: h11.Connection) -> bool:
+        """Read one probe's answer; False if the test ended first, or the server closed."""
+        while True:
+            event = http.next_event()
+            if isinstance(event, h11.EndOfMessage):
+                return True
+            if isinstance(event, h11.ConnectionClosed):
+                return False
+            if event is not h11.NEED_DATA:
+                continue
+            try:
+                data = sock.recv(65536)
+            except TimeoutError:
+                if self._stop.is_set():
+                    return False
+                continue
+            if not data:
+                return False
+            http.receive_data(data)
 
     def add(self, start: float, end: float, waited: float) -> None:
         """A probe that went out at ``start`` and came back at ``end``, while either side
@@ -176,9 +219,7 @@ class _LoopWatch:
 
     async def close(self) -> None:
         self._stop.set()
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await asyncio.to_thread(self._thread.join)
         if self.sightings is not None:
             self.sightings.stop()
 
@@ -219,8 +260,7 @@ class _Probes:
         """The probe in flight comes back once the loop is free: it counts, as long as it
         has waited when given up on."""
         if self.watch.pending_since is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.watch.came_back.wait(), CANCEL_GRACE)
+            await asyncio.to_thread(self.watch.came_back.wait, CANCEL_GRACE)
         self.last_wait = self.watch.waiting(self.since)
         self.until = time.perf_counter()
 
