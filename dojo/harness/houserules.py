@@ -62,7 +62,9 @@ from dojo.harness.loopwatch import (
     STALL_LIMIT,
     CodeSite,
     LoopWatch,
+    Turn,
     learner_site_at,
+    short_waits,
     site_of,
     spinning,
     stop_monitor,
@@ -159,9 +161,7 @@ class HouseRules:
     _sleeps: dict[CodeSite, _Sleep] = field(default_factory=dict)
     _unawaited: list[Violation] = field(default_factory=list)
     _short_sleeps: collections.Counter[CodeSite] = field(default_factory=collections.Counter)
-    _turn_times: dict[int, list[float]] = field(
-        default_factory=lambda: collections.defaultdict(list)
-    )
+    _turns: dict[int, list[Turn]] = field(default_factory=lambda: collections.defaultdict(list))
     _connections: list[_Connection] = field(default_factory=list)
     # Checks a driver adds for the end of the test (server mode: what only the end shows).
     finishers: list[Callable[[], None]] = field(default_factory=list)
@@ -309,10 +309,10 @@ class HouseRules:
             site = watch.busiest_site or (stall.site if stall else None)
             longest = stall.seconds if stall else 0.0
             self._note(sliced_hold(what, watch.held, watch.wall, len(watch.runs), longest, site))
-        turn_times = [t for key in keys for t in self._turn_times.get(key, ())]
-        turns = len(turn_times)
+        asked = [turn for key in keys for turn in self._turns.get(key, ())]
+        turns = len(asked)
         busy = watch.cpu >= CPU_MIN_SECONDS and watch.cpu_share > CPU_SHARE_LIMIT
-        spun = spinning(turns, unbroken_spin(turn_times), watch.wall)
+        spun = spinning(turns, unbroken_spin(asked), watch.wall, short_waits(asked))
         if self.applies("busy_loop") and (busy or spun):
             # The watchdog rarely sees a busy wait (the loop lets go of the GIL only while it
             # polls its selector), so the loop turns it asked for tell where it spins.
@@ -504,18 +504,22 @@ class HouseRules:
         def call_at(
             loop: asyncio.BaseEventLoop, when: float, *args: Any, **kwargs: Any
         ) -> asyncio.TimerHandle:
-            if when - loop.time() < BUSY_SLEEP:
-                self._note_turn(sys._getframe(1))
+            if when - loop.time() < BUSY_SLEEP and (turn := self._note_turn(sys._getframe(1))):
+                callback, *rest = args
+                args = (turn.on_firing(callback), *rest)
             return real_call_at(loop, when, *args, **kwargs)
 
         return call_at
 
-    def _note_turn(self, frame: FrameType) -> None:
+    def _note_turn(self, frame: FrameType) -> Turn | None:
         """A loop turn the learner's code asked for, if it did."""
         site = site_of(frame, self.code_roots)
-        if site is not None:
-            self._short_sleeps[site] += 1
-            self._turn_times[_request_key.get()].append(time.perf_counter())
+        if site is None:
+            return None
+        self._short_sleeps[site] += 1
+        turn = Turn()
+        self._turns[_request_key.get()].append(turn)
+        return turn
 
     def _unawaited_hook(self, real_warn: Callable[[Any], None]) -> Callable[[Any], None]:
         def warn_unawaited_coroutine(coro: Any) -> None:

@@ -71,6 +71,14 @@ BUSY_TURN_RATE = 200.0
 TURN_GAP = 0.1
 SPIN_SHARE = 0.5
 SPIN_MIN_SECONDS = 0.1
+# A spin on short timeouts (``asyncio.wait(..., timeout=0.001)`` in a loop) keeps one of its
+# short timers pending nearly all the time: a loaded machine makes each fire later, so it
+# asks for fewer turns, but the share of the time its timers were pending does not fall.
+# Code that waits on something real pends on a short timer a few percent of the time at
+# most. Over SHORT_WAIT_SHARE of a request's time, in SHORT_WAIT_MIN_TURNS turns or more
+# and SPIN_MIN_SECONDS in all, is a busy wait whatever the machine's speed.
+SHORT_WAIT_SHARE = 0.6
+SHORT_WAIT_MIN_TURNS = 5
 # Python code that waits on a lock, an event or a future: a futex wait there is a real one.
 _LOCK_WAITS = ("threading.py", "concurrent/futures/_base.py", "queue.py")
 
@@ -500,10 +508,30 @@ def stall_report(stall: Stall | None) -> str:
     )
 
 
-def unbroken_spin(turns: list[float]) -> float:
-    """How long the loop turns at ``turns`` (perf_counter times) kept coming less than
-    TURN_GAP apart: the time spent spinning, however fast the machine let the spin go."""
-    times = sorted(turns)
+class Turn:
+    """An empty loop turn the learner's code asked for: ``asked`` when (perf_counter), and
+    ``ended`` when the short timer it set fired (``asked`` for a turn with no timer, or one
+    cancelled before it fired)."""
+
+    __slots__ = ("asked", "ended")
+
+    def __init__(self) -> None:
+        self.asked = self.ended = time.perf_counter()
+
+    def on_firing(self, callback: Callable[..., Any]) -> Callable[..., Any]:
+        """``callback``, the short timer's, noting when it fires."""
+
+        def fire(*args: Any) -> Any:
+            self.ended = time.perf_counter()
+            return callback(*args)
+
+        return fire
+
+
+def unbroken_spin(turns: list[Turn]) -> float:
+    """How long the loop turns kept coming less than TURN_GAP apart: the time spent
+    spinning, however fast the machine let the spin go."""
+    times = sorted(turn.asked for turn in turns)
     return sum(
         later - earlier
         for earlier, later in itertools.pairwise(times)
@@ -511,12 +539,29 @@ def unbroken_spin(turns: list[float]) -> float:
     )
 
 
-def spinning(turns: int, spin: float, wall: float | None) -> bool:
-    """Whether ``turns`` loop turns, in unbroken spinning ``spin`` seconds long, asked for
-    while requests took ``wall`` seconds (None: not known), are a busy wait."""
+def short_waits(turns: list[Turn]) -> float:
+    """How long, in all, one of the turns' short timers was pending."""
+    pending = 0.0
+    covered_to = float("-inf")
+    for turn in sorted(turns, key=lambda turn: turn.asked):
+        start = max(turn.asked, covered_to)
+        if turn.ended > start:
+            pending += turn.ended - start
+            covered_to = turn.ended
+    return pending
+
+
+def spinning(turns: int, spin: float, wall: float | None, waited: float = 0.0) -> bool:
+    """Whether ``turns`` loop turns, in unbroken spinning ``spin`` seconds long, whose short
+    timers were pending ``waited`` seconds in all, asked for while requests took ``wall``
+    seconds (None: not known), are a busy wait."""
     if turns >= BUSY_TURNS:
         return True
-    if wall is None or turns < BUSY_MIN_TURNS:
+    if wall is None or turns < SHORT_WAIT_MIN_TURNS:
+        return False
+    if waited >= SPIN_MIN_SECONDS and waited >= SHORT_WAIT_SHARE * wall:
+        return True
+    if turns < BUSY_MIN_TURNS:
         return False
     return turns >= BUSY_TURN_RATE * wall or (
         spin >= SPIN_MIN_SECONDS and spin >= SPIN_SHARE * wall

@@ -716,7 +716,8 @@ class RemoteApp(Requests):
         turns = reports.get("turns", [])
         count = sum(turn["count"] for turn in turns)
         spin = max((turn["spin"] for turn in turns), default=0.0)
-        if self.rules.applies("busy_loop") and spinning(count, spin, wall):
+        waited = max((turn["waited"] for turn in turns), default=0.0)
+        if self.rules.applies("busy_loop") and spinning(count, spin, wall, waited):
             most = max(turns, key=lambda turn: turn["count"])
             self.rules._note(busy_wait(what, count, read_site(most["site"])))
         for client in reports.get("dropped_clients", []):

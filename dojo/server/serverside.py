@@ -100,10 +100,12 @@ from dojo.harness.loopwatch import (
     BUSY_SLEEP,
     CodeSite,
     Run,
+    Turn,
     awaiting_sites,
     learner_site_at,
     learner_sites,
     monitor_for,
+    short_waits,
     site_of,
     unbroken_spin,
 )
@@ -657,7 +659,7 @@ class _LoopUse:
     house rules ``busy_loop`` and ``loop_held``, as in-process)."""
 
     # By request number: the request, when each turn was asked, and where.
-    turns: ClassVar[dict[int, tuple[str, list[float], collections.Counter[CodeSite]]]] = {}
+    turns: ClassVar[dict[int, tuple[str, list[Turn], collections.Counter[CodeSite]]]] = {}
     # By request and line: how many sleeps, how long in all.
     sleeps: ClassVar[dict[tuple[str, CodeSite], list[float]]] = {}
 
@@ -679,8 +681,9 @@ class _LoopUse:
 
         @functools.wraps(real_call_at)
         def call_at(loop: asyncio.BaseEventLoop, when: float, *args: Any, **kwargs: Any) -> Any:
-            if when - loop.time() < BUSY_SLEEP:
-                cls._turn(sys._getframe(1))
+            if when - loop.time() < BUSY_SLEEP and (turn := cls._turn(sys._getframe(1))):
+                callback, *rest = args
+                args = (turn.on_firing(callback), *rest)
             return real_call_at(loop, when, *args, **kwargs)
 
         @functools.wraps(real_sleep)
@@ -698,15 +701,18 @@ class _LoopUse:
         time.sleep = sleep  # type: ignore[assignment]
 
     @classmethod
-    def _turn(cls, frame: FrameType) -> None:
+    def _turn(cls, frame: FrameType) -> Turn | None:
         site = _asked_by_learner(frame)
-        if site is not None:
-            number = _request_number.get()
-            _, times, sites = cls.turns.setdefault(
-                number, (_current_request.get() or "", [], collections.Counter())
-            )
-            times.append(time.perf_counter())
-            sites[site] += 1
+        if site is None:
+            return None
+        number = _request_number.get()
+        _, asked, sites = cls.turns.setdefault(
+            number, (_current_request.get() or "", [], collections.Counter())
+        )
+        turn = Turn()
+        asked.append(turn)
+        sites[site] += 1
+        return turn
 
     @classmethod
     def taken(cls) -> dict[str, list[dict[str, Any]]]:
@@ -714,12 +720,13 @@ class _LoopUse:
         long it spun unbroken, and the line that asked most), and the sleeps."""
         turns = []
         for number in [number for number in cls.turns if number not in _Tasks.serving]:
-            request, times, sites = cls.turns.pop(number)
+            request, asked, sites = cls.turns.pop(number)
             turns.append(
                 {
                     "request": request,
-                    "count": len(times),
-                    "spin": unbroken_spin(times),
+                    "count": len(asked),
+                    "spin": unbroken_spin(asked),
+                    "waited": short_waits(asked),
                     "site": site_text(sites.most_common(1)[0][0]),
                 }
             )
