@@ -63,6 +63,7 @@ from dojo.harness.loopwatch import (
     CodeSite,
     LoopWatch,
     Turn,
+    callable_name,
     learner_site_at,
     short_waits,
     site_of,
@@ -450,7 +451,7 @@ class HouseRules:
         future = self._real_run_in_executor(executor, func, *args)
         site = site_of(sys._getframe(1), self.code_roots)
         if site is not None:
-            what = f"work handed to a thread ({_callable_name(func)})"
+            what = f"work handed to a thread ({callable_name(func)})"
             self._tasks.append(_Task(weakref.ref(future), site, current_request.get(), what))
         return future
 
@@ -640,14 +641,6 @@ _real_asleep = asyncio.sleep
 def _coroutine_name(task: asyncio.Task[Any]) -> str:
     coro = task.get_coro()
     return f"{getattr(coro, '__qualname__', None) or task.get_name()}()"
-
-
-def _callable_name(func: Any) -> str:
-    """A function's name, looking through partials; never repr(), which could run a
-    query (a partial over a QuerySet's method shows the QuerySet's rows)."""
-    while isinstance(func, functools.partial):
-        func = func.func
-    return f"{getattr(func, '__qualname__', type(func).__name__)}()"
 
 
 def _times(count: int) -> str:

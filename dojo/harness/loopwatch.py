@@ -566,3 +566,11 @@ def spinning(turns: int, spin: float, wall: float | None, waited: float = 0.0) -
     return turns >= BUSY_TURN_RATE * wall or (
         spin >= SPIN_MIN_SECONDS and spin >= SPIN_SHARE * wall
     )
+
+
+def callable_name(func: Any) -> str:
+    """A function's name, looking through partials; never repr(), which could run a
+    query (a partial over a QuerySet's method shows the QuerySet's rows)."""
+    while isinstance(func, functools.partial):
+        func = func.func
+    return f"{getattr(func, '__qualname__', type(func).__name__)}()"

@@ -102,6 +102,7 @@ from dojo.harness.loopwatch import (
     Run,
     Turn,
     awaiting_sites,
+    callable_name,
     learner_site_at,
     learner_sites,
     monitor_for,
@@ -590,7 +591,7 @@ class _Tasks:
             future = hand(executor, func, *args)
             site = site_of(sys._getframe(1), InsideReportMiddleware.code_roots)
             if site is not None:
-                what = f"work handed to a thread ({_callable_name(func)})"
+                what = f"work handed to a thread ({callable_name(func)})"
                 number = _request_number.get()
                 cls.handed.append(
                     (weakref.ref(future), _current_request.get() or "", number, site, what)
@@ -829,13 +830,6 @@ class _Clients:
         dropped = list(cls.dropped)
         cls.dropped.clear()
         return dropped
-
-
-def _callable_name(func: Any) -> str:
-    """A function's name, looking through partials (as the tests' house rules name it)."""
-    while isinstance(func, functools.partial):
-        func = func.func
-    return f"{getattr(func, '__qualname__', type(func).__name__)}()"
 
 
 def _ours(coro: Any) -> bool:
