@@ -444,10 +444,7 @@ def test_a_hanging_kata_costs_the_whole_grade_at_most_its_time_limit(
 
 
 # A loop lesson; a database the sandboxed worker writes; tests judged inside the sandbox.
-# The loop lesson is kata 09's: kata 08's reference fix still loses its point in about one
-# sandboxed grade in six (nine failing providers at once keep the worker's loop busy past
-# the probes' limit), a known fault, not this test's subject.
-REAL_KATAS = ("09_sync_http_client", "23_async_transaction", "34_client_per_request")
+REAL_KATAS = ("08_blocking_sleep", "23_async_transaction", "34_client_per_request")
 
 
 def test_real_katas_score_zero_as_shipped_and_full_marks_when_solved(tmp_path: Path):
@@ -471,7 +468,7 @@ def test_real_katas_score_zero_as_shipped_and_full_marks_when_solved(tmp_path: P
     assert katas(solved) == dict.fromkeys(real, ("pass", 1))
     inside = {kata["name"]: kata["judged_inside"] for kata in solved["katas"]}
     # Judged served, but for the tests a kata's kata.toml says only the in-process mode can judge.
-    assert inside["09_sync_http_client"] == inside["34_client_per_request"] == []
+    assert inside["08_blocking_sleep"] == inside["34_client_per_request"] == []
     assert inside["23_async_transaction"] != []
 
 
