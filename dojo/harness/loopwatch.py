@@ -472,9 +472,28 @@ def awaiting_sites(task: asyncio.Task[Any], code_roots: tuple[Path, ...]) -> lis
 
 
 def learner_site_at(filename: str, line: int, code_roots: tuple[Path, ...]) -> CodeSite | None:
-    """The CodeSite of ``filename:line`` if that is the learner's code, else None."""
-    root = _learner_root(filename, code_roots)
-    return code_site(Path(filename), line, root.parent) if root is not None else None
+    """The CodeSite of ``filename:line`` if that is the learner's code, else None (the
+    watchdog asks this for every frame it sees, hundreds of times a second: a second time
+    costs one lookup by strings, where a cache keyed by the roots' paths compared paths)."""
+    known = _sites_under.get(id(code_roots))
+    if known is None or known[0] is not code_roots:
+        if len(_sites_under) >= _ROOT_SETS_KEPT:
+            _sites_under.clear()
+        known = _sites_under[id(code_roots)] = (code_roots, {})
+    sites = known[1]
+    try:
+        return sites[filename, line]
+    except KeyError:
+        root = _learner_root(filename, code_roots)
+        site = code_site(Path(filename), line, root.parent) if root is not None else None
+        sites[filename, line] = site
+        return site
+
+
+# The learner's lines seen so far, by the code roots they were looked for under (held, so
+# the roots' id is not reused while kept); the roots' tuples live as long as a kata's run.
+_sites_under: dict[int, tuple[tuple[Path, ...], dict[tuple[str, int], CodeSite | None]]] = {}
+_ROOT_SETS_KEPT = 64
 
 
 @functools.cache
