@@ -25,7 +25,7 @@ import time
 
 import httpx
 from asgiref.sync import sync_to_async
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 URL = "http://weather.example/forecast"
@@ -92,6 +92,20 @@ async def left_running(request):
     return JsonResponse({"ok": True})
 
 
+async def forgotten_quick_task(request):
+    asyncio.create_task(asyncio.sleep(0))
+    return JsonResponse({"ok": True})
+
+
+async def streams_a_task(request):
+    task = asyncio.create_task(asyncio.sleep(0.01, result=b'{"ok": true}'))
+
+    async def body():
+        yield await task
+
+    return StreamingHttpResponse(body(), content_type="application/json")
+
+
 async def client_left_open(request):
     client = httpx.AsyncClient()
     response = await client.get(URL)
@@ -132,7 +146,8 @@ from . import views
 urlpatterns = [
     path(f"{name.replace('_', '-')}/", getattr(views, name))
     for name in ("clean", "sliced_sleep", "tiny_slices", "one_blocking_call", "busy_wait",
-                 "timeout_spin", "polls", "unawaited", "left_running", "thread_left_running", "client_left_open",
+                 "timeout_spin", "polls", "unawaited", "left_running", "thread_left_running", "forgotten_quick_task",
+                 "streams_a_task", "client_left_open",
                  "sync_client_left_open", "sync_client_closed", "sync_view",
                  "decorated_sync_view")
 ]
@@ -152,7 +167,8 @@ def forecast(upstream):
 @pytest.mark.parametrize(
     "path",
     ["/clean/", "/sliced-sleep/", "/tiny-slices/", "/one-blocking-call/", "/busy-wait/",
-     "/timeout-spin/", "/polls/", "/unawaited/", "/left-running/", "/thread-left-running/", "/client-left-open/",
+     "/timeout-spin/", "/polls/", "/unawaited/", "/left-running/", "/thread-left-running/",
+     "/forgotten-quick-task/", "/streams-a-task/", "/client-left-open/",
      "/sync-client-left-open/", "/sync-client-closed/", "/sync-view/",
      "/decorated-sync-view/"],
 )
@@ -281,6 +297,20 @@ def test_a_task_left_running_after_the_response_is_named(run: TestRun) -> None:
     assert "While serving GET /left-running/, a task running sleep() was still running" in shown
 
 
+def test_a_task_the_view_does_not_await_is_left_running_however_soon_it_ends(
+    run: TestRun,
+) -> None:
+    assert outcome(run, "/forgotten-quick-task/") == "failed"
+    shown = message(run, "/forgotten-quick-task/")
+    assert "(task_left_running)" in shown
+    assert "was still running when the view returned" in shown
+    assert site("forgotten_quick_task", "asyncio.create_task(asyncio.sleep(0))") in shown
+
+
+def test_a_streamed_body_may_await_a_task_its_view_started(run: TestRun) -> None:
+    assert outcome(run, "/streams-a-task/") == "passed", message(run, "/streams-a-task/")
+
+
 def test_work_left_running_in_a_thread_is_named(run: TestRun) -> None:
     assert outcome(run, "/thread-left-running/") == "failed"
     shown = message(run, "/thread-left-running/")
@@ -326,6 +356,7 @@ SERVED_RULES = {
     "/timeout-spin/": "(busy_loop)",
     "/unawaited/": "(unawaited_coroutine)",
     "/left-running/": "(task_left_running)",
+    "/forgotten-quick-task/": "(task_left_running)",
     "/client-left-open/": "(client_left_open)",
     "/sync-client-left-open/": "(client_left_open)",
     "/sync-view/": "(async_view)",
@@ -349,7 +380,7 @@ def test_served_the_worker_names_the_learners_line(served: TestRun) -> None:
 
 
 def test_served_a_view_that_keeps_the_rules_passes(served: TestRun) -> None:
-    for path in ("/clean/", "/polls/", "/sync-client-closed/"):
+    for path in ("/clean/", "/polls/", "/sync-client-closed/", "/streams-a-task/"):
         assert outcome(served, path) == "passed", message(served, path)
     assert served.outcomes["katas/92_rules/test_kata.py::test_a_clean_burst"].outcome == "passed"
 

@@ -330,12 +330,17 @@ class App(Requests):
         browser: bool = True,
     ) -> Response:
         """One request, on its own timeline: a browser's, or another service's."""
-        token = current_timeline.set(RequestTimeline())
+        token = current_timeline.set(self._timeline())
         try:
             async with self.watching(f"{method} {path}"):
                 return await self._send(method, path, body, headers or {}, browser)
         finally:
             current_timeline.reset(token)
+
+    def _timeline(self) -> RequestTimeline:
+        """A timeline for requests about to be sent, which tells the house rules when each
+        request's view has returned."""
+        return RequestTimeline(on_leave=self.rules.view_returned if self.rules else None)
 
     def watching(self, what: str) -> AbstractAsyncContextManager[LoopWatch]:
         """Watch the loop while ``what`` is served, keeping the house rules if any."""
@@ -354,7 +359,7 @@ class App(Requests):
         browser: bool = True,
     ) -> BurstReport:
         """Fire ``n`` identical requests at once and report how they were served."""
-        timeline = RequestTimeline()
+        timeline = self._timeline()
         token = current_timeline.set(timeline)
         try:
             started = time.perf_counter()

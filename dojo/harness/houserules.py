@@ -52,6 +52,7 @@ import pytest
 from asgiref.sync import SyncToAsync, iscoroutinefunction
 from django.core.signals import request_started
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpResponseBase
 from django.urls import resolve
 
 from dojo.course.catalog import HOUSE_RULES
@@ -125,6 +126,9 @@ class _Task:
     request: str
     what: str
     key: int = field(default_factory=_request_key.get)
+    created: float = field(default_factory=time.perf_counter)
+    # Started by the view, and still running, not being cancelled, when the view returned.
+    outlived_response: bool = False
 
 
 @dataclass
@@ -370,20 +374,40 @@ class HouseRules:
                 )
                 return
 
+    def view_returned(self, response: HttpResponseBase | None, entered: float) -> None:
+        """The view of the request being served, entered at ``entered``, has returned
+        ``response``: what the view started and neither awaited nor cancelled is left
+        running behind the response, however soon it ends (a cache write handed to a task
+        nobody awaits ends before the response is out when a thread-bound middleware
+        queues behind it). A streamed response's body may still await it: that one is
+        judged once the body is out; and what a middleware of the learner's started
+        around the view (its way in to a sync-only middleware) is awaited after it."""
+        if response is None or response.streaming:
+            return
+        key = _request_key.get()
+        for started in self._tasks:
+            task = started.ref()
+            if started.key != key or started.created < entered or task is None or task.done():
+                continue
+            cancelling = isinstance(task, asyncio.Task) and task.cancelling()
+            started.outlived_response = started.outlived_response or not cancelling
+
     def _check_tasks(self, tasks: list[_Task]) -> None:
         if not self.applies("task_left_running"):
             return
         current = asyncio.current_task()
         for started in tasks:
             task = started.ref()
-            if task is None or task.done() or task is current:
+            running = task is not None and not task.done() and task is not current
+            if not (running or started.outlived_response):
                 continue
+            when = "after the response had been sent" if running else "when the view returned"
             self._note(
                 Violation(
                     "task_left_running",
                     started.request,
-                    f"{started.what} was still running after the response had been sent; it "
-                    "was started",
+                    f"{started.what} was still running {when}, and the view had not awaited "
+                    "it; it was started",
                     started.created_at,
                     "Work left running behind a response is work nobody waits for: its "
                     "errors go unseen, and it goes on after the client has left. Await it, "

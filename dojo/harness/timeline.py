@@ -45,6 +45,9 @@ class RequestTimeline:
     """The intervals of the requests made while it is the current timeline."""
 
     intervals: dict[str, Interval] = field(default_factory=dict)
+    # Called as each request leaves the view, in the request's own context, with the
+    # response the view gave (None if it raised) and when the request entered the view.
+    on_leave: Callable[[HttpResponseBase | None, float], None] | None = None
 
     def enter(self, request_id: str) -> None:
         self.intervals[request_id] = Interval(time.perf_counter())
@@ -78,11 +81,15 @@ class RequestTimelineMiddleware:
         request_id = request.headers.get(REQUEST_ID_HEADER)
         if timeline is None or request_id is None:
             return await self.get_response(request)
+        response = None
         try:
-            return await self.get_response(request)
+            response = await self.get_response(request)
+            return response
         finally:
             if request_id in timeline.intervals:
                 timeline.leave(request_id)
+                if timeline.on_leave is not None:
+                    timeline.on_leave(response, timeline.intervals[request_id].start)
 
     async def process_view(self, request: HttpRequest, *args: object) -> None:
         timeline = current_timeline.get()

@@ -215,7 +215,18 @@ def with_probe(application: Application) -> Application:
         await served(scope, receive, send)
 
     async def served(scope: Scope, receive: Receive, send: Send) -> None:
-        await _answered_like_a_server(application, scope, receive, send)
+        # Numbered as it comes in, not as it reaches the view: what a middleware of the
+        # learner's in front of the view starts (its way in to a sync-only middleware) is
+        # this request's, still being served, as what the view starts is.
+        number = next(_numbers)
+        _request_number.set(number)
+        query = scope.get("query_string", b"").decode("latin-1")
+        _current_request.set(f"{scope['method']} {scope['path']}{'?' if query else ''}{query}")
+        _Tasks.in_flight.add(number)
+        try:
+            await _answered_like_a_server(application, scope, receive, send)
+        finally:
+            _Tasks.in_flight.discard(number)
 
     return probed
 
@@ -550,8 +561,11 @@ class _Tasks:
 
     started: ClassVar[list[tuple[weakref.ref[asyncio.Task[Any]], str, int, CodeSite]]] = []
     watched: ClassVar[set[asyncio.AbstractEventLoop]] = set()
-    # The requests being served, by number: their tasks may still run.
+    # The requests whose view is at work, by number: their tasks may still run.
     serving: ClassVar[set[int]] = set()
+    # The requests not yet answered, by number (from when they came in): the work the
+    # learner's middleware in front of the view started may still run.
+    in_flight: ClassVar[set[int]] = set()
     # Every task noted (by request number, with its line) and how many, until the tests'
     # ``background_tasks`` starts afresh (``dojo.server.backgroundwork``).
     noted: ClassVar[weakref.WeakKeyDictionary[asyncio.Task[Any], tuple[int, CodeSite]]] = (
@@ -560,6 +574,11 @@ class _Tasks:
     count: ClassVar[int] = 0
     # Work the learner's code handed to a thread (run_in_executor, asyncio.to_thread).
     handed: ClassVar[list[tuple[weakref.ref[Any], str, int, CodeSite, str]]] = []
+    # Tasks and thread work still running when their view returned: left behind the
+    # response, however soon they ended (as reported by ``left_running``).
+    outlived: ClassVar[list[dict[str, Any]]] = []
+    # What a view started (not a middleware around it, which awaits its own after the view).
+    by_views: ClassVar[weakref.WeakSet[asyncio.Future[Any]]] = weakref.WeakSet()
 
     @classmethod
     def watch(cls, loop: asyncio.AbstractEventLoop) -> None:
@@ -580,6 +599,8 @@ class _Tasks:
             if site is not None and isinstance(task, asyncio.Task) and not _ours(coro):
                 request = _current_request.get() or ""
                 cls.started.append((weakref.ref(task), request, _request_number.get(), site))
+                if _in_view.get():
+                    cls.by_views.add(task)
                 cls.noted[task] = (_request_number.get(), site)
                 cls.count += 1
             return task
@@ -596,33 +617,59 @@ class _Tasks:
                 cls.handed.append(
                     (weakref.ref(future), _current_request.get() or "", number, site, what)
                 )
+                if _in_view.get():
+                    cls.by_views.add(future)
             return future
 
         loop.run_in_executor = run_in_executor  # type: ignore[method-assign, assignment]
+
+    @classmethod
+    def view_returned(cls, number: int) -> None:
+        """Request ``number``'s view has returned a response whose body is not streamed:
+        what it started and neither awaited nor cancelled is left running behind it (a
+        cache write handed to a task nobody awaits can end before the response is out)."""
+        started = []
+        for ref, request, task_number, site in cls.started:
+            task = ref()
+            ours = task_number == number and task is not None and task in cls.by_views
+            if ours and task is not None and not task.done() and not task.cancelling():
+                cls.outlived.append(_task_report(task, request, site))
+                continue
+            started.append((ref, request, task_number, site))
+        cls.started[:] = started
+        handed = []
+        for future_ref, request, task_number, site, what in cls.handed:
+            future = future_ref()
+            ours = task_number == number and future is not None and future in cls.by_views
+            if ours and future is not None and not future.done():
+                report = {"what": what, "kind": "thread", "request": request}
+                cls.outlived.append({**report, "site": site_text(site)})
+                continue
+            handed.append((future_ref, request, task_number, site, what))
+        cls.handed[:] = handed
 
     @classmethod
     def left_running(cls) -> list[dict[str, Any]]:
         """The tasks still running once their request has answered, each once: what, for
         which request, started where. A request served meanwhile (the test's requests
         overlap) may still await its own: they are looked at again next time."""
-        running, later = [], []
+        running, later = cls.outlived[:], []
+        cls.outlived.clear()
         for ref, request, number, site in cls.started:
             task = ref()
             if task is None or task.done():
                 continue
-            if number in cls.serving:
+            if number in cls.in_flight:
                 later.append((ref, request, number, site))
                 continue
-            coro = task.get_coro()
-            name = getattr(coro, "__qualname__", None) or task.get_name()
-            running.append({"what": f"{name}()", "request": request, "site": site_text(site)})
+            running.append(_task_report(task, request, site))
         cls.started[:] = later
         handed_later = []
         for future_ref, request, number, site, what in cls.handed:
             future = future_ref()
             if future is None or future.done():
                 continue
-            if number in cls.serving:
+            if number in cls.in_flight:
                 handed_later.append((future_ref, request, number, site, what))
                 continue
             running.append(
@@ -630,6 +677,12 @@ class _Tasks:
             )
         cls.handed[:] = handed_later
         return running
+
+
+def _task_report(task: asyncio.Task[Any], request: str, site: CodeSite) -> dict[str, Any]:
+    """A task left running, as ``left_running`` reports it."""
+    name = getattr(task.get_coro(), "__qualname__", None) or task.get_name()
+    return {"what": f"{name}()", "request": request, "site": site_text(site)}
 
 
 def _asked_by_learner(frame: FrameType | None) -> CodeSite | None:
@@ -720,7 +773,7 @@ class _LoopUse:
         """The turns of the requests answered since last asked (each with its count, how
         long it spun unbroken, and the line that asked most), and the sleeps."""
         turns = []
-        for number in [number for number in cls.turns if number not in _Tasks.serving]:
+        for number in [number for number in cls.turns if number not in _Tasks.in_flight]:
             request, asked, sites = cls.turns.pop(number)
             turns.append(
                 {
@@ -845,6 +898,8 @@ _DOJO = Path(__file__).resolve().parent.parent
 # The request being served (method and path), for what its tasks are reported under.
 _current_request: ContextVar[str | None] = ContextVar("dojo_current_request", default=None)
 _request_number: ContextVar[int] = ContextVar("dojo_request_number", default=0)
+# Set while a view (and what runs between this middleware and it) serves the request.
+_in_view: ContextVar[bool] = ContextVar("dojo_in_view", default=False)
 _numbers = itertools.count(1)
 
 
@@ -947,16 +1002,19 @@ class InsideReportMiddleware:
         monitor = monitor_for(asyncio.get_running_loop(), self.code_roots)
         _Tasks.watch(asyncio.get_running_loop())
         _current_request.set(f"{request.method} {request.get_full_path()}")
-        number = next(_numbers)
-        _request_number.set(number)
+        number = _request_number.get()
         start = time.perf_counter()
         queries: list[tuple[str, CodeSite | None]] = []
         _queries_on_loop.set(queries)
         _Tasks.serving.add(number)
+        inside = _in_view.set(True)
         try:
             response = await self.get_response(request)
         finally:
+            _in_view.reset(inside)
             _Tasks.serving.discard(number)
+        if not response.streaming:
+            _Tasks.view_returned(number)
         end = time.perf_counter()
         runs = monitor.runs_between(start, end)
         since, sites = monitor._busy_since, monitor._sites
