@@ -688,7 +688,8 @@ class RemoteApp(Requests):
                 Violation(
                     "task_left_running",
                     task["request"] or what,
-                    f"{running} was still running after the response had been sent; it was started",
+                    f"{running} was still running {task['when']}, and the view had not "
+                    "awaited it; it was started",
                     read_site(task["site"]),
                     "Work left running behind a response is work nobody waits for: its "
                     "errors go unseen, and it goes on after the client has left. Await it, "

@@ -576,7 +576,7 @@ class _Tasks:
     handed: ClassVar[list[tuple[weakref.ref[Any], str, int, CodeSite, str]]] = []
     # Tasks and thread work still running when their view returned: left behind the
     # response, however soon they ended (as reported by ``left_running``).
-    outlived: ClassVar[list[dict[str, Any]]] = []
+    outlived: ClassVar[list[tuple[weakref.ref[Any], dict[str, Any]]]] = []
     # What a view started (not a middleware around it, which awaits its own after the view).
     by_views: ClassVar[weakref.WeakSet[asyncio.Future[Any]]] = weakref.WeakSet()
 
@@ -633,7 +633,7 @@ class _Tasks:
             task = ref()
             ours = task_number == number and task is not None and task in cls.by_views
             if ours and task is not None and not task.done() and not task.cancelling():
-                cls.outlived.append(_task_report(task, request, site))
+                cls.outlived.append((ref, _task_report(task, request, site, AT_RETURN)))
                 continue
             started.append((ref, request, task_number, site))
         cls.started[:] = started
@@ -643,7 +643,7 @@ class _Tasks:
             ours = task_number == number and future is not None and future in cls.by_views
             if ours and future is not None and not future.done():
                 report = {"what": what, "kind": "thread", "request": request}
-                cls.outlived.append({**report, "site": site_text(site)})
+                cls.outlived.append((future_ref, {**report, "site": site_text(site)}))
                 continue
             handed.append((future_ref, request, task_number, site, what))
         cls.handed[:] = handed
@@ -653,8 +653,13 @@ class _Tasks:
         """The tasks still running once their request has answered, each once: what, for
         which request, started where. A request served meanwhile (the test's requests
         overlap) may still await its own: they are looked at again next time."""
-        running, later = cls.outlived[:], []
+        running: list[dict[str, Any]] = []
+        for ref, report in cls.outlived:
+            work = ref()
+            still = work is not None and not work.done()
+            running.append({**report, "when": AFTER_RESPONSE if still else AT_RETURN})
         cls.outlived.clear()
+        later = []
         for ref, request, number, site in cls.started:
             task = ref()
             if task is None or task.done():
@@ -662,7 +667,7 @@ class _Tasks:
             if number in cls.in_flight:
                 later.append((ref, request, number, site))
                 continue
-            running.append(_task_report(task, request, site))
+            running.append(_task_report(task, request, site, AFTER_RESPONSE))
         cls.started[:] = later
         handed_later = []
         for future_ref, request, number, site, what in cls.handed:
@@ -672,17 +677,23 @@ class _Tasks:
             if number in cls.in_flight:
                 handed_later.append((future_ref, request, number, site, what))
                 continue
-            running.append(
-                {"what": what, "kind": "thread", "request": request, "site": site_text(site)}
-            )
+            report = {"what": what, "kind": "thread", "request": request}
+            running.append({**report, "site": site_text(site), "when": AFTER_RESPONSE})
         cls.handed[:] = handed_later
         return running
 
 
-def _task_report(task: asyncio.Task[Any], request: str, site: CodeSite) -> dict[str, Any]:
-    """A task left running, as ``left_running`` reports it."""
+# When work left behind a response was seen running: still, or as its view returned.
+AFTER_RESPONSE = "after the response had been sent"
+AT_RETURN = "when the view returned"
+
+
+def _task_report(
+    task: asyncio.Task[Any], request: str, site: CodeSite, when: str
+) -> dict[str, Any]:
+    """A task left running, as ``left_running`` reports it: ``when`` it was seen running."""
     name = getattr(task.get_coro(), "__qualname__", None) or task.get_name()
-    return {"what": f"{name}()", "request": request, "site": site_text(site)}
+    return {"what": f"{name}()", "request": request, "site": site_text(site), "when": when}
 
 
 def _asked_by_learner(frame: FrameType | None) -> CodeSite | None:
