@@ -184,6 +184,9 @@ async def test_checkouts_failing_together_pause_together(app, upstream, carrier,
         for response in responses:
             response.assert_json({"carrier": "ParcelPro", **quote}, "the quote of the retry")
         calls = [calls_about(carrier, shipment)[:2] for shipment in shipments]
+        # Where calls are capped, a customer's first call may come after another's retry,
+        # when the failures are spent: it gets the quote at once, with no pause to measure.
+        calls = [pair for pair in calls if len(pair) == 2]
         first_pauses = [pauses(pair)[0] for pair in calls]
         # A loop that woke late while they paused may have lengthened some pauses (or
         # shortened some, by ending a call late) and not others: measure again.
