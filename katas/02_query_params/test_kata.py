@@ -9,8 +9,9 @@ FIRST_NAMES = ["Ada", "Grace", "Linus", "Guido", "Margaret", "Katherine", "Alan"
 LAST_NAMES = ["Lovelace", "Hopper", "Hamilton", "Johnson", "Turing", "Perlman"]
 # Members' names as they typed them into the club's list: accents, other alphabets,
 # apostrophes, quotes, ampersands and angle brackets all come back unchanged.
-ACCENTED_FIRST = ["Zoë", "Søren", "José", "Łucja", "Aoife", "Ngọc", "Марина", "美咲"]
-ACCENTED_LAST = ["Müller", "Kierkegaard", "Ñúñez", "Dvořák", "Ó Súilleabháin", "Øyen"]
+# Each of these holds a letter outside ASCII, so every accented name tells a decoding apart.
+ACCENTED_FIRST = ["Zoë", "Søren", "José", "Łucja", "Aoibhín", "Ngọc", "Марина", "美咲"]
+ACCENTED_LAST = ["Müller", "Kierkegård", "Ñúñez", "Dvořák", "Ó Súilleabháin", "Øyen"]
 # Every nickname has angle brackets: a name is text, even when it looks like a tag.
 NICKNAMES = ["<Salty>", "Captain & <Crew>", "<Skipper>", "Knots & <Bolts>", "Full <Sail>"]
 APOSTROPHE_LAST = ["O'Brien", "D'Arcy", "O'Hara", "N'Diaye"]
