@@ -15,7 +15,8 @@ through ``app`` (and ``burst``, and the probes):
                           requests wait (no busy waiting)
 ``unawaited_coroutine``   no coroutine the learner's code creates goes unawaited
 ``task_left_running``     no task the learner's code started is still running once the
-                          response is out
+                          response is out, nor, if the view started it, as the view
+                          returns (streamed responses aside)
 ``client_left_open``      no httpx client (async or sync) is dropped without being closed
 ``db_connection_left_open``  no database connection opened in a worker thread (other
                           than the request's own, which Django closes) is left open
