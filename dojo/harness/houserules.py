@@ -67,6 +67,7 @@ from dojo.harness.loopwatch import (
     Turn,
     callable_name,
     learner_site_at,
+    short_wait_hooks,
     short_waits,
     site_of,
     spinning,
@@ -186,10 +187,9 @@ class HouseRules:
         self.clients = HttpClients(self.code_roots)
         self.clients.install(monkeypatch)
         monkeypatch.setattr(time, "sleep", self._sleep_wrapper(time.sleep))
-        monkeypatch.setattr(asyncio, "sleep", self._asleep_wrapper(asyncio.sleep))
-        monkeypatch.setattr(
-            asyncio.BaseEventLoop, "call_at", self._timer_wrapper(asyncio.BaseEventLoop.call_at)
-        )
+        asleep, call_at = short_wait_hooks(self._note_turn)
+        monkeypatch.setattr(asyncio, "sleep", asleep)
+        monkeypatch.setattr(asyncio.BaseEventLoop, "call_at", call_at)
         real_warn = getattr(warnings, "_warn_unawaited_coroutine", None)
         if real_warn is not None:
             monkeypatch.setattr(
@@ -509,33 +509,6 @@ class HouseRules:
         """Django sends request_started from the request's own thread (its thread-sensitive
         one), whose connections it closes when the request finishes."""
         self._request_threads.add(threading.get_ident())
-
-    def _asleep_wrapper(
-        self, real_sleep: Callable[..., Coroutine[Any, Any, Any]]
-    ) -> Callable[..., Coroutine[Any, Any, Any]]:
-        @functools.wraps(real_sleep)
-        def sleep(delay: float, result: Any = None) -> Coroutine[Any, Any, Any]:
-            # A longer sleep sets a timer, which _timer_wrapper counts.
-            if delay <= 0:
-                self._note_turn(sys._getframe(1))
-            return real_sleep(delay, result)
-
-        return sleep
-
-    def _timer_wrapper(self, real_call_at: Callable[..., asyncio.TimerHandle]) -> Any:
-        """Every short wait sets a timer, whatever asks for it: ``asyncio.sleep(0.001)``,
-        ``asyncio.wait(..., timeout=0)``, ``asyncio.wait_for``, ``asyncio.timeout``."""
-
-        @functools.wraps(real_call_at)
-        def call_at(
-            loop: asyncio.BaseEventLoop, when: float, *args: Any, **kwargs: Any
-        ) -> asyncio.TimerHandle:
-            if when - loop.time() < BUSY_SLEEP and (turn := self._note_turn(sys._getframe(1))):
-                callback, *rest = args
-                args = (turn.on_firing(callback), *rest)
-            return real_call_at(loop, when, *args, **kwargs)
-
-        return call_at
 
     def _note_turn(self, frame: FrameType) -> Turn | None:
         """A loop turn the learner's code asked for, if it did."""

@@ -547,6 +547,32 @@ class Turn:
         return fire
 
 
+def short_wait_hooks(
+    note: Callable[[FrameType], Turn | None],
+) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """``asyncio.sleep`` and ``BaseEventLoop.call_at`` as they are now, each calling
+    ``note`` with its caller's frame for every empty loop turn asked for: a sleep of 0, or a
+    timer under BUSY_SLEEP, whatever sets it (``asyncio.sleep(0.001)``,
+    ``asyncio.wait(..., timeout=0)``, ``asyncio.wait_for``, ``asyncio.timeout``). The Turn
+    ``note`` returns, if any, is told when the timer fires."""
+    real_asleep, real_call_at = asyncio.sleep, asyncio.BaseEventLoop.call_at
+
+    @functools.wraps(real_asleep)
+    def asleep(delay: float, result: Any = None) -> Any:
+        if delay <= 0:  # a longer sleep sets a timer, which call_at counts
+            note(sys._getframe(1))
+        return real_asleep(delay, result)
+
+    @functools.wraps(real_call_at)
+    def call_at(loop: asyncio.BaseEventLoop, when: float, *args: Any, **kwargs: Any) -> Any:
+        if when - loop.time() < BUSY_SLEEP and (turn := note(sys._getframe(1))):
+            callback, *rest = args
+            args = (turn.on_firing(callback), *rest)
+        return real_call_at(loop, when, *args, **kwargs)
+
+    return asleep, call_at
+
+
 def unbroken_spin(turns: list[Turn]) -> float:
     """How long the loop turns kept coming less than TURN_GAP apart: the time spent
     spinning, however fast the machine let the spin go."""

@@ -97,7 +97,6 @@ from django.http import HttpRequest, HttpResponseBase
 from django.test import override_settings
 
 from dojo.harness.loopwatch import (
-    BUSY_SLEEP,
     CodeSite,
     Run,
     Turn,
@@ -106,6 +105,7 @@ from dojo.harness.loopwatch import (
     learner_site_at,
     learner_sites,
     monitor_for,
+    short_wait_hooks,
     short_waits,
     site_of,
     unbroken_spin,
@@ -642,8 +642,7 @@ class _Tasks:
             future = future_ref()
             ours = task_number == number and future is not None and future in cls.by_views
             if ours and future is not None and not future.done():
-                report = {"what": what, "kind": "thread", "request": request}
-                cls.outlived.append((future_ref, {**report, "site": site_text(site)}))
+                cls.outlived.append((future_ref, _thread_report(what, request, site, AT_RETURN)))
                 continue
             handed.append((future_ref, request, task_number, site, what))
         cls.handed[:] = handed
@@ -677,8 +676,7 @@ class _Tasks:
             if number in cls.in_flight:
                 handed_later.append((future_ref, request, number, site, what))
                 continue
-            report = {"what": what, "kind": "thread", "request": request}
-            running.append({**report, "site": site_text(site), "when": AFTER_RESPONSE})
+            running.append(_thread_report(what, request, site, AFTER_RESPONSE))
         cls.handed[:] = handed_later
         return running
 
@@ -694,6 +692,17 @@ def _task_report(
     """A task left running, as ``left_running`` reports it: ``when`` it was seen running."""
     name = getattr(task.get_coro(), "__qualname__", None) or task.get_name()
     return {"what": f"{name}()", "request": request, "site": site_text(site), "when": when}
+
+
+def _thread_report(what: str, request: str, site: CodeSite, when: str) -> dict[str, Any]:
+    """Work handed to a thread and left running, as ``left_running`` reports it."""
+    return {
+        "what": what,
+        "kind": "thread",
+        "request": request,
+        "site": site_text(site),
+        "when": when,
+    }
 
 
 def _asked_by_learner(frame: FrameType | None) -> CodeSite | None:
@@ -732,24 +741,8 @@ class _LoopUse:
     def watch(cls) -> None:
         """Note, from now on, every short wait and every ``time.sleep`` on a loop's thread
         that the learner's code asks for."""
-        real_asleep, real_call_at, real_sleep = (
-            asyncio.sleep,
-            asyncio.BaseEventLoop.call_at,
-            time.sleep,
-        )
-
-        @functools.wraps(real_asleep)
-        def asleep(delay: float, result: Any = None) -> Any:
-            if delay <= 0:  # a longer sleep sets a timer, which call_at counts
-                cls._turn(sys._getframe(1))
-            return real_asleep(delay, result)
-
-        @functools.wraps(real_call_at)
-        def call_at(loop: asyncio.BaseEventLoop, when: float, *args: Any, **kwargs: Any) -> Any:
-            if when - loop.time() < BUSY_SLEEP and (turn := cls._turn(sys._getframe(1))):
-                callback, *rest = args
-                args = (turn.on_firing(callback), *rest)
-            return real_call_at(loop, when, *args, **kwargs)
+        asleep, call_at = short_wait_hooks(cls._turn)
+        real_sleep = time.sleep
 
         @functools.wraps(real_sleep)
         def sleep(seconds: float) -> None:
