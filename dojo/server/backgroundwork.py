@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import json
 import weakref
 from collections.abc import Callable, Coroutine
@@ -36,7 +35,7 @@ from typing import Any, ClassVar
 import httpx
 
 from dojo.harness.loopwatch import awaiting_sites
-from dojo.server.serverside import InsideReportMiddleware, _Tasks, site_text
+from dojo.server.serverside import InsideReportMiddleware, _Tasks, collect_all, site_text
 
 
 class _Parking:
@@ -119,7 +118,7 @@ def answer(body: bytes) -> tuple[int, dict[str, Any]]:
 def _collect() -> dict[str, Any]:
     # Names by id only: a reference kept here would hold the very tasks being collected.
     before = {id(future): name for future, name in _Parking.parked.items()}
-    gc.collect()
+    collect_all()
     after = {id(future) for future in _Parking.parked}
     _Parking.release()
     return {
